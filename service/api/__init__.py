@@ -1,0 +1,1 @@
+"""HTTP layer: flask-smorest blueprints, one module per resource."""

@@ -1,0 +1,25 @@
+"""Agreements and alleged breaches."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from ..domain import events as ev
+from ..schemas.agreements import AgreementWrite, BreachWrite
+from .writing import created, write_operation
+
+blp = Blueprint("agreements", __name__, url_prefix="/v1/agreements", description="Agreements")
+
+
+@blp.route("", methods=["POST"])
+@write_operation(blp, "createAgreement", AgreementWrite)
+def create_agreement(body):
+    """Record an agreement on exchanges."""
+    return created(ev.AGREEMENT_REACHED, body)
+
+
+@blp.route("/<string:agreement_id>/breaches", methods=["POST"])
+@write_operation(blp, "reportBreach", BreachWrite, child=True)
+def report_breach(body, agreement_id):
+    """Record one side's claim that the other breached an agreement."""
+    return created(ev.AGREEMENT_BREACHED, body, agreement_id)

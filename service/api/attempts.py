@@ -1,0 +1,18 @@
+"""Failed exchange attempts."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from ..domain import events as ev
+from ..schemas.attempts import AttemptWrite
+from .writing import created, write_operation
+
+blp = Blueprint("attempts", __name__, url_prefix="/v1/attempts", description="Failed attempts")
+
+
+@blp.route("", methods=["POST"])
+@write_operation(blp, "createAttempt", AttemptWrite)
+def create_attempt(body):
+    """Record a planned or negotiated exchange that did not happen."""
+    return created(ev.EXCHANGE_FAILED, body)

@@ -1,0 +1,121 @@
+"""The raw log: pages, NDJSON, single events, corrections and retractions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Response, current_app, request, url_for
+from flask_smorest import Blueprint
+from sqlalchemy.engine import Engine
+
+from ..domain import events as ev
+from ..domain.errors import NotFound
+from ..schemas.common import EnvelopeSchema, EventPageSchema
+from ..schemas.corrections import CorrectionWrite, RetractionWrite
+from ..schemas.events import EventQuerySchema
+from ..store import queries
+from .writing import created, write_operation
+
+blp = Blueprint("events", __name__, url_prefix="/v1/events", description="The event log")
+
+NDJSON = "application/x-ndjson"
+DEFAULT_LIMIT = 100
+NDJSON_BATCH = 500
+ENVELOPE = EnvelopeSchema()
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(EventQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, EventPageSchema)
+@blp.doc(
+    operationId="listEvents",
+    responses={
+        "200": {
+            "description": "A page of events in position order (JSON), or every matching"
+            " event as NDJSON with Accept: application/x-ndjson",
+            "headers": {
+                "Link": {
+                    "description": 'rel="next" URL while more events exist',
+                    "schema": {"type": "string"},
+                }
+            },
+            "content": {NDJSON: {"schema": {"type": "string"}}},
+        }
+    },
+)
+def list_events(after: int = 0, limit: int | None = None, type=None, stream=None):
+    """Read the log in position order, page by page."""
+    engine: Engine = current_app.extensions["engine"]
+    wanted = request.accept_mimetypes.best_match(["application/json", NDJSON])
+    if (
+        wanted == NDJSON
+        and request.accept_mimetypes[NDJSON] > request.accept_mimetypes["application/json"]
+    ):
+        lines = _ndjson(engine, after=after, limit=limit, types=type, stream=stream)
+        return Response(lines, mimetype=NDJSON)
+    page_size = limit or DEFAULT_LIMIT
+    with engine.connect() as conn:
+        page = queries.page_of_events(
+            conn, after=after, limit=page_size + 1, types=type, stream=stream
+        )
+    more = len(page) > page_size
+    page = page[:page_size]
+    next_after = page[-1].position if more else None
+    headers = {}
+    if next_after is not None:
+        args: dict[str, Any] = {"after": next_after, "limit": page_size}
+        if type:
+            args["type"] = type
+        if stream:
+            args["stream"] = stream
+        headers["Link"] = f'<{url_for("events.list_events", _external=True, **args)}>; rel="next"'
+    return {"events": page, "next_after": next_after}, 200, headers
+
+
+def _ndjson(
+    engine: Engine, *, after: int, limit: int | None, types: list[str] | None, stream: str | None
+) -> Iterator[str]:
+    """Stream matching events batch by batch; memory stays bounded whatever the log's size."""
+    remaining = limit
+    while remaining is None or remaining > 0:
+        batch = NDJSON_BATCH if remaining is None else min(NDJSON_BATCH, remaining)
+        with engine.connect() as conn:
+            page = queries.page_of_events(
+                conn, after=after, limit=batch, types=types, stream=stream
+            )
+        for event in page:
+            yield json.dumps(ENVELOPE.dump(event), ensure_ascii=False) + "\n"
+        if len(page) < batch:
+            return
+        after = page[-1].position
+        if remaining is not None:
+            remaining -= len(page)
+
+
+@blp.route("/<uuid:event_id>", methods=["GET"])
+@blp.response(200, EnvelopeSchema)
+@blp.alt_response(404, response="NOT_FOUND", description="No such event")
+@blp.doc(operationId="getEvent")
+def get_event(event_id):
+    """Read one event by id."""
+    with current_app.extensions["engine"].connect() as conn:
+        event = queries.event_by_id(conn, str(event_id))
+    if event is None:
+        raise NotFound(f"there is no event {event_id}")
+    return event
+
+
+@blp.route("/<uuid:event_id>/corrections", methods=["POST"])
+@write_operation(blp, "correctEvent", CorrectionWrite, child=True)
+def correct_event(body, event_id):
+    """Correct fields of an earlier event (appends event.corrected)."""
+    return created(ev.EVENT_CORRECTED, body, str(event_id))
+
+
+@blp.route("/<uuid:event_id>/retractions", methods=["POST"])
+@write_operation(blp, "retractEvent", RetractionWrite, child=True)
+def retract_event(body, event_id):
+    """Retract an earlier event (appends event.retracted)."""
+    return created(ev.EVENT_RETRACTED, body, str(event_id))

@@ -1,0 +1,37 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from werkzeug.exceptions import ServiceUnavailable
+
+blp = Blueprint("health", __name__, description="Probes")
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True, metadata={"example": "ok"})
+
+
+@blp.route("/healthz", methods=["GET"])
+@blp.response(200, HealthSchema)
+@blp.doc(operationId="getHealth")
+def healthz():
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@blp.route("/readyz", methods=["GET"])
+@blp.response(200, HealthSchema)
+@blp.alt_response(503, response="SERVICE_UNAVAILABLE", description="Database unreachable")
+@blp.doc(operationId="getReadiness")
+def readyz():
+    """The database answers and is migrated."""
+    try:
+        with current_app.extensions["engine"].connect() as conn:
+            conn.execute(sa.text("SELECT position FROM events LIMIT 1"))
+    except sa.exc.SQLAlchemyError:
+        raise ServiceUnavailable("the database is not reachable or not migrated") from None
+    return {"status": "ok"}

@@ -1,0 +1,78 @@
+"""The flask-smorest Api: problem+json errors in the document, bearer auth, YAML served."""
+
+from __future__ import annotations
+
+import http
+from typing import Any
+
+from flask import Flask, Response
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+from marshmallow import fields
+
+from ..schemas.common import ProblemSchema
+from . import problems
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+SPEC_OPTIONS: dict[str, Any] = {
+    "info": {
+        "description": (
+            "Append-only event log of prisoner-of-war exchanges between Russia and Ukraine:"
+            " proposals, refusals, breaches, failed attempts and completed swaps, with their"
+            " sources. Errors are RFC 9457 problem documents."
+        ),
+        "license": {"name": "MIT"},
+    },
+    "servers": [{"url": "/"}],
+    "components": {
+        "securitySchemes": {
+            "bearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "Token from `exchange-log tokens create NAME --scope write`",
+            }
+        }
+    },
+}
+
+
+class ProblemApi(Api):
+    """An Api whose documented and actual errors are application/problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: Any) -> Response:  # type: ignore[override]
+        return problems.handle_http_exception(error)
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+                prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+            else:
+                prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def make_api(app: Flask) -> ProblemApi:
+    """Configure and attach the Api; the spec is built from the registered blueprints."""
+    app.config.update(
+        API_TITLE="POW Exchange Log",
+        API_VERSION="1.0.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS=SPEC_OPTIONS,
+    )
+    api = ProblemApi(app)
+    api.register_field(fields.Url, "string", "uri")
+    return api
+
+
+def spec_yaml(api: Api) -> str:
+    """The OpenAPI document as YAML, as committed in openapi.yaml."""
+    return api.spec.to_yaml({"sort_keys": True, "allow_unicode": True})

@@ -1,0 +1,156 @@
+"""The one error funnel: every error leaves as RFC 9457 application/problem+json."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, Response, json, request
+from werkzeug.exceptions import HTTPException
+
+from ..domain import errors as de
+from ..writes import PayloadInvalid
+
+PROBLEM_TYPE_BASE = "https://pow-exchange-log.example/problems/"
+log = logging.getLogger(__name__)
+
+# Domain error class -> HTTP status. The most specific class wins (checked in MRO order).
+DOMAIN_STATUS: dict[type[de.DomainError], int] = {
+    de.RuleViolation: 422,
+    de.NotFound: 404,
+    de.StreamExists: 409,
+    de.IdempotencyMismatch: 422,
+    de.IdempotencyInFlight: 409,
+    de.Unauthorized: 401,
+    de.Forbidden: 403,
+    de.DomainError: 400,
+}
+
+SLUGS = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    409: "conflict",
+    412: "precondition-failed",
+    413: "content-too-large",
+    415: "unsupported-media-type",
+    422: "validation-error",
+    429: "too-many-requests",
+    500: "internal-error",
+}
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    errors: Mapping[str, list[str]] | None = None,
+    headers: Mapping[str, str] | None = None,
+    slug: str | None = None,
+) -> Response:
+    """A problem+json response."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + (slug or SLUGS.get(status, str(status))),
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+    }
+    if errors:
+        body["errors"] = dict(errors)
+    response = Response(
+        json.dumps(body, ensure_ascii=False) + "\n",
+        status=status,
+        mimetype="application/problem+json",
+    )
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Marshmallow's nested messages as {"sides.0.received": ["..."]}."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, Mapping):
+        for key, value in messages.items():
+            name = prefix if key == "_schema" and prefix else str(key)
+            path = f"{prefix}.{key}" if prefix and key != "_schema" else name
+            for k, v in flatten_messages(value, path).items():
+                flat.setdefault(k, []).extend(v)
+    elif isinstance(messages, list | tuple) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "body"] = [str(m) for m in messages]
+    elif isinstance(messages, list | tuple):
+        for i, value in enumerate(messages):
+            for k, v in flatten_messages(value, f"{prefix}.{i}" if prefix else str(i)).items():
+                flat.setdefault(k, []).extend(v)
+    else:
+        flat[prefix or "body"] = [str(messages)]
+    return flat
+
+
+def validation_problem(messages: Any) -> Response:
+    # webargs nests body errors under their location; the user only needs the field path.
+    if isinstance(messages, Mapping) and set(messages) <= {"json", "query", "headers", "view_args"}:
+        merged: dict[str, Any] = {}
+        for location, value in messages.items():
+            merged.update(value if isinstance(value, Mapping) else {location: value})
+        messages = merged
+    errors = flatten_messages(messages)
+    errors = {("body" if k == "_schema" else k): v for k, v in errors.items()}
+    summary = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
+    return problem(422, f"The request is invalid. {summary}", errors=errors)
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    """werkzeug and webargs errors (404, 405, 413, 400 bad JSON, 422 validation...)."""
+    data = getattr(error, "data", None) or {}
+    status = error.code or 500
+    headers = dict(data.get("headers") or {})
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            headers[name] = value
+    if status == 422 and ("messages" in data or "errors" in data):
+        response = validation_problem(data.get("errors") or data.get("messages"))
+        for name, value in headers.items():
+            response.headers[name] = value
+        return response
+    if status == 400 and "messages" in data:
+        return problem(400, "The request body is not valid JSON.", headers=headers)
+    if status >= 500:
+        log.error("HTTP %s on %s %s", status, request.method, request.path)
+        return problem(status, "The server could not complete the request.", headers=headers)
+    detail = data.get("message") or error.description or HTTPStatus(status).phrase
+    return problem(status, str(detail), headers=headers)
+
+
+def handle_domain_error(error: de.DomainError) -> Response:
+    status = next(DOMAIN_STATUS[c] for c in type(error).__mro__ if c in DOMAIN_STATUS)
+    if isinstance(error, de.VersionMismatch):
+        status = 412 if error.source == "header" else 409
+    if isinstance(error, de.RuleViolation):
+        return problem(422, error.message, errors={error.field: [error.field_message]})
+    headers = {"WWW-Authenticate": 'Bearer realm="pow-exchange-log"'} if status == 401 else None
+    return problem(status, error.message, headers=headers)
+
+
+def handle_payload_invalid(error: PayloadInvalid) -> Response:
+    return validation_problem(error.messages)
+
+
+def handle_unexpected(error: Exception) -> Response:
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return problem(500, "The server could not complete the request; the error was logged.")
+
+
+def register(app: Flask) -> None:
+    """Route every error through the funnel."""
+    app.register_error_handler(de.DomainError, handle_domain_error)
+    app.register_error_handler(PayloadInvalid, handle_payload_invalid)
+    app.register_error_handler(Exception, handle_unexpected)

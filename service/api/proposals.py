@@ -1,0 +1,32 @@
+"""Proposals: made, refused, accepted."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from ..domain import events as ev
+from ..schemas.proposals import AcceptanceWrite, ProposalWrite, RefusalWrite
+from .writing import created, write_operation
+
+blp = Blueprint("proposals", __name__, url_prefix="/v1/proposals", description="Proposals")
+
+
+@blp.route("", methods=["POST"])
+@write_operation(blp, "createProposal", ProposalWrite)
+def create_proposal(body):
+    """Record a proposal for an exchange."""
+    return created(ev.PROPOSAL_MADE, body)
+
+
+@blp.route("/<string:proposal_id>/refusals", methods=["POST"])
+@write_operation(blp, "refuseProposal", RefusalWrite, child=True)
+def refuse_proposal(body, proposal_id):
+    """Record that a party refused a proposal."""
+    return created(ev.PROPOSAL_REFUSED, body, proposal_id)
+
+
+@blp.route("/<string:proposal_id>/acceptances", methods=["POST"])
+@write_operation(blp, "acceptProposal", AcceptanceWrite, child=True)
+def accept_proposal(body, proposal_id):
+    """Record that a party accepted a proposal."""
+    return created(ev.PROPOSAL_ACCEPTED, body, proposal_id)

@@ -1,0 +1,18 @@
+"""On-record statements."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from ..domain import events as ev
+from ..schemas.statements import StatementWrite
+from .writing import created, write_operation
+
+blp = Blueprint("statements", __name__, url_prefix="/v1/statements", description="Statements")
+
+
+@blp.route("", methods=["POST"])
+@write_operation(blp, "createStatement", StatementWrite)
+def create_statement(body):
+    """Record an on-record statement about exchanges."""
+    return created(ev.STATEMENT_MADE, body)

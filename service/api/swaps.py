@@ -1,0 +1,18 @@
+"""Completed swaps."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from ..domain import events as ev
+from ..schemas.swaps import SwapWrite
+from .writing import created, write_operation
+
+blp = Blueprint("swaps", __name__, url_prefix="/v1/swaps", description="Completed swaps")
+
+
+@blp.route("", methods=["POST"])
+@write_operation(blp, "createSwap", SwapWrite)
+def create_swap(body):
+    """Record a completed swap with its figures."""
+    return created(ev.SWAP_COMPLETED, body)

@@ -1,0 +1,122 @@
+"""What every write view shares: headers in, the use case, 201 + Location out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+from flask import current_app, g, request, url_for
+from flask_smorest import Blueprint
+
+from ..domain.errors import DomainError
+from ..domain.events import RecordedEvent
+from ..schemas.common import EnvelopeSchema
+from ..writes import WriteRequest, fingerprint, record
+from .auth import BEARER_SECURITY, requires
+
+IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+WRITE_HEADERS = [
+    {
+        "in": "header",
+        "name": "Idempotency-Key",
+        "required": False,
+        "schema": {"type": "string", "maxLength": 255},
+        "description": "Retry-safe key: the same key and body return the original event",
+    }
+]
+CHILD_HEADERS = [
+    *WRITE_HEADERS,
+    {
+        "in": "header",
+        "name": "If-Match",
+        "required": False,
+        "schema": {"type": "string", "example": '"1"'},
+        "description": 'Expected stream_version of the resource, quoted ("3"); 412 otherwise',
+    },
+]
+
+
+def write_operation(
+    blp: Blueprint, operation_id: str, body_schema: type, *, child: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate a write view: token with scope write, body schema, documented responses."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        view = blp.response(
+            201,
+            EnvelopeSchema,
+            description="The stored event",
+            headers={"Location": {"description": "URL of the event", "schema": {"type": "string"}}},
+        )(view)
+        view = blp.arguments(body_schema)(view)
+        for status, text in (
+            (400, "Malformed JSON or headers"),
+            (401, "Missing or invalid bearer token"),
+            (403, "Token lacks scope write"),
+            (409, "Conflict: id taken, expected_version mismatch, or key in flight"),
+            (413, "Body too large"),
+            (415, "Body is not application/json"),
+        ):
+            view = blp.alt_response(status, response=_ref(status), description=text)(view)
+        if child:
+            view = blp.alt_response(404, response="NOT_FOUND", description="No such resource")(view)
+            view = blp.alt_response(
+                412, response="PRECONDITION_FAILED", description="If-Match does not match"
+            )(view)
+        view = blp.doc(
+            operationId=operation_id,
+            security=BEARER_SECURITY,
+            parameters=CHILD_HEADERS if child else WRITE_HEADERS,
+        )(view)
+        return requires("write")(view)
+
+    return decorator
+
+
+def _ref(status: int) -> str:
+    return HTTPStatus(status).name
+
+
+def created(event_type: str, body: dict[str, Any], parent_id: str | None = None) -> Any:
+    """Run the write use case and answer 201 with Location and the envelope."""
+    request_obj = WriteRequest(
+        event_type=event_type,
+        body=body,
+        recorded_by=g.token.name,
+        parent_id=parent_id,
+        if_match=_if_match(),
+        idempotency_key=_idempotency_key(),
+        request_fingerprint=fingerprint(request.method, request.path, request.get_json()),
+    )
+    event, fresh = record(current_app.extensions["engine"], request_obj)
+    headers = {"Location": event_location(event)}
+    if not fresh:
+        headers["Idempotent-Replayed"] = "true"
+    return event, 201, headers
+
+
+def event_location(event: RecordedEvent) -> str:
+    return url_for("events.get_event", event_id=event.id)
+
+
+def _if_match() -> int | None:
+    value = request.headers.get("If-Match")
+    if value is None:
+        return None
+    match = IF_MATCH.match(value)
+    if not match:
+        raise DomainError('If-Match must be the quoted stream version, e.g. If-Match: "3"')
+    return int(match.group(1))
+
+
+def _idempotency_key() -> str | None:
+    value = request.headers.get("Idempotency-Key")
+    if value is None:
+        return None
+    if not IDEMPOTENCY_KEY.match(value):
+        raise DomainError("Idempotency-Key must be 1 to 255 visible ASCII characters")
+    return value

@@ -1,0 +1,69 @@
+"""The application factory: settings, engine, API, blueprints, error funnel, CLI."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import UnsupportedMediaType
+
+from .api import agreements, attempts, events, health, log, problems, proposals, statements, swaps
+from .api.openapi import make_api, spec_yaml
+from .config import Settings
+from .store.engine import make_engine
+from .store.migrate import upgrade
+
+BLUEPRINTS = (
+    proposals.blp,
+    agreements.blp,
+    attempts.blp,
+    statements.blp,
+    swaps.blp,
+    events.blp,
+    log.blp,
+    health.blp,
+)
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the app; nothing touches the database until a request or a command needs it."""
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=settings.log_level)
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=settings.max_content_length, JSON_SORT_KEYS=False)
+    app.config["SETTINGS"] = settings
+    if settings.auto_migrate:
+        upgrade(settings.database_url)
+    app.extensions["engine"] = make_engine(settings.database_url)
+
+    api = make_api(app)
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    problems.register(app)
+    app.before_request(_require_json_body)
+    app.after_request(_security_headers)
+
+    @app.get("/openapi.yaml")
+    def openapi_yaml() -> Response:
+        return Response(spec_yaml(api), mimetype="application/yaml")
+
+    app.extensions["api"] = api
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _require_json_body() -> None:
+    """415 for a body that is not JSON, but only on routes that exist (404/405 come first)."""
+    if request.method in BODY_METHODS and request.routing_exception is None:
+        if request.mimetype != "application/json":
+            raise UnsupportedMediaType(
+                f"send the body as application/json, not {request.mimetype or 'nothing'}"
+            )
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response

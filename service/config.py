@@ -1,0 +1,40 @@
+"""Settings from the environment, typed; tests build their own."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DB = Path.cwd() / "instance" / "exchange-log.db"
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Everything the app reads from its environment."""
+
+    database_url: str = f"sqlite:///{DEFAULT_DB}"
+    max_content_length: int = 1024 * 1024
+    reads_private: bool = False
+    auto_migrate: bool = False
+    load_history: bool = False
+    log_level: str = "INFO"
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        return cls(
+            database_url=env.get("DATABASE_URL") or cls.database_url,
+            max_content_length=int(env.get("MAX_CONTENT_LENGTH") or 1024 * 1024),
+            reads_private=_bool(env.get("READS_PRIVATE")),
+            auto_migrate=_bool(env.get("AUTO_MIGRATE")),
+            load_history=_bool(env.get("LOAD_HISTORY")),
+            log_level=env.get("LOG_LEVEL") or "INFO",
+        )

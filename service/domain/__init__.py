@@ -1,0 +1,1 @@
+"""The domain: pure Python, knows nothing of HTTP or SQL."""

@@ -1,0 +1,54 @@
+"""Canonical JSON of an envelope and the SHA-256 hash chain over the log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+HASHED_FIELDS = (
+    "id",
+    "position",
+    "stream",
+    "stream_version",
+    "type",
+    "schema_version",
+    "occurred_on",
+    "date_precision",
+    "recorded_at",
+    "recorded_by",
+    "data",
+    "sources",
+    "prev_hash",
+)
+
+
+def canonical_json(value: Any) -> bytes:
+    """Sorted keys, no insignificant whitespace, UTF-8: one byte string per value."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def envelope_hash(envelope: Mapping[str, Any]) -> str:
+    """SHA-256 over the canonical JSON of the envelope's hashed fields (prev_hash included)."""
+    return hashlib.sha256(canonical_json({k: envelope[k] for k in HASHED_FIELDS})).hexdigest()
+
+
+def first_bad_position(envelopes: Iterable[Mapping[str, Any]]) -> int | None:
+    """Walk the chain in position order; return the first position that breaks it, else None."""
+    prev = GENESIS_HASH
+    expected_position = 1
+    for env in envelopes:
+        position = env["position"]
+        if (
+            position != expected_position
+            or env["prev_hash"] != prev
+            or envelope_hash(env) != env["hash"]
+        ):
+            return expected_position if position != expected_position else position
+        prev = env["hash"]
+        expected_position += 1
+    return None

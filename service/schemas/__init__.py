@@ -1,0 +1,1 @@
+"""Marshmallow load and dump schemas; they become the OpenAPI document."""

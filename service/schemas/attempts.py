@@ -1,0 +1,17 @@
+"""Failed exchange attempts: planned or negotiated exchanges that did not happen."""
+
+from __future__ import annotations
+
+from .common import CreateSchema, StrictSchema
+from .fields import Text, party, slug
+
+
+class AttemptPayload(StrictSchema):
+    blamed_party = party()
+    reason = Text(required=True)
+    proposal_id = slug()
+    agreement_id = slug()
+
+
+class AttemptWrite(CreateSchema, AttemptPayload):
+    pass

@@ -1,0 +1,29 @@
+"""Query arguments of the log reads."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from ..domain.events import EVENT_TYPES
+
+
+class EventQuerySchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    after = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0),
+        metadata={"description": "Return events with position greater than this"},
+    )
+    limit = fields.Integer(
+        validate=validate.Range(min=1, max=1000),
+        metadata={"description": "Page size, 1 to 1000 (default 100; NDJSON: no limit)"},
+    )
+    type = fields.List(
+        fields.String(validate=validate.OneOf(sorted(EVENT_TYPES))),
+        metadata={"description": "Only these event types (repeat the parameter for several)"},
+    )
+    stream = fields.String(
+        validate=validate.Length(max=80), metadata={"example": "swap/2026-02-05"}
+    )

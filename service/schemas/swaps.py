@@ -1,0 +1,67 @@
+"""Completed swaps: who received how many, with breakdowns where a source gives them."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from ..domain.vocab import DIMENSION_PATTERN
+from .common import CreateSchema, StrictSchema
+from .fields import Text, categories, count, parties, party, slug
+
+
+class AlternativeFigureSchema(StrictSchema):
+    claimed_by = party(required=True)
+    received = count(required=True)
+    note = Text()
+
+
+class SideSchema(StrictSchema):
+    """What one receiving party got back; a figure no source gives is left out."""
+
+    party = party(required=True)
+    received = count()
+    military = count()
+    civilians = count()
+    medical = count()
+    bodies = count()
+    alternative_figures = fields.List(
+        fields.Nested(AlternativeFigureSchema), load_default=list, validate=validate.Length(max=10)
+    )
+
+
+class BreakdownValueSchema(StrictSchema):
+    label = Text(required=True, max_length=200)
+    count = count()
+    share = fields.Float(
+        validate=validate.Range(min=0, max=1), allow_nan=False, metadata={"example": 0.8}
+    )
+
+
+class BreakdownSchema(StrictSchema):
+    side = party(required=True, metadata={"description": "The receiving party it describes"})
+    dimension = fields.String(
+        required=True,
+        validate=validate.Regexp(DIMENSION_PATTERN, error="Must be a lower_snake_case word."),
+        metadata={"example": "nationality"},
+    )
+    values = fields.List(
+        fields.Nested(BreakdownValueSchema), required=True, validate=validate.Length(min=1, max=50)
+    )
+
+
+class SwapPayload(StrictSchema):
+    mediators = parties(load_default=list)
+    sides = fields.List(
+        fields.Nested(SideSchema), required=True, validate=validate.Length(min=1, max=2)
+    )
+    breakdowns = fields.List(
+        fields.Nested(BreakdownSchema), load_default=list, validate=validate.Length(max=20)
+    )
+    categories = categories(load_default=list)
+    proposal_id = slug()
+    agreement_id = slug()
+    notes = Text(max_length=8000)
+
+
+class SwapWrite(CreateSchema, SwapPayload):
+    pass

@@ -1,0 +1,163 @@
+"""The one append path: every write, single or batch, goes through ``append_in``."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Connection, Engine
+
+from ..domain.errors import NotFound, RuleViolation, StreamExists, VersionMismatch
+from ..domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent, stream_name
+from ..domain.hashing import GENESIS_HASH, envelope_hash
+from . import queries
+from .engine import append_transaction, utc_now_text
+from .tables import events
+
+AppendHook = Callable[[Connection, list[RecordedEvent]], None]
+
+# Called inside the append transaction with the events just written (stored projections).
+APPEND_HOOKS: list[AppendHook] = []
+
+
+@dataclass
+class _Cursor:
+    position: int
+    hash: str
+    versions: dict[str, int]
+
+
+def append(
+    engine: Engine, new_events: Sequence[NewEvent], *, recorded_by: str
+) -> list[RecordedEvent]:
+    """Append events atomically in their own transaction."""
+    with append_transaction(engine) as conn:
+        return append_in(conn, new_events, recorded_by=recorded_by)
+
+
+def append_in(
+    conn: Connection, new_events: Sequence[NewEvent], *, recorded_by: str
+) -> list[RecordedEvent]:
+    """Append events in the caller's append transaction: all are written or none.
+
+    Assigns position, stream and stream_version, recorded_at/by and the hash chain; checks
+    stream existence and expected versions against the state inside the lock.
+    """
+    position, last_hash = queries.head(conn)
+    cursor = _Cursor(position=position, hash=last_hash or GENESIS_HASH, versions={})
+    recorded_at = utc_now_text()
+    stored: list[RecordedEvent] = []
+    for new in new_events:
+        stream, version = _place(conn, cursor, new)
+        cursor.position += 1
+        envelope = {
+            "id": str(uuid.uuid4()),
+            "position": cursor.position,
+            "stream": stream,
+            "stream_version": version,
+            "type": new.type,
+            "schema_version": EVENT_TYPES[new.type].schema_version,
+            "occurred_on": new.occurred_on.isoformat(),
+            "date_precision": new.date_precision,
+            "recorded_at": recorded_at,
+            "recorded_by": recorded_by,
+            "data": dict(new.data),
+            "sources": [dict(s) for s in new.sources],
+            "prev_hash": cursor.hash,
+        }
+        envelope["hash"] = envelope_hash(envelope)
+        cursor.hash = envelope["hash"]
+        cursor.versions[stream] = version
+        stored.append(_to_event(envelope, new))
+    conn.execute(
+        events.insert(),
+        [
+            {
+                **_row(e),
+                "target_id": e.data.get("target_event_id") if e.type in META_TYPES else None,
+            }
+            for e in stored
+        ],
+    )
+    for hook in APPEND_HOOKS:
+        hook(conn, stored)
+    return stored
+
+
+def _place(conn: Connection, cursor: _Cursor, new: NewEvent) -> tuple[str, int]:
+    """Choose the stream and its next version, enforcing existence and expected versions."""
+    event_type = EVENT_TYPES[new.type]
+    if event_type.creates_stream:
+        if new.stream is None:
+            return _generated_stream(conn, cursor, new), 1
+        if _version(conn, cursor, new.stream) > 0:
+            raise StreamExists(f"{new.stream} already exists; choose another id")
+        return new.stream, 1
+    if new.stream is None:
+        raise NotFound("the event's stream is unknown")
+    current = _version(conn, cursor, new.stream)
+    if current == 0:
+        field = event_type.parent_field or "target_event_id"
+        raise RuleViolation(field, f"{new.stream} does not exist")
+    if new.expected_version is not None and new.expected_version != current:
+        raise VersionMismatch(
+            f"{new.stream} is at version {current}, not {new.expected_version}",
+            source=new.expected_from,
+        )
+    return new.stream, current + 1
+
+
+def _version(conn: Connection, cursor: _Cursor, stream: str) -> int:
+    if stream in cursor.versions:
+        return cursor.versions[stream]
+    return queries.stream_version(conn, stream)
+
+
+def _generated_stream(conn: Connection, cursor: _Cursor, new: NewEvent) -> str:
+    """A readable id from the date: ``swap/2026-02-05``, then ``-2``, ``-3`` when taken."""
+    kind = new.stream_kind or EVENT_TYPES[new.type].stream_kind
+    base = new.occurred_on.isoformat()
+    candidate, n = stream_name(kind, base), 1
+    while _version(conn, cursor, candidate) > 0:
+        n += 1
+        candidate = stream_name(kind, f"{base}-{n}")
+    return candidate
+
+
+def _to_event(envelope: dict, new: NewEvent) -> RecordedEvent:
+    return RecordedEvent(
+        id=envelope["id"],
+        position=envelope["position"],
+        stream=envelope["stream"],
+        stream_version=envelope["stream_version"],
+        type=envelope["type"],
+        schema_version=envelope["schema_version"],
+        occurred_on=new.occurred_on,
+        date_precision=envelope["date_precision"],
+        recorded_at=envelope["recorded_at"],
+        recorded_by=envelope["recorded_by"],
+        data=envelope["data"],
+        sources=tuple(envelope["sources"]),
+        prev_hash=envelope["prev_hash"],
+        hash=envelope["hash"],
+    )
+
+
+def _row(e: RecordedEvent) -> dict:
+    return {
+        "position": e.position,
+        "id": e.id,
+        "stream": e.stream,
+        "stream_version": e.stream_version,
+        "type": e.type,
+        "schema_version": e.schema_version,
+        "occurred_on": e.occurred_on,
+        "date_precision": e.date_precision,
+        "recorded_at": e.recorded_at,
+        "recorded_by": e.recorded_by,
+        "data": dict(e.data),
+        "sources": [dict(s) for s in e.sources],
+        "prev_hash": e.prev_hash,
+        "hash": e.hash,
+    }

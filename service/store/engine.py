@@ -1,0 +1,75 @@
+"""Engine construction per dialect, and the transaction that serializes appends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Any constant shared by every writer: the key of the advisory lock that orders appends.
+APPEND_LOCK_KEY = 0x504F57
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for the URL; SQLite gets WAL, a busy timeout and explicit BEGINs."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return sa.create_engine(url, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's BEGIN be the only one: pysqlite's own would defeat BEGIN IMMEDIATE.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        # FULL: a commit is on disk before the 2xx leaves, so a crash right after loses nothing.
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("append_lock"):
+            # IMMEDIATE takes the write lock at BEGIN, so two writers never both read max(position)
+            # and then collide; the busy timeout makes the second one wait instead of failing.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+@contextmanager
+def append_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction in which this writer alone may append, so max(position) + 1 is gapless.
+
+    A bare sequence would hand out numbers in call order, not commit order, and leave holes
+    on rollback; a reader could then see position N+1 before N commits. Holding one lock per
+    append (PostgreSQL: a transaction-scoped advisory lock; SQLite: BEGIN IMMEDIATE) makes
+    positions dense and in commit order.
+    """
+    with engine.connect() as conn:
+        conn = conn.execution_options(append_lock=True)
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
+            yield conn
+
+
+def utc_now_text() -> str:
+    """The current UTC time in the canonical stored form."""
+    return format_timestamp(datetime.now(UTC))
+
+
+def format_timestamp(moment: datetime) -> str:
+    """Canonical UTC text: YYYY-MM-DDTHH:MM:SS.ffffffZ."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

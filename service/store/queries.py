@@ -1,0 +1,147 @@
+"""Read helpers over the events table, shared by the append path and the log reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ..domain.events import EVENT_CORRECTED, EVENT_RETRACTED, RecordedEvent
+from ..domain.upcasting import upcast
+from .tables import events
+
+HEAD_QUERY = sa.select(events.c.position, events.c.hash).order_by(events.c.position.desc()).limit(1)
+
+
+def head(conn: Connection) -> tuple[int, str | None]:
+    """The last position and its hash; (0, None) for an empty log."""
+    row = conn.execute(HEAD_QUERY).first()
+    return (row.position, row.hash) if row else (0, None)
+
+
+def stream_version(conn: Connection, stream: str) -> int:
+    """The stream's current version; 0 when it does not exist."""
+    value = conn.execute(
+        sa.select(sa.func.max(events.c.stream_version)).where(events.c.stream == stream)
+    ).scalar()
+    return int(value or 0)
+
+
+def stream_creation(conn: Connection, stream: str) -> RecordedEvent | None:
+    """The first event of a stream: the fact that created the resource."""
+    row = conn.execute(
+        sa.select(events).where(events.c.stream == stream, events.c.stream_version == 1)
+    ).first()
+    return row_to_event(row) if row else None
+
+
+def event_by_id(conn: Connection, event_id: str) -> RecordedEvent | None:
+    row = conn.execute(sa.select(events).where(events.c.id == event_id)).first()
+    return row_to_event(row) if row else None
+
+
+def is_retracted(conn: Connection, event_id: str) -> bool:
+    """Whether a retraction targets this event."""
+    query = sa.select(events.c.position).where(
+        events.c.target_id == event_id, events.c.type == EVENT_RETRACTED
+    )
+    return conn.execute(query.limit(1)).first() is not None
+
+
+def corrections_of(conn: Connection, event_id: str) -> list[RecordedEvent]:
+    """Corrections that target this event, oldest first."""
+    rows = conn.execute(
+        sa.select(events)
+        .where(events.c.target_id == event_id, events.c.type == EVENT_CORRECTED)
+        .order_by(events.c.position)
+    )
+    return [row_to_event(r) for r in rows]
+
+
+def events_by_positions(conn: Connection, first: int, last: int) -> list[RecordedEvent]:
+    rows = conn.execute(
+        sa.select(events).where(events.c.position.between(first, last)).order_by(events.c.position)
+    )
+    return [row_to_event(r) for r in rows]
+
+
+def page_of_events(
+    conn: Connection,
+    *,
+    after: int = 0,
+    limit: int = 100,
+    types: list[str] | None = None,
+    stream: str | None = None,
+) -> list[RecordedEvent]:
+    """Up to ``limit`` events after a position, with optional filters, in position order."""
+    query = sa.select(events).where(events.c.position > after)
+    if types:
+        query = query.where(events.c.type.in_(types))
+    if stream:
+        query = query.where(events.c.stream == stream)
+    rows = conn.execute(query.order_by(events.c.position).limit(limit))
+    return [row_to_event(r) for r in rows]
+
+
+def raw_rows(conn: Connection, batch: int = 1000) -> Iterator[Mapping[str, Any]]:
+    """Every stored row as it is (no upcasting), in position order, batch by batch."""
+    after = 0
+    while True:
+        rows = conn.execute(
+            sa.select(events)
+            .where(events.c.position > after)
+            .order_by(events.c.position)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield stored_envelope(row._mapping)
+        after = rows[-1].position
+
+
+def stored_envelope(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The envelope exactly as hashed: JSON types only, dates as ISO text."""
+    occurred = row["occurred_on"]
+    return {
+        "id": row["id"],
+        "position": row["position"],
+        "stream": row["stream"],
+        "stream_version": row["stream_version"],
+        "type": row["type"],
+        "schema_version": row["schema_version"],
+        "occurred_on": occurred.isoformat() if isinstance(occurred, date) else occurred,
+        "date_precision": row["date_precision"],
+        "recorded_at": row["recorded_at"],
+        "recorded_by": row["recorded_by"],
+        "data": row["data"],
+        "sources": row["sources"],
+        "prev_hash": row["prev_hash"],
+        "hash": row["hash"],
+    }
+
+
+def row_to_event(row: Any) -> RecordedEvent:
+    """A stored row as a domain event, its payload upcast to the current schema version."""
+    m = row._mapping
+    version, data = upcast(m["type"], m["schema_version"], m["data"])
+    occurred = m["occurred_on"]
+    return RecordedEvent(
+        id=m["id"],
+        position=m["position"],
+        stream=m["stream"],
+        stream_version=m["stream_version"],
+        type=m["type"],
+        schema_version=version,
+        occurred_on=occurred if isinstance(occurred, date) else date.fromisoformat(occurred),
+        date_precision=m["date_precision"],
+        recorded_at=m["recorded_at"],
+        recorded_by=m["recorded_by"],
+        data=data,
+        sources=tuple(m["sources"]),
+        prev_hash=m["prev_hash"],
+        hash=m["hash"],
+    )
