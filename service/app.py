@@ -57,11 +57,14 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def _require_json_body() -> None:
     """415 for a body that is not JSON, but only on routes that exist (404/405 come first)."""
-    if request.method in BODY_METHODS and request.routing_exception is None:
-        if request.mimetype != "application/json":
-            raise UnsupportedMediaType(
-                f"send the body as application/json, not {request.mimetype or 'nothing'}"
-            )
+    if (
+        request.method in BODY_METHODS
+        and request.routing_exception is None
+        and request.mimetype != "application/json"
+    ):
+        raise UnsupportedMediaType(
+            f"send the body as application/json, not {request.mimetype or 'nothing'}"
+        )
 
 
 def _security_headers(response: Response) -> Response:

@@ -18,6 +18,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(tokens_group)
     app.cli.add_command(verify)
     app.cli.add_command(migrate)
+    app.cli.add_command(write_spec)
 
 
 def _engine():
@@ -79,6 +80,17 @@ def migrate() -> None:
     """Apply database migrations (alembic upgrade head)."""
     upgrade(current_app.config["SETTINGS"].database_url)
     click.echo("database is at the newest revision")
+
+
+@click.command("write-spec")
+@click.argument("path", default="openapi.yaml")
+def write_spec(path: str) -> None:
+    """Write the OpenAPI document generated from the code (the committed openapi.yaml)."""
+    from .api.openapi import spec_yaml
+
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(spec_yaml(current_app.extensions["api"]))
+    click.echo(f"wrote {path}")
 
 
 def main() -> None:

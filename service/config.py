@@ -6,7 +6,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_DB = Path.cwd() / "instance" / "exchange-log.db"
+DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024
+
+
+def default_database_url() -> str:
+    """A SQLite file under ./instance, created on first use."""
+    instance = Path.cwd() / "instance"
+    instance.mkdir(exist_ok=True)
+    return f"sqlite:///{instance / 'exchange-log.db'}"
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -19,8 +26,8 @@ def _bool(value: str | None, default: bool = False) -> bool:
 class Settings:
     """Everything the app reads from its environment."""
 
-    database_url: str = f"sqlite:///{DEFAULT_DB}"
-    max_content_length: int = 1024 * 1024
+    database_url: str = field(default_factory=default_database_url)
+    max_content_length: int = DEFAULT_MAX_CONTENT_LENGTH
     reads_private: bool = False
     auto_migrate: bool = False
     load_history: bool = False
@@ -31,8 +38,8 @@ class Settings:
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         return cls(
-            database_url=env.get("DATABASE_URL") or cls.database_url,
-            max_content_length=int(env.get("MAX_CONTENT_LENGTH") or 1024 * 1024),
+            database_url=env.get("DATABASE_URL") or default_database_url(),
+            max_content_length=int(env.get("MAX_CONTENT_LENGTH") or DEFAULT_MAX_CONTENT_LENGTH),
             reads_private=_bool(env.get("READS_PRIVATE")),
             auto_migrate=_bool(env.get("AUTO_MIGRATE")),
             load_history=_bool(env.get("LOAD_HISTORY")),

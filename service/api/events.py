@@ -41,7 +41,10 @@ ENVELOPE = EnvelopeSchema()
                     "schema": {"type": "string"},
                 }
             },
-            "content": {NDJSON: {"schema": {"type": "string"}}},
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/EventPage"}},
+                NDJSON: {"schema": {"type": "string"}},
+            },
         }
     },
 )

@@ -1,0 +1,17 @@
+"""gunicorn settings for ``gunicorn -c gunicorn.conf.py service.wsgi:app``.
+
+gthread workers: each worker serves several requests at once on threads, so a long-lived
+Server-Sent Events stream ties up one thread, not a whole worker.
+"""
+
+import os
+
+bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 10
+accesslog = os.environ.get("ACCESS_LOG", "-")
+# No control socket: it would be created under $HOME, which a container user may not have.
+control_socket_disable = True
