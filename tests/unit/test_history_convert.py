@@ -383,3 +383,10 @@ class TestHistoryRecords:
             names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
             roots = {name.split(".")[0] for name in names}
             assert not roots & {"flask", "sqlalchemy", "marshmallow", "flask_smorest"}
+
+    def test_agreements_bind_two_parties_and_no_party_accuses_itself(self) -> None:
+        for r in ALL:
+            if r.endpoint == "agreements":
+                assert len(set(r.body["parties"])) >= 2, r.key
+            if r.endpoint == "breaches":
+                assert r.body["alleged_by"] != r.body["breached_by"], r.key
