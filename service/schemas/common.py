@@ -18,11 +18,21 @@ class StrictSchema(Schema):
         unknown = RAISE
 
 
+class StoredDate(fields.Date):
+    """A date loaded from the request; dumped from either a date or the stored ISO text."""
+
+    def _serialize(self, value, attr, obj, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(value, str):
+            return value
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 class SourceSchema(StrictSchema):
     url = HttpUrl(required=True, validate=validate.Length(max=2000))
     publisher = Text(max_length=200)
     title = Text(max_length=500)
-    published_on = fields.Date()
+    # Stored events keep it as ISO text (JSON); the envelope dump must accept that.
+    published_on = StoredDate()
     quote = Text(max_length=4000)
 
 
