@@ -163,7 +163,7 @@ def _check_references(conn: Connection, data: Mapping[str, Any], prefix: str = "
 def _check_meta(conn: Connection, new: NewEvent, target_id: str) -> NewEvent:
     target = queries.event_by_id(conn, target_id)
     if target is None:
-        raise NotFound(f"there is no event {target_id!r}")
+        raise NotFound(f"there is no event {target_id}")
     if target.type in META_TYPES:
         raise RuleViolation(
             "target_event_id", "corrections and retractions cannot be corrected or retracted"
