@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, json, request
+from flask import Flask, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
 from ..domain import errors as de
@@ -143,6 +143,11 @@ def handle_http_exception(error: HTTPException) -> Response:
         log.error("HTTP %s on %s %s", status, request.method, request.path)
         return problem(status, "The server could not complete the request.", headers=headers)
     detail = data.get("message") or error.description or HTTPStatus(status).phrase
+    if status == 404:
+        detail = f"There is nothing at {request.path}; the routes are listed in /openapi.yaml."
+    elif status == 413:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        detail = f"The request body is larger than the {limit} bytes this service accepts."
     return problem(status, str(detail), headers=headers)
 
 

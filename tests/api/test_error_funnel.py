@@ -36,7 +36,9 @@ class TestRequestShape:
         client = app.test_client()
         body = swap_body(notes="x" * 1000)
         r = client.post("/v1/swaps", json=body, headers={"Authorization": f"Bearer {write_token}"})
-        body = problem(r, 413)
+        body = problem(
+            r, 413, "The request body is larger than the 512 bytes this service accepts."
+        )
         assert body["type"].endswith("/content-too-large")
         assert head(client)["position"] == 0
         app.extensions["engine"].dispose()
@@ -67,7 +69,11 @@ class TestRequestShape:
 
 class TestRoutingAndCrashes:
     def test_an_unknown_url_is_a_404(self, client):
-        body = problem(client.get("/v1/nothing-here"), 404)
+        body = problem(
+            client.get("/v1/nothing-here"),
+            404,
+            "There is nothing at /v1/nothing-here; the routes are listed in /openapi.yaml.",
+        )
         assert body["type"].endswith("/not-found")
 
     @pytest.mark.parametrize(("method", "path"), [("get", "/v1/swaps"), ("delete", "/v1/events")])
