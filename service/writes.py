@@ -54,11 +54,8 @@ class WriteRequest:
 
 
 def fingerprint(method: str, path: str, raw_body: Any) -> str:
-    """Identity of a request for Idempotency-Key comparison.
-
-    Computed before validation, so it must digest any JSON Python parsed: ASCII escapes
-    keep lone surrogates encodable and NaN/Infinity are allowed here (validation rejects them).
-    """
+    """Identity of a request for Idempotency-Key comparison; digests any JSON Python parsed
+    (ASCII escapes for lone surrogates, NaN allowed: validation, run later, rejects both)."""
     text = json.dumps([method, path, raw_body], sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
