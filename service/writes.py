@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import json
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -15,8 +18,8 @@ from sqlalchemy.engine import Connection, Engine
 from .domain import events as ev
 from .domain.errors import NotFound, RuleViolation
 from .domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent, stream_name
-from .domain.hashing import canonical_json
 from .domain.rules import check_occurred_on, check_payload
+from .domain.vocab import SLUG_PATTERN, DatePrecision
 from .schemas.registry import PAYLOAD_SCHEMAS
 from .store import queries
 from .store.append import append_in
@@ -26,6 +29,7 @@ from .store.idempotency import IdempotencyKey, run_once
 ENVELOPE_FIELDS = ("occurred_on", "date_precision", "sources", "id", "expected_version")
 DATE_CHANGES = ("occurred_on", "date_precision")
 REFERENCE_FIELDS = {"proposal_id": "proposal", "agreement_id": "agreement"}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class PayloadInvalid(Exception):
@@ -50,8 +54,10 @@ class WriteRequest:
 
 
 def fingerprint(method: str, path: str, raw_body: Any) -> str:
-    """Identity of a request for Idempotency-Key comparison."""
-    return hashlib.sha256(canonical_json([method, path, raw_body])).hexdigest()
+    """Identity of a request for Idempotency-Key comparison; digests any JSON Python parsed
+    (ASCII escapes for lone surrogates, NaN allowed: validation, run later, rejects both)."""
+    text = json.dumps([method, path, raw_body], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def record(engine: Engine, request: WriteRequest) -> tuple[RecordedEvent, bool]:
@@ -136,7 +142,8 @@ def _check_against_log(conn: Connection, new: NewEvent, request: WriteRequest) -
 
 def _require_live_resource(conn: Connection, stream: str, field: str) -> RecordedEvent:
     kind, rid = stream.split("/", 1)
-    creation = queries.stream_creation(conn, stream)
+    # An id from the URL may hold anything (even NUL, which PostgreSQL refuses to compare).
+    creation = queries.stream_creation(conn, stream) if re.fullmatch(SLUG_PATTERN, rid) else None
     if creation is None:
         raise RuleViolation(field, f"there is no {kind} {rid!r}")
     if queries.is_retracted(conn, creation.id):
@@ -144,16 +151,16 @@ def _require_live_resource(conn: Connection, stream: str, field: str) -> Recorde
     return creation
 
 
-def _check_references(conn: Connection, data: Mapping[str, Any]) -> None:
+def _check_references(conn: Connection, data: Mapping[str, Any], prefix: str = "") -> None:
     for field, kind in REFERENCE_FIELDS.items():
         if data.get(field):
-            _require_live_resource(conn, stream_name(kind, data[field]), field)
+            _require_live_resource(conn, stream_name(kind, data[field]), prefix + field)
 
 
 def _check_meta(conn: Connection, new: NewEvent, target_id: str) -> NewEvent:
     target = queries.event_by_id(conn, target_id)
     if target is None:
-        raise NotFound(f"there is no event {target_id!r}")
+        raise NotFound(f"there is no event {target_id}")
     if target.type in META_TYPES:
         raise RuleViolation(
             "target_event_id", "corrections and retractions cannot be corrected or retracted"
@@ -163,12 +170,13 @@ def _check_meta(conn: Connection, new: NewEvent, target_id: str) -> NewEvent:
         raise RuleViolation(
             "target_event_id", f"event {target.id} was retracted; it cannot be {verb}"
         )
+    data = dict(new.data)
     if new.type == ev.EVENT_CORRECTED:
-        _check_correction(conn, target, new.data["changes"])
+        data["changes"] = _check_correction(conn, target, new.data["changes"])
     return NewEvent(
         type=new.type,
         stream=target.stream,
-        data=new.data,
+        data=data,
         occurred_on=new.occurred_on,
         date_precision=new.date_precision,
         sources=new.sources,
@@ -177,8 +185,15 @@ def _check_meta(conn: Connection, new: NewEvent, target_id: str) -> NewEvent:
     )
 
 
-def _check_correction(conn: Connection, target: RecordedEvent, changes: Mapping[str, Any]) -> None:
-    """The target's current payload with the changes applied must still be a valid payload."""
+def _check_correction(
+    conn: Connection, target: RecordedEvent, changes: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The target's current payload with the changes applied must still be a valid payload.
+
+    Returns the changes as they will be stored: each changed field as its schema loads it
+    (defaults filled in, dates as ISO text), so a correction carries data of the same shape
+    as the event it corrects.
+    """
     if not changes:
         raise RuleViolation("changes", "name at least one field to change")
     current = dict(target.data)
@@ -192,20 +207,43 @@ def _check_correction(conn: Connection, target: RecordedEvent, changes: Mapping[
         current.pop(parent_field, None)
     current.update(payload_changes)
     try:
-        merged = PAYLOAD_SCHEMAS[target.type]().load(current)
+        merged = jsonable(PAYLOAD_SCHEMAS[target.type]().load(current))
     except ValidationError as exc:
         raise PayloadInvalid({"changes": exc.messages}) from exc
-    check_payload(target.type, jsonable(merged))
-    _check_references(conn, merged)
-    _check_date_changes(changes)
+    with _within("changes."):
+        check_payload(target.type, merged)
+    # Only references the correction sets are checked: a later retraction of a referenced
+    # resource must not block unrelated corrections.
+    _check_references(conn, {k: merged.get(k) for k in payload_changes}, prefix="changes.")
+    stored = {k: merged[k] for k in payload_changes if k in merged}
+    stored.update(_date_changes(changes))
+    return stored
 
 
-def _check_date_changes(changes: Mapping[str, Any]) -> None:
+@contextmanager
+def _within(prefix: str) -> Iterator[None]:
+    """Re-name rule violations raised inside as fields of a nested object."""
+    try:
+        yield
+    except RuleViolation as exc:
+        raise RuleViolation(prefix + exc.field, exc.field_message) from exc
+
+
+def _date_changes(changes: Mapping[str, Any]) -> dict[str, str]:
+    dates: dict[str, str] = {}
     if "occurred_on" in changes:
+        value = changes["occurred_on"]
+        if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+            raise RuleViolation("changes.occurred_on", "must be a date as YYYY-MM-DD")
         try:
-            new_date = date.fromisoformat(str(changes["occurred_on"]))
+            new_date = date.fromisoformat(value)
         except ValueError as exc:
-            raise RuleViolation("changes.occurred_on", "not a valid date (YYYY-MM-DD)") from exc
+            raise RuleViolation("changes.occurred_on", "must be a date as YYYY-MM-DD") from exc
         check_occurred_on(new_date, today(), field="changes.occurred_on")
-    if "date_precision" in changes and changes["date_precision"] not in ("day", "month", "year"):
-        raise RuleViolation("changes.date_precision", "must be one of: day, month, year")
+        dates["occurred_on"] = new_date.isoformat()
+    if "date_precision" in changes:
+        allowed = [p.value for p in DatePrecision]
+        if changes["date_precision"] not in allowed:
+            raise RuleViolation("changes.date_precision", f"must be one of: {', '.join(allowed)}")
+        dates["date_precision"] = changes["date_precision"]
+    return dates

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, json, request
+from flask import Flask, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
 from ..domain import errors as de
@@ -63,8 +63,10 @@ def problem(
     }
     if errors:
         body["errors"] = dict(errors)
+    # backslashreplace: a lone surrogate echoed from the request (an unknown field's name)
+    # cannot be UTF-8 encoded; written as \\udXXX it is still the same valid JSON string.
     response = Response(
-        json.dumps(body, ensure_ascii=False) + "\n",
+        (json.dumps(body, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace"),
         status=status,
         mimetype="application/problem+json",
     )
@@ -102,8 +104,24 @@ def validation_problem(messages: Any) -> Response:
         messages = merged
     errors = flatten_messages(messages)
     errors = {("body" if k == "_schema" else k): v for k, v in errors.items()}
-    summary = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
-    return problem(422, f"The request is invalid. {summary}", errors=errors)
+    return problem(422, validation_detail(errors), errors=errors)
+
+
+def validation_detail(errors: Mapping[str, list[str]]) -> str:
+    """One terminal line naming every field and what it must be.
+
+    ``The request is invalid. sides.0.received: Must be a whole number from 0 to 10000000;
+    sources: Give 1 to 50 sources.``
+    """
+    parts = []
+    for field, messages in errors.items():
+        text = "; ".join(m.strip().rstrip(".") for m in messages)
+        parts.append(f"{field}: {text}")
+    return _one_line("The request is invalid. " + "; ".join(parts) + ".")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def handle_http_exception(error: HTTPException) -> Response:
@@ -125,6 +143,11 @@ def handle_http_exception(error: HTTPException) -> Response:
         log.error("HTTP %s on %s %s", status, request.method, request.path)
         return problem(status, "The server could not complete the request.", headers=headers)
     detail = data.get("message") or error.description or HTTPStatus(status).phrase
+    if status == 404:
+        detail = f"There is nothing at {request.path}; the routes are listed in /openapi.yaml."
+    elif status == 413:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        detail = f"The request body is larger than the {limit} bytes this service accepts."
     return problem(status, str(detail), headers=headers)
 
 
@@ -133,7 +156,8 @@ def handle_domain_error(error: de.DomainError) -> Response:
     if isinstance(error, de.VersionMismatch):
         status = 412 if error.source == "header" else 409
     if isinstance(error, de.RuleViolation):
-        return problem(422, error.message, errors={error.field: [error.field_message]})
+        errors = {error.field: [error.field_message]}
+        return problem(422, validation_detail(errors), errors=errors)
     headers = {"WWW-Authenticate": 'Bearer realm="pow-exchange-log"'} if status == 401 else None
     return problem(status, error.message, headers=headers)
 
@@ -145,6 +169,11 @@ def handle_payload_invalid(error: PayloadInvalid) -> Response:
 def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
+    if isinstance(error, RecursionError) and request.is_json:
+        # Python's JSON parser (and anything walking the parsed body) recurses once per
+        # nesting level; a body nested thousands deep is the client's error, not ours.
+        log.warning("body nested too deeply on %s %s", request.method, request.path)
+        return problem(400, "The request body is nested too deeply to process.")
     log.exception("unhandled error on %s %s", request.method, request.path)
     return problem(500, "The server could not complete the request; the error was logged.")
 

@@ -11,6 +11,7 @@ from .events import AGREEMENT_BREACHED, AGREEMENT_REACHED, SWAP_COMPLETED
 
 EARLIEST_DATE = date(2014, 1, 1)
 SHARE_TOLERANCE = 0.005
+MAX_SHARE_TOTAL = round(1 + SHARE_TOLERANCE, 9)
 SUB_COUNTS = ("military", "civilians", "medical")
 
 
@@ -24,8 +25,11 @@ def check_occurred_on(occurred_on: date, today: date, field: str = "occurred_on"
 
 def _check_swap(data: Mapping[str, Any]) -> None:
     parties = [side["party"] for side in data.get("sides", [])]
-    if len(set(parties)) != len(parties):
-        raise RuleViolation("sides", "each receiving party may appear only once")
+    for i, party in enumerate(parties):
+        if party in parties[:i]:
+            raise RuleViolation(
+                f"sides.{i}.party", f"{party} already has a side; each party appears only once"
+            )
     for i, side in enumerate(data.get("sides", [])):
         received = side.get("received")
         if received is None:
@@ -42,18 +46,29 @@ def _check_swap(data: Mapping[str, Any]) -> None:
                 f"sides.{i}.civilians",
                 f"military + civilians ({military + civilians}) exceeds received ({received})",
             )
+    seen: set[tuple[str, str]] = set()
     for i, breakdown in enumerate(data.get("breakdowns", [])):
+        pair = (breakdown["side"], breakdown["dimension"])
+        if pair in seen:
+            # Two breakdowns of one dimension would let its shares add up past 1 unnoticed.
+            raise RuleViolation(
+                f"breakdowns.{i}.dimension",
+                f"{pair[0]} already has a '{pair[1]}' breakdown; put all its values in one",
+            )
+        seen.add(pair)
         if breakdown["side"] not in parties:
             raise RuleViolation(
                 f"breakdowns.{i}.side",
                 f"{breakdown['side']} is not one of the swap's sides ({', '.join(parties)})",
             )
         shares = [v["share"] for v in breakdown["values"] if v.get("share") is not None]
-        if sum(shares) > 1 + SHARE_TOLERANCE:
+        # Rounded so that float noise (0.6 + 0.405 = 1.0050000000000001) does not decide.
+        total = round(sum(shares), 9)
+        if total > MAX_SHARE_TOTAL:
             raise RuleViolation(
                 f"breakdowns.{i}.values",
-                f"shares of dimension '{breakdown['dimension']}' sum to {sum(shares):.3f},"
-                " more than 1",
+                f"shares of dimension '{breakdown['dimension']}' sum to {total:g};"
+                f" they may sum to at most 1 (up to {MAX_SHARE_TOTAL:g} for rounding)",
             )
         for j, value in enumerate(breakdown["values"]):
             if (value.get("count") is None) == (value.get("share") is None):

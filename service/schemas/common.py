@@ -5,22 +5,34 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from ..domain.events import EVENT_TYPES
-from ..domain.vocab import DatePrecision
-from .fields import Text
+from ..domain.vocab import SLUG_PATTERN, DatePrecision
+from .fields import FullMatch, HttpUrl, Text
 
 
 class StrictSchema(Schema):
     """Unknown fields are rejected on load."""
 
+    error_messages = {"type": "Must be a JSON object.", "unknown": "Unknown field."}
+
     class Meta:
         unknown = RAISE
 
 
+class StoredDate(fields.Date):
+    """A date loaded from the request; dumped from either a date or the stored ISO text."""
+
+    def _serialize(self, value, attr, obj, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(value, str):
+            return value
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 class SourceSchema(StrictSchema):
-    url = fields.Url(required=True, schemes={"http", "https"}, validate=validate.Length(max=2000))
+    url = HttpUrl(required=True, validate=validate.Length(max=2000))
     publisher = Text(max_length=200)
     title = Text(max_length=500)
-    published_on = fields.Date()
+    # Stored events keep it as ISO text (JSON); the envelope dump must accept that.
+    published_on = StoredDate()
     quote = Text(max_length=4000)
 
 
@@ -33,7 +45,9 @@ class WriteSchema(StrictSchema):
     )
     date_precision = fields.Enum(DatePrecision, by_value=True, load_default=DatePrecision.DAY)
     sources = fields.List(
-        fields.Nested(SourceSchema), required=True, validate=validate.Length(min=1, max=50)
+        fields.Nested(SourceSchema),
+        required=True,
+        validate=validate.Length(min=1, max=50, error="Give 1 to 50 sources."),
     )
 
 
@@ -41,8 +55,8 @@ class CreateSchema(WriteSchema):
     """A write that creates a resource; ``id`` is chosen by the client or by the server."""
 
     id = fields.String(
-        validate=validate.Regexp(
-            r"^[a-z0-9][a-z0-9-]{0,63}$",
+        validate=FullMatch(
+            SLUG_PATTERN,
             error="Must be a slug: lower-case letters, digits and '-', 1 to 64 characters.",
         ),
         metadata={"description": "Resource id; generated from occurred_on when absent"},

@@ -1,7 +1,8 @@
-"""Field types shared by every schema: text without NULs, ISO parties, categories."""
+"""Field types shared by every schema: clean text, ISO parties, categories, counts, URLs."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
@@ -9,6 +10,32 @@ from marshmallow import ValidationError, fields, validate
 from ..domain.vocab import PARTIES, SLUG_PATTERN, Category
 
 PARTY_MESSAGE = "Not an ISO 3166-1 alpha-2 party code (two capital letters, e.g. UA, RU, AE)."
+MAX_COUNT = 10_000_000
+# NUL cannot be stored by PostgreSQL; a lone surrogate cannot be encoded as UTF-8 (or hashed).
+UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+URL_MESSAGE = "Must be an http:// or https:// URL."
+
+
+class FullMatch(validate.Regexp):
+    """Regexp that must match the whole value (``re.match`` lets ``$`` accept a final newline).
+
+    The pattern is still documented as written (``^…$``), which is what OpenAPI clients expect.
+    """
+
+    def __call__(self, value: Any) -> Any:
+        if not isinstance(value, str) or self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+def check_storable(text: str) -> None:
+    """Reject characters no backend can store: NUL and unpaired UTF-16 surrogates."""
+    bad = UNSTORABLE.search(text)
+    if bad is None:
+        return
+    if bad.group() == "\x00":
+        raise ValidationError("Must not contain NUL characters.")
+    raise ValidationError("Must be valid Unicode text (no unpaired surrogate code points).")
 
 
 class Text(fields.String):
@@ -21,8 +48,7 @@ class Text(fields.String):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:
-            raise ValidationError("Must not contain NUL characters.")
+        check_storable(text)
         if not text.strip():
             raise ValidationError("Must not be blank.")
         return text
@@ -38,7 +64,7 @@ def party(**kwargs: Any) -> fields.String:
     metadata = {"description": "ISO 3166-1 alpha-2 code", "example": "UA"}
     metadata.update(kwargs.pop("metadata", {}))
     return fields.String(
-        validate=[validate.Regexp(r"^[A-Z]{2}$", error=PARTY_MESSAGE), _known_party],
+        validate=[FullMatch(r"^[A-Z]{2}$", error=PARTY_MESSAGE), _known_party],
         metadata=metadata,
         **kwargs,
     )
@@ -58,7 +84,7 @@ def categories(**kwargs: Any) -> fields.List:
 
 def slug(**kwargs: Any) -> fields.String:
     return fields.String(
-        validate=validate.Regexp(
+        validate=FullMatch(
             SLUG_PATTERN,
             error="Must be a slug: lower-case letters, digits and '-', 1 to 64 characters,"
             " starting with a letter or digit.",
@@ -69,4 +95,35 @@ def slug(**kwargs: Any) -> fields.String:
 
 def count(**kwargs: Any) -> fields.Integer:
     """A non-negative head count; absent when no source gives it."""
-    return fields.Integer(strict=True, validate=validate.Range(min=0, max=10_000_000), **kwargs)
+    return fields.Integer(
+        strict=True,
+        validate=validate.Range(
+            min=0, max=MAX_COUNT, error=f"Must be a whole number from 0 to {MAX_COUNT}."
+        ),
+        error_messages={"invalid": "Must be a whole number (a JSON integer, not text or 1.5)."},
+        **kwargs,
+    )
+
+
+def share(**kwargs: Any) -> fields.Float:
+    """A fraction of a group, 0 to 1."""
+    return fields.Float(
+        validate=validate.Range(min=0, max=1, error="Must be a fraction from 0 to 1."),
+        allow_nan=False,
+        error_messages={"invalid": "Must be a number from 0 to 1."},
+        **kwargs,
+    )
+
+
+class HttpUrl(fields.Url):
+    """An absolute http(s) URL that every backend can store."""
+
+    default_error_messages = {"invalid": URL_MESSAGE}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(schemes={"http", "https"}, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        if isinstance(value, str):
+            check_storable(value)
+        return super()._deserialize(value, attr, data, **kwargs)

@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from ..domain.vocab import DIMENSION_PATTERN
 from .common import CreateSchema, StrictSchema
-from .fields import Text, categories, count, parties, party, slug
+from .fields import FullMatch, Text, categories, count, parties, party, share, slug
 
 
 class AlternativeFigureSchema(StrictSchema):
@@ -32,16 +32,14 @@ class SideSchema(StrictSchema):
 class BreakdownValueSchema(StrictSchema):
     label = Text(required=True, max_length=200)
     count = count()
-    share = fields.Float(
-        validate=validate.Range(min=0, max=1), allow_nan=False, metadata={"example": 0.8}
-    )
+    share = share(metadata={"example": 0.8})
 
 
 class BreakdownSchema(StrictSchema):
     side = party(required=True, metadata={"description": "The receiving party it describes"})
     dimension = fields.String(
         required=True,
-        validate=validate.Regexp(DIMENSION_PATTERN, error="Must be a lower_snake_case word."),
+        validate=FullMatch(DIMENSION_PATTERN, error="Must be a lower_snake_case word."),
         metadata={"example": "nationality"},
     )
     values = fields.List(
