@@ -63,7 +63,8 @@ def _require_json_body() -> None:
         and request.mimetype != "application/json"
     ):
         raise UnsupportedMediaType(
-            f"send the body as application/json, not {request.mimetype or 'nothing'}"
+            "send the body as application/json"
+            + (f", not {request.mimetype}" if request.mimetype else " (no Content-Type was given)")
         )
 
 

@@ -40,12 +40,19 @@ def _check_swap(data: Mapping[str, Any]) -> None:
                 raise RuleViolation(
                     f"sides.{i}.{name}", f"{name} ({value}) exceeds received ({received})"
                 )
-        military, civilians = side.get("military"), side.get("civilians")
-        if military is not None and civilians is not None and military + civilians > received:
-            raise RuleViolation(
-                f"sides.{i}.civilians",
-                f"military + civilians ({military + civilians}) exceeds received ({received})",
-            )
+        # Sub-groups are disjoint parts of `received`: medical (PRODUCT §3: "medical + any
+        # sub-count never exceeds received") and military + civilians.
+        for first, second in (
+            ("military", "civilians"),
+            ("medical", "military"),
+            ("medical", "civilians"),
+        ):
+            a, b = side.get(first), side.get(second)
+            if a is not None and b is not None and a + b > received:
+                raise RuleViolation(
+                    f"sides.{i}.{second if first == 'military' else first}",
+                    f"{first} + {second} ({a + b}) exceeds received ({received})",
+                )
     seen: set[tuple[str, str]] = set()
     for i, breakdown in enumerate(data.get("breakdowns", [])):
         pair = (breakdown["side"], breakdown["dimension"])

@@ -19,11 +19,17 @@ class SideSchema(StrictSchema):
     """What one receiving party got back; a figure no source gives is left out."""
 
     party = party(required=True)
-    received = count()
-    military = count()
-    civilians = count()
-    medical = count()
-    bodies = count()
+    received = count(metadata={"description": "People this party received (POWs and civilians)"})
+    military = count(metadata={"description": "Servicemen among received"})
+    civilians = count(metadata={"description": "Civilians among received"})
+    medical = count(
+        metadata={
+            "description": "Returned under a medical (severely wounded or sick) exchange,"
+            " counted apart from military and civilians: medical + military and"
+            " medical + civilians never exceed received"
+        }
+    )
+    bodies = count(metadata={"description": "Bodies handed over in the same operation"})
     alternative_figures = fields.List(
         fields.Nested(AlternativeFigureSchema), load_default=list, validate=validate.Length(max=10)
     )

@@ -50,7 +50,21 @@ class TestSwapFigures:
     def test_sub_counts_up_to_received_are_allowed(self):
         check_payload(
             "swap.completed",
-            _swap({"party": "UA", "received": 10, "military": 7, "civilians": 3, "medical": 10}),
+            _swap({"party": "UA", "received": 10, "military": 5, "civilians": 3, "medical": 2}),
+        )
+
+    def test_medical_plus_military_above_received_is_refused(self):
+        data = _swap({"party": "UA", "received": 10, "military": 8, "medical": 3})
+        assert _violation("swap.completed", data) == (
+            "sides.0.medical",
+            "medical + military (11) exceeds received (10)",
+        )
+
+    def test_medical_plus_civilians_above_received_is_refused(self):
+        data = _swap({"party": "UA", "received": 10, "civilians": 8, "medical": 3})
+        assert _violation("swap.completed", data) == (
+            "sides.0.medical",
+            "medical + civilians (11) exceeds received (10)",
         )
 
     def test_unknown_received_leaves_sub_counts_unchecked(self):
