@@ -115,14 +115,34 @@ def _version(conn: Connection, cursor: _Cursor, stream: str) -> int:
 
 
 def _generated_stream(conn: Connection, cursor: _Cursor, new: NewEvent) -> str:
-    """A readable id from the date: ``swap/2026-02-05``, then ``-2``, ``-3`` when taken."""
+    """A readable id from the date: ``swap/2026-02-05``, then ``-2``, ``-3`` when taken.
+
+    One date's streams are created in that order, so the taken suffixes form a prefix 1..k:
+    an exponential then binary search finds k + 1 in O(log k) index lookups instead of
+    probing every suffix (a busy date would otherwise cost one query per earlier stream).
+    Whatever the taken set looks like, the result is always a free name (``hi`` is free).
+    """
     kind = new.stream_kind or EVENT_TYPES[new.type].stream_kind
     base = new.occurred_on.isoformat()
-    candidate, n = stream_name(kind, base), 1
-    while _version(conn, cursor, candidate) > 0:
-        n += 1
-        candidate = stream_name(kind, f"{base}-{n}")
-    return candidate
+
+    def name(n: int) -> str:
+        return stream_name(kind, base if n == 1 else f"{base}-{n}")
+
+    def taken(n: int) -> bool:
+        return _version(conn, cursor, name(n)) > 0
+
+    if not taken(1):
+        return name(1)
+    lo, hi = 1, 2  # invariant: lo is taken, hi is the candidate (free once the loop ends)
+    while taken(hi):
+        lo, hi = hi, hi * 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if taken(mid):
+            lo = mid
+        else:
+            hi = mid
+    return name(hi)
 
 
 def _to_event(envelope: dict, new: NewEvent) -> RecordedEvent:
