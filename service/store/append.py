@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.errors import NotFound, RuleViolation, StreamExists, VersionMismatch
@@ -14,6 +15,14 @@ from ..domain.hashing import GENESIS_HASH, envelope_hash
 from . import queries
 from .engine import append_transaction, utc_now_text
 from .tables import events
+
+# Generated stream ids: names asked for in the first query (1..32, then powers of two), and at
+# most this many per narrowing query after that.
+_FIRST_PROBES = 32
+_PROBES = 64
+# (database, first name) -> the suffix last generated here: a hint, always re-checked.
+_LAST_GENERATED: dict[tuple[str, str], int] = {}
+_MAX_HINTS = 4096
 
 AppendHook = Callable[[Connection, list[RecordedEvent]], None]
 
@@ -117,10 +126,10 @@ def _version(conn: Connection, cursor: _Cursor, stream: str) -> int:
 def _generated_stream(conn: Connection, cursor: _Cursor, new: NewEvent) -> str:
     """A readable id from the date: ``swap/2026-02-05``, then ``-2``, ``-3`` when taken.
 
-    One date's streams are created in that order, so the taken suffixes form a prefix 1..k:
-    an exponential then binary search finds k + 1 in O(log k) index lookups instead of
-    probing every suffix (a busy date would otherwise cost one query per earlier stream).
-    Whatever the taken set looks like, the result is always a free name (``hi`` is free).
+    The first free suffix after a taken one, found with few queries however busy the date:
+    each query asks which of up to ~64 candidate names exist (one IN over the unique index).
+    The first asks 1..32 and the powers of two beyond, so a date with k streams costs one
+    query while k < 32 and a handful after that, not one query per earlier stream.
     """
     kind = new.stream_kind or EVENT_TYPES[new.type].stream_kind
     base = new.occurred_on.isoformat()
@@ -128,21 +137,50 @@ def _generated_stream(conn: Connection, cursor: _Cursor, new: NewEvent) -> str:
     def name(n: int) -> str:
         return stream_name(kind, base if n == 1 else f"{base}-{n}")
 
-    def taken(n: int) -> bool:
-        return _version(conn, cursor, name(n)) > 0
+    key = (str(conn.engine.url), name(1))
+    hint = _LAST_GENERATED.get(key, 0)
+    if hint > 1:
+        # The suffix this process generated last for the date, checked again in this query
+        # (a rolled-back append or another database may have left it stale): streams are
+        # never removed, so while it is still taken the search can start right there.
+        candidates = list(range(hint, hint + _PROBES))
+        taken = _taken(conn, cursor, {n: name(n) for n in candidates})
+        free = next((n for n in candidates if n not in taken), 0)
+        if hint in taken and free:
+            return _remember(key, free, name(free))
+    low, high = 0, 0  # invariant: low is taken (0 stands for "before 1"), high is free
+    candidates = [*range(1, _FIRST_PROBES + 1), *(2**p for p in range(6, 41))]
+    while True:
+        taken = _taken(conn, cursor, {n: name(n) for n in candidates})
+        free = next((n for n in candidates if n not in taken), 0)
+        low = max([low, *(n for n in candidates if n in taken and (not free or n < free))])
+        high = free or high
+        if high == 0:
+            raise RuntimeError(f"no free stream id left for {name(1)}")
+        if high == low + 1:
+            return _remember(key, high, name(high))
+        step = -(-(high - low - 1) // _PROBES)  # ceil: at most _PROBES names per query
+        candidates = list(range(low + 1, high, step))
 
-    if not taken(1):
-        return name(1)
-    lo, hi = 1, 2  # invariant: lo is taken, hi is the candidate (free once the loop ends)
-    while taken(hi):
-        lo, hi = hi, hi * 2
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if taken(mid):
-            lo = mid
-        else:
-            hi = mid
-    return name(hi)
+
+def _remember(key: tuple[str, str], n: int, stream: str) -> str:
+    if len(_LAST_GENERATED) > _MAX_HINTS:
+        _LAST_GENERATED.clear()
+    _LAST_GENERATED[key] = n
+    return stream
+
+
+def _taken(conn: Connection, cursor: _Cursor, names: dict[int, str]) -> set[int]:
+    """Which of these candidate streams exist, in the log or earlier in this batch."""
+    in_batch = {n for n, s in names.items() if cursor.versions.get(s, 0) > 0}
+    stored = set(
+        conn.execute(
+            sa.select(events.c.stream).where(
+                events.c.stream.in_(list(names.values())), events.c.stream_version == 1
+            )
+        ).scalars()
+    )
+    return in_batch | {n for n, s in names.items() if s in stored}
 
 
 def _to_event(envelope: dict, new: NewEvent) -> RecordedEvent:

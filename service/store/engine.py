@@ -52,6 +52,16 @@ def _configure_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+def read_connection(engine: Engine) -> Connection:
+    """A connection for reads that need no transaction of their own (one statement).
+
+    On PostgreSQL it runs in autocommit: no BEGIN and ROLLBACK round trips around the read.
+    """
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT").connect()
+    return engine.connect()
+
+
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """A transaction that reads and then writes: on SQLite it holds the write lock from BEGIN.
