@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from .domain.errors import DomainError
 from .domain.hashing import first_bad_position
@@ -25,7 +25,9 @@ def _engine():
     return current_app.extensions["engine"]
 
 
-@click.group("tokens")
+# AppGroup and with_appcontext push the app context themselves, so the commands also work when
+# invoked on app.cli directly (app.test_cli_runner()), not only through FlaskGroup.
+@click.group("tokens", cls=AppGroup)
 def tokens_group() -> None:
     """Create, list and revoke API tokens."""
 
@@ -64,6 +66,7 @@ def revoke_token(name: str) -> None:
 
 
 @click.command("verify")
+@with_appcontext
 def verify() -> None:
     """Walk the hash chain; exit 1 naming the first bad position."""
     with _engine().connect() as conn:
@@ -76,6 +79,7 @@ def verify() -> None:
 
 
 @click.command("migrate")
+@with_appcontext
 def migrate() -> None:
     """Apply database migrations (alembic upgrade head)."""
     upgrade(current_app.config["SETTINGS"].database_url)
@@ -83,6 +87,7 @@ def migrate() -> None:
 
 
 @click.command("write-spec")
+@with_appcontext
 @click.argument("path", default="openapi.yaml")
 def write_spec(path: str) -> None:
     """Write the OpenAPI document generated from the code (the committed openapi.yaml)."""

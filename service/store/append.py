@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.errors import NotFound, RuleViolation, StreamExists, VersionMismatch
@@ -14,6 +15,14 @@ from ..domain.hashing import GENESIS_HASH, envelope_hash
 from . import queries
 from .engine import append_transaction, utc_now_text
 from .tables import events
+
+# Generated stream ids: names asked for in the first query (1..32, then powers of two), and at
+# most this many per narrowing query after that.
+_FIRST_PROBES = 32
+_PROBES = 64
+# (database, first name) -> the suffix last generated here: a hint, always re-checked.
+_LAST_GENERATED: dict[tuple[str, str], int] = {}
+_MAX_HINTS = 4096
 
 AppendHook = Callable[[Connection, list[RecordedEvent]], None]
 
@@ -115,14 +124,63 @@ def _version(conn: Connection, cursor: _Cursor, stream: str) -> int:
 
 
 def _generated_stream(conn: Connection, cursor: _Cursor, new: NewEvent) -> str:
-    """A readable id from the date: ``swap/2026-02-05``, then ``-2``, ``-3`` when taken."""
+    """A readable id from the date: ``swap/2026-02-05``, then ``-2``, ``-3`` when taken.
+
+    The first free suffix after a taken one, found with few queries however busy the date:
+    each query asks which of up to ~64 candidate names exist (one IN over the unique index).
+    The first asks 1..32 and the powers of two beyond, so a date with k streams costs one
+    query while k < 32 and a handful after that, not one query per earlier stream.
+    """
     kind = new.stream_kind or EVENT_TYPES[new.type].stream_kind
     base = new.occurred_on.isoformat()
-    candidate, n = stream_name(kind, base), 1
-    while _version(conn, cursor, candidate) > 0:
-        n += 1
-        candidate = stream_name(kind, f"{base}-{n}")
-    return candidate
+
+    def name(n: int) -> str:
+        return stream_name(kind, base if n == 1 else f"{base}-{n}")
+
+    key = (str(conn.engine.url), name(1))
+    hint = _LAST_GENERATED.get(key, 0)
+    if hint > 1:
+        # The suffix this process generated last for the date, checked again in this query
+        # (a rolled-back append or another database may have left it stale): streams are
+        # never removed, so while it is still taken the search can start right there.
+        candidates = list(range(hint, hint + _PROBES))
+        taken = _taken(conn, cursor, {n: name(n) for n in candidates})
+        free = next((n for n in candidates if n not in taken), 0)
+        if hint in taken and free:
+            return _remember(key, free, name(free))
+    low, high = 0, 0  # invariant: low is taken (0 stands for "before 1"), high is free
+    candidates = [*range(1, _FIRST_PROBES + 1), *(2**p for p in range(6, 41))]
+    while True:
+        taken = _taken(conn, cursor, {n: name(n) for n in candidates})
+        free = next((n for n in candidates if n not in taken), 0)
+        low = max([low, *(n for n in candidates if n in taken and (not free or n < free))])
+        high = free or high
+        if high == 0:
+            raise RuntimeError(f"no free stream id left for {name(1)}")
+        if high == low + 1:
+            return _remember(key, high, name(high))
+        step = -(-(high - low - 1) // _PROBES)  # ceil: at most _PROBES names per query
+        candidates = list(range(low + 1, high, step))
+
+
+def _remember(key: tuple[str, str], n: int, stream: str) -> str:
+    if len(_LAST_GENERATED) > _MAX_HINTS:
+        _LAST_GENERATED.clear()
+    _LAST_GENERATED[key] = n
+    return stream
+
+
+def _taken(conn: Connection, cursor: _Cursor, names: dict[int, str]) -> set[int]:
+    """Which of these candidate streams exist, in the log or earlier in this batch."""
+    in_batch = {n for n, s in names.items() if cursor.versions.get(s, 0) > 0}
+    stored = set(
+        conn.execute(
+            sa.select(events.c.stream).where(
+                events.c.stream.in_(list(names.values())), events.c.stream_version == 1
+            )
+        ).scalars()
+    )
+    return in_batch | {n for n, s in names.items() if s in stored}
 
 
 def _to_event(envelope: dict, new: NewEvent) -> RecordedEvent:

@@ -40,12 +40,38 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        if conn.get_execution_options().get("append_lock"):
+        if conn.get_execution_options().get("write_lock"):
             # IMMEDIATE takes the write lock at BEGIN, so two writers never both read max(position)
             # and then collide; the busy timeout makes the second one wait instead of failing.
+            # A DEFERRED transaction that reads first and writes later cannot wait: in WAL mode
+            # its upgrade fails at once with SQLITE_BUSY ("database is locked") whenever another
+            # writer committed since its read, busy timeout or not. So every transaction that
+            # reads before it writes goes through write_transaction/append_transaction.
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
+
+
+def read_connection(engine: Engine) -> Connection:
+    """A connection for reads that need no transaction of their own (one statement).
+
+    On PostgreSQL it runs in autocommit: no BEGIN and ROLLBACK round trips around the read.
+    """
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT").connect()
+    return engine.connect()
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that reads and then writes: on SQLite it holds the write lock from BEGIN.
+
+    (PostgreSQL needs nothing special: row locks and unique constraints arbitrate there.)
+    """
+    with engine.connect() as conn:
+        conn = conn.execution_options(write_lock=True)
+        with conn.begin():
+            yield conn
 
 
 @contextmanager
@@ -56,13 +82,17 @@ def append_transaction(engine: Engine) -> Iterator[Connection]:
     on rollback; a reader could then see position N+1 before N commits. Holding one lock per
     append (PostgreSQL: a transaction-scoped advisory lock; SQLite: BEGIN IMMEDIATE) makes
     positions dense and in commit order.
+
+    PostgreSQL: the advisory lock is taken first thing in the transaction and released by
+    COMMIT/ROLLBACK only, after the commit is visible; every later statement in READ COMMITTED
+    takes a fresh snapshot, so the next holder's max(position) sees the previous append. An
+    advisory lock (rather than LOCK TABLE events IN EXCLUSIVE MODE) leaves readers of the
+    events table entirely unblocked and cannot be escalated into a deadlock with them.
     """
-    with engine.connect() as conn:
-        conn = conn.execution_options(append_lock=True)
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
-            yield conn
+    with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
+        yield conn
 
 
 def utc_now_text() -> str:

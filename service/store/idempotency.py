@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ..domain.errors import IdempotencyInFlight, IdempotencyMismatch
 from ..domain.events import RecordedEvent
 from . import queries
-from .engine import append_transaction, format_timestamp, utc_now_text
+from .engine import append_transaction, format_timestamp, utc_now_text, write_transaction
 from .tables import idempotency_keys
 
 # A claim older than this belongs to a request that died mid-way; a retry may take it over.
@@ -80,7 +80,9 @@ def _claim(engine: Engine, key: IdempotencyKey) -> list[RecordedEvent] | None:
         return None
     except IntegrityError:
         pass
-    with engine.begin() as conn:
+    # Reads the claim, then may take it over (UPDATE): on SQLite it must hold the write lock
+    # from BEGIN, or the UPDATE could fail with "database is locked" (see engine.py).
+    with write_transaction(engine) as conn:
         row = conn.execute(sa.select(idempotency_keys).where(_match(key))).first()
         if row is None:  # the owner failed and released it between our two statements
             return _claim(engine, key)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.errors import DomainError, NotFound
-from .engine import format_timestamp, utc_now_text
+from .engine import format_timestamp, read_connection, utc_now_text
 from .tables import tokens
 
 SCOPES = ("read", "write", "admin")
@@ -77,7 +77,7 @@ def revoke_token(engine: Engine, name: str) -> None:
 
 def authenticate(engine: Engine, secret: str) -> Token | None:
     """The token with this secret, or None; revoked tokens are returned with revoked_at set."""
-    with engine.connect() as conn:
+    with read_connection(engine) as conn:  # once per request: keep it to one round trip
         row = conn.execute(
             sa.select(tokens).where(tokens.c.token_hash == hash_secret(secret))
         ).first()
