@@ -23,7 +23,7 @@ from .domain.vocab import SLUG_PATTERN, DatePrecision
 from .schemas.registry import PAYLOAD_SCHEMAS
 from .store import queries
 from .store.append import append_in
-from .store.engine import append_transaction
+from .store.group_commit import committed
 from .store.idempotency import IdempotencyKey, run_once
 
 ENVELOPE_FIELDS = ("occurred_on", "date_precision", "sources", "id", "expected_version")
@@ -76,8 +76,7 @@ def record(engine: Engine, request: WriteRequest) -> tuple[RecordedEvent, bool]:
         )
         written, fresh = run_once(engine, key, write)
         return written[0], fresh
-    with append_transaction(engine) as conn:
-        return write(conn)[0], True
+    return committed(engine, write)[0], True
 
 
 def today() -> date:

@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from ..domain.errors import IdempotencyInFlight, IdempotencyMismatch
 from ..domain.events import RecordedEvent
 from . import queries
-from .engine import append_transaction, format_timestamp, utc_now_text, write_transaction
+from .engine import format_timestamp, utc_now_text, write_transaction
+from .group_commit import committed
 from .tables import idempotency_keys
 
 # A claim older than this belongs to a request that died mid-way; a retry may take it over.
@@ -39,15 +40,18 @@ def run_once(
     replay = _claim(engine, key)
     if replay is not None:
         return replay, False
+
+    def write_and_settle(conn: Connection) -> list[RecordedEvent]:
+        written = write(conn)
+        conn.execute(
+            idempotency_keys.update()
+            .where(_match(key))
+            .values(first_position=written[0].position, last_position=written[-1].position)
+        )
+        return written
+
     try:
-        with append_transaction(engine) as conn:
-            written = write(conn)
-            conn.execute(
-                idempotency_keys.update()
-                .where(_match(key))
-                .values(first_position=written[0].position, last_position=written[-1].position)
-            )
-            return written, True
+        return committed(engine, write_and_settle), True
     except BaseException:
         with engine.begin() as conn:
             conn.execute(

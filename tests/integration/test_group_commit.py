@@ -1,0 +1,64 @@
+"""Group commit: request threads of one process share append transactions, safely."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import pytest
+
+from service.domain import events as ev
+from service.domain.errors import RuleViolation
+from service.domain.hashing import first_bad_position
+from service.schemas.swaps import SwapWrite
+from service.store import queries
+from service.store.append import append_in
+from service.store.group_commit import GroupCommitter
+from service.writes import WriteRequest, _new_event, record
+from tests.builders import swap_body
+
+
+def _request(received: int) -> WriteRequest:
+    body = SwapWrite().load(swap_body(sides=[{"party": "UA", "received": received}]))
+    return WriteRequest(event_type=ev.SWAP_COMPLETED, body=body, recorded_by="newsroom")
+
+
+def _append_work(received: int):
+    new = _new_event(_request(received))
+    return lambda conn: append_in(conn, [new], recorded_by="newsroom")
+
+
+def _failing_work(conn):
+    append_in(conn, [_new_event(_request(1))], recorded_by="newsroom")
+    raise RuleViolation("sides.0.received", "refused after writing, inside the batch")
+
+
+class TestOneBatch:
+    def test_a_failing_piece_is_rolled_back_alone_and_the_others_commit(self, engine):
+        batch = [
+            (_append_work(10), Future()),
+            (_failing_work, Future()),
+            (_append_work(30), Future()),
+        ]
+        GroupCommitter(engine)._commit(batch)
+        first, failed, third = (future for _, future in batch)
+        assert [e.position for e in first.result()] == [1]
+        assert isinstance(failed.exception(), RuleViolation)
+        assert [e.position for e in third.result()] == [2]
+        with engine.connect() as conn:
+            stored = list(queries.raw_rows(conn))
+        assert [row["data"]["sides"][0]["received"] for row in stored] == [10, 30]
+        assert first_bad_position(stored) is None
+
+
+class TestSharedEngine:
+    @pytest.mark.slow
+    def test_threads_sharing_one_engine_get_gapless_positions_and_a_valid_chain(self, engine):
+        def writer(i: int) -> list[int]:
+            return [record(engine, _request(i * 100 + n))[0].position for n in range(50)]
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            positions = [p for chunk in pool.map(writer, range(8)) for p in chunk]
+        assert sorted(positions) == list(range(1, 401))
+        with engine.connect() as conn:
+            assert first_bad_position(queries.raw_rows(conn)) is None
+            assert queries.head(conn)[0] == 400
