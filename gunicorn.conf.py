@@ -12,6 +12,7 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 10
-accesslog = os.environ.get("ACCESS_LOG", "-")
+# ACCESS_LOG="" turns the access log off.
+accesslog = os.environ.get("ACCESS_LOG", "-") or None
 # No control socket: it would be created under $HOME, which a container user may not have.
 control_socket_disable = True
