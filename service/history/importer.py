@@ -11,11 +11,13 @@ from sqlalchemy.engine import Engine
 from ..api.problems import flatten_messages
 from ..domain import events as ev
 from ..domain.errors import DomainError, StreamExists
+from ..domain.events import EVENT_TYPES, stream_name
 from ..schemas.agreements import AgreementWrite, BreachWrite
 from ..schemas.attempts import AttemptWrite
 from ..schemas.proposals import AcceptanceWrite, ProposalWrite, RefusalWrite
 from ..schemas.statements import StatementWrite
 from ..schemas.swaps import SwapWrite
+from ..store import queries
 from ..writes import PayloadInvalid, WriteRequest, fingerprint, record
 from .convert import DATA_DIR, PARENT_ENDPOINTS, HistoryRecord, history_records
 
@@ -70,6 +72,8 @@ def import_record(engine: Engine, item: HistoryRecord, *, recorded_by: str) -> b
     """Write one record as the API would; False when it is already in the log."""
     event_type, schema = ENDPOINTS[item.endpoint]
     path = api_path(item)
+    if item.parent is not None and _child_recorded(engine, event_type, item, recorded_by):
+        return False
     try:
         body = schema().load(item.body)
         _, fresh = record(
@@ -91,6 +95,24 @@ def import_record(engine: Engine, item: HistoryRecord, *, recorded_by: str) -> b
     except DomainError as exc:
         raise HistoryRejected(item.key, f"{path}: {exc.message}") from exc
     return fresh
+
+
+def _child_recorded(engine: Engine, event_type: str, item: HistoryRecord, writer: str) -> bool:
+    """Whether the parent's stream already holds this imported record.
+
+    Idempotency keys are not part of a backup, so after a restore only the log itself can
+    tell that a refusal or breach (which has no id of its own) was already imported.
+    """
+    stream = stream_name(EVENT_TYPES[event_type].stream_kind, item.parent or "")
+    urls = [source["url"] for source in item.body["sources"]]
+    with engine.connect() as conn:
+        events = queries.page_of_events(conn, stream=stream, types=[event_type], limit=1000)
+    return any(
+        e.recorded_by == writer
+        and e.occurred_on.isoformat() == item.body["occurred_on"]
+        and [source["url"] for source in e.sources] == urls
+        for e in events
+    )
 
 
 def api_path(item: HistoryRecord) -> str:

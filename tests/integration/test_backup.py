@@ -96,6 +96,15 @@ class TestRoundTrip:
             source.dispose()
             sqlite_factory.drop(url)
 
+    def test_importing_the_history_after_a_restore_appends_nothing(self, engine, empty_engine):
+        from service.history.importer import import_history
+
+        import_history(engine)
+        import_from(empty_engine, io.StringIO(_export(engine)))
+        summary = import_history(empty_engine)
+        assert (summary.appended, summary.present) == (0, 113)
+        assert _rows(empty_engine) == _rows(engine)
+
     def test_an_empty_log_exports_nothing_and_restores_to_nothing(self, engine, empty_engine):
         assert _export(engine) == ""
         head = import_from(empty_engine, io.StringIO(""))
