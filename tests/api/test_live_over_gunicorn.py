@@ -124,11 +124,6 @@ class TestLiveOverGunicorn:
         assert (message.id, message.envelope["id"]) == ("5", later[0]["id"])
         second.close()
 
-    def test_a_quiet_stream_sends_heartbeat_comments(self, server):
-        stream = LiveStream(server)
-        assert stream.next_message().comments == ["heartbeat"]
-        stream.close()
-
 
 def _listeners(database_url: str) -> int:
     engine = sa.create_engine(database_url.rsplit("/", 1)[0] + "/postgres")
