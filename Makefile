@@ -13,8 +13,10 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 
 install: $(VENV)/.installed
 
+# Migrate, load the shipped exchange history (idempotent: a restart appends nothing), serve.
 serve: install
 	$(BIN)/exchange-log migrate
+	$(BIN)/exchange-log import-history
 	$(BIN)/gunicorn -c gunicorn.conf.py service.wsgi:app
 
 test: install

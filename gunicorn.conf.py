@@ -1,7 +1,11 @@
 """gunicorn settings for ``gunicorn -c gunicorn.conf.py service.wsgi:app``.
 
 gthread workers: each worker serves several requests at once on threads, so a long-lived
-Server-Sent Events stream ties up one thread, not a whole worker.
+Server-Sent Events stream (GET /v1/events/live) ties up one thread, not a whole worker. A
+worker holds at most GUNICORN_THREADS requests at once, live streams included: size it for
+the number of followers you expect (each PostgreSQL stream also holds one LISTEN connection).
+Streams end after LIVE_MAX_SECONDS and clients reconnect with Last-Event-ID; on SIGTERM,
+graceful_timeout bounds how long open streams delay a restart.
 """
 
 import os

@@ -7,7 +7,18 @@ import logging
 from flask import Flask, Response, request
 from werkzeug.exceptions import UnsupportedMediaType
 
-from .api import agreements, attempts, events, health, log, problems, proposals, statements, swaps
+from .api import (
+    agreements,
+    attempts,
+    events,
+    health,
+    live,
+    log,
+    problems,
+    proposals,
+    statements,
+    swaps,
+)
 from .api.openapi import make_api, spec_yaml
 from .config import Settings
 from .store.engine import make_engine
@@ -20,6 +31,7 @@ BLUEPRINTS = (
     statements.blp,
     swaps.blp,
     events.blp,
+    live.blp,
     log.blp,
     health.blp,
 )

@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
+from .data_commands import register_data_commands
 from .domain.errors import DomainError
 from .domain.hashing import first_bad_position
 from .store import queries, tokens
@@ -19,6 +20,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(verify)
     app.cli.add_command(migrate)
     app.cli.add_command(write_spec)
+    register_data_commands(app)
 
 
 def _engine():

@@ -32,6 +32,10 @@ class Settings:
     auto_migrate: bool = False
     load_history: bool = False
     log_level: str = "INFO"
+    # Live feed (GET /v1/events/live): comment heartbeat, longest stream, SQLite poll interval.
+    live_heartbeat_seconds: float = 15.0
+    live_max_seconds: float = 3600.0
+    live_poll_seconds: float = 0.5
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -44,4 +48,7 @@ class Settings:
             auto_migrate=_bool(env.get("AUTO_MIGRATE")),
             load_history=_bool(env.get("LOAD_HISTORY")),
             log_level=env.get("LOG_LEVEL") or "INFO",
+            live_heartbeat_seconds=float(env.get("LIVE_HEARTBEAT_SECONDS") or 15.0),
+            live_max_seconds=float(env.get("LIVE_MAX_SECONDS") or 3600.0),
+            live_poll_seconds=float(env.get("LIVE_POLL_SECONDS") or 0.5),
         )

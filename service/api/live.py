@@ -1,0 +1,140 @@
+"""The live feed: every appended event as Server-Sent Events, resumable by position."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from flask import Response, current_app, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy.engine import Engine
+
+from ..domain.errors import DomainError
+from ..domain.events import RecordedEvent
+from ..schemas.common import EnvelopeSchema
+from ..store import queries
+from ..store.listen import install_notify_hook, waiter_for
+
+blp = Blueprint("live", __name__, url_prefix="/v1/events", description="The event log, live")
+
+EVENT_STREAM = "text/event-stream"
+BATCH = 500
+# Tells EventSource clients how long to wait before reconnecting (milliseconds).
+RETRY_MS = 2000
+ENVELOPE = EnvelopeSchema()
+
+install_notify_hook()
+
+
+@dataclass(frozen=True, slots=True)
+class LiveTiming:
+    heartbeat: float
+    max_duration: float
+    poll: float
+
+
+class LiveQuerySchema(Schema):
+    after = fields.Integer(
+        strict=False,
+        validate=validate.Range(min=0),
+        metadata={"description": "Start after this position (Last-Event-ID wins when sent)"},
+    )
+
+
+@blp.route("/live", methods=["GET"])
+@blp.arguments(LiveQuerySchema, location="query", as_kwargs=True)
+@blp.alt_response(400, response="BAD_REQUEST", description="Last-Event-ID is not a position")
+@blp.doc(
+    operationId="streamEvents",
+    parameters=[
+        {
+            "in": "query",
+            "name": "after",
+            "required": False,
+            "schema": {"type": "integer", "minimum": 0},
+            "description": "Start after this position (Last-Event-ID wins when sent)",
+        },
+        {
+            "in": "header",
+            "name": "Last-Event-ID",
+            "required": False,
+            "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"},
+            "description": "Position of the last event received; the stream resumes after it",
+        },
+    ],
+    responses={
+        "200": {
+            "description": "Server-Sent Events: per event `event: <type>`, `id: <position>`,"
+            " `data: <envelope JSON>`; `: heartbeat` comments keep the connection open. The"
+            " stream ends after a maximum duration; reconnect with Last-Event-ID.",
+            "content": {EVENT_STREAM: {"schema": {"type": "string"}}},
+        }
+    },
+)
+def stream_events(after: int = 0):
+    """Follow the log live as Server-Sent Events."""
+    start = _last_event_id(after)
+    settings = current_app.config["SETTINGS"]
+    timing = LiveTiming(
+        heartbeat=settings.live_heartbeat_seconds,
+        max_duration=settings.live_max_seconds,
+        poll=settings.live_poll_seconds,
+    )
+    frames = event_frames(current_app.extensions["engine"], start, timing)
+    return Response(
+        frames,
+        mimetype=EVENT_STREAM,
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def _last_event_id(after: int) -> int:
+    # A reconnecting EventSource repeats the original URL and adds the header: the header wins.
+    header = request.headers.get("Last-Event-ID")
+    if header is None or header.strip() == "":
+        return after
+    value = header.strip()
+    if not value.isdigit() or len(value) > 18:
+        raise DomainError("Last-Event-ID must be the position of an event (a whole number >= 0)")
+    return int(value)
+
+
+def event_frames(
+    engine: Engine,
+    after: int,
+    timing: LiveTiming,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[str]:
+    """SSE text: events after ``after`` as they commit, heartbeats, until the max duration.
+
+    A client that goes away makes the next write fail; the server then closes this
+    generator, which releases the LISTEN connection.
+    """
+    deadline = clock() + timing.max_duration
+    with waiter_for(engine, timing.poll) as waiter:
+        yield f"retry: {RETRY_MS}\n\n"
+        next_beat = clock() + timing.heartbeat
+        while True:
+            with engine.connect() as conn:
+                page = queries.page_of_events(conn, after=after, limit=BATCH)
+            for event in page:
+                yield frame(event)
+                after = event.position
+            if len(page) == BATCH:
+                continue
+            now = clock()
+            if now >= deadline:
+                return
+            if now >= next_beat:
+                yield ": heartbeat\n\n"
+                next_beat = now + timing.heartbeat
+            waiter.wait(min(next_beat, deadline) - now)
+
+
+def frame(event: RecordedEvent) -> str:
+    """One SSE message: the event type, its position as id, the envelope as data."""
+    data = json.dumps(ENVELOPE.dump(event), ensure_ascii=False, separators=(",", ":"))
+    return f"event: {event.type}\nid: {event.position}\ndata: {data}\n\n"

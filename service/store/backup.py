@@ -1,0 +1,177 @@
+"""Backup and restore: the log as NDJSON stored envelopes, verified line by line on import."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TextIO
+
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from ..domain.events import EVENT_TYPES, META_TYPES, RecordedEvent
+from ..domain.hashing import GENESIS_HASH, HASHED_FIELDS, canonical_json, envelope_hash
+from ..domain.upcasting import upcast
+from . import queries
+from .append import APPEND_HOOKS
+from .engine import append_transaction
+from .tables import events
+
+ENVELOPE_KEYS = frozenset(HASHED_FIELDS) | {"hash"}
+IMPORT_BATCH = 500
+_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "id": str,
+    "position": int,
+    "stream": str,
+    "stream_version": int,
+    "type": str,
+    "schema_version": int,
+    "occurred_on": str,
+    "date_precision": str,
+    "recorded_at": str,
+    "recorded_by": str,
+    "data": dict,
+    "sources": list,
+    "prev_hash": str,
+    "hash": str,
+}
+
+
+class BackupRejected(Exception):
+    """An export file that cannot be restored; ``line`` is 1-based when one line is to blame."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(f"line {line}: {message}" if line is not None else message)
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class BackupHead:
+    events: int
+    hash: str | None
+
+
+def exported_envelopes(conn: Connection) -> Iterator[dict[str, Any]]:
+    """Every stored envelope up to the head at the start, exactly as hashed, in order."""
+    last, _ = queries.head(conn)
+    for envelope in queries.raw_rows(conn):
+        if envelope["position"] > last:
+            return
+        yield envelope
+
+
+def export_to(engine: Engine, out: TextIO) -> BackupHead:
+    """Write the whole log to ``out`` as NDJSON; constant memory whatever the log's size."""
+    count, last_hash = 0, None
+    with engine.connect() as conn:
+        for envelope in exported_envelopes(conn):
+            out.write(canonical_json(envelope).decode("utf-8") + "\n")
+            count, last_hash = count + 1, envelope["hash"]
+    return BackupHead(events=count, hash=last_hash)
+
+
+def import_from(engine: Engine, lines: Iterable[str]) -> BackupHead:
+    """Restore an export into an empty store: same positions, ids and hashes, or nothing.
+
+    One append transaction holds the append lock throughout, so no writer can interleave;
+    every line is verified against the chain before its batch is inserted, and any refusal
+    rolls the whole restore back.
+    """
+    with append_transaction(engine) as conn:
+        position, _ = queries.head(conn)
+        if position:
+            raise BackupRejected(f"the store is not empty (head position {position}); refusing")
+        prev, batch, first_line, count = GENESIS_HASH, [], 1, 0
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            envelope = checked_envelope(line, number, expected_position=count + 1, prev=prev)
+            prev, count = envelope["hash"], count + 1
+            batch.append(envelope)
+            if len(batch) >= IMPORT_BATCH:
+                _insert(conn, batch, first_line, number)
+                batch, first_line = [], number + 1
+        if batch:
+            _insert(conn, batch, first_line, number)
+    return BackupHead(events=count, hash=prev if count else None)
+
+
+def checked_envelope(line: str, number: int, *, expected_position: int, prev: str) -> dict:
+    """Parse one line and check it continues the chain; BackupRejected naming the line if not."""
+    try:
+        envelope = json.loads(line)
+    except ValueError as exc:
+        raise BackupRejected(f"not valid JSON ({exc})", number) from None
+    if not isinstance(envelope, dict):
+        raise BackupRejected("not a JSON object", number)
+    if set(envelope) != ENVELOPE_KEYS:
+        missing = sorted(ENVELOPE_KEYS - set(envelope))
+        extra = sorted(set(envelope) - ENVELOPE_KEYS)
+        raise BackupRejected(f"not an envelope (missing {missing}, unexpected {extra})", number)
+    for field, kind in _FIELD_TYPES.items():
+        value = envelope[field]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise BackupRejected(f"{field} has the wrong type", number)
+    if envelope["position"] != expected_position:
+        raise BackupRejected(
+            f"position {envelope['position']}, expected {expected_position}", number
+        )
+    if envelope["prev_hash"] != prev:
+        raise BackupRejected("prev_hash does not match the previous line's hash", number)
+    if envelope_hash(envelope) != envelope["hash"]:
+        raise BackupRejected("hash does not match the envelope (altered content)", number)
+    if envelope["type"] not in EVENT_TYPES:
+        raise BackupRejected(f"unknown event type {envelope['type']!r}", number)
+    if not _is_iso_date(envelope["occurred_on"]):
+        raise BackupRejected("occurred_on is not a YYYY-MM-DD date", number)
+    return envelope
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        return date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
+def _insert(conn: Connection, batch: list[dict], first_line: int, last_line: int) -> None:
+    try:
+        conn.execute(events.insert(), [_row(e) for e in batch])
+    except IntegrityError as exc:
+        detail = str(exc.orig).splitlines()[0]
+        raise BackupRejected(f"lines {first_line}-{last_line} clash ({detail})") from None
+    stored = [_event(e) for e in batch]
+    for hook in APPEND_HOOKS:
+        hook(conn, stored)
+
+
+def _row(envelope: Mapping[str, Any]) -> dict[str, Any]:
+    target = envelope["data"].get("target_event_id") if envelope["type"] in META_TYPES else None
+    return {
+        **envelope,
+        "occurred_on": date.fromisoformat(envelope["occurred_on"]),
+        "target_id": target,
+    }
+
+
+def _event(envelope: Mapping[str, Any]) -> RecordedEvent:
+    """The domain event that stored projections see, upcast like every read."""
+    version, data = upcast(envelope["type"], envelope["schema_version"], envelope["data"])
+    return RecordedEvent(
+        id=envelope["id"],
+        position=envelope["position"],
+        stream=envelope["stream"],
+        stream_version=envelope["stream_version"],
+        type=envelope["type"],
+        schema_version=version,
+        occurred_on=date.fromisoformat(envelope["occurred_on"]),
+        date_precision=envelope["date_precision"],
+        recorded_at=envelope["recorded_at"],
+        recorded_by=envelope["recorded_by"],
+        data=data,
+        sources=tuple(envelope["sources"]),
+        prev_hash=envelope["prev_hash"],
+        hash=envelope["hash"],
+    )

@@ -1,0 +1,161 @@
+"""The live feed over a real socket against gunicorn (2 gthread workers), on both stores."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from tests.builders import swap_body
+from tests.live_server import ROOT, running_gunicorn
+from tests.sse import Message, parse_block
+
+pytestmark = pytest.mark.slow
+READ_TIMEOUT = 30.0
+
+
+class LiveStream:
+    """An SSE stream read from a raw socket (HTTP/1.0: no chunking, ends when the server closes)."""
+
+    def __init__(self, base: str, last_event_id: int | None = None) -> None:
+        url = urlsplit(base)
+        self.sock = socket.create_connection((url.hostname, url.port), timeout=READ_TIMEOUT)
+        headers = [f"Host: {url.netloc}", "Accept: text/event-stream"]
+        if last_event_id is not None:
+            headers.append(f"Last-Event-ID: {last_event_id}")
+        request = "GET /v1/events/live HTTP/1.0\r\n" + "\r\n".join(headers) + "\r\n\r\n"
+        self.sock.sendall(request.encode())
+        self.reader = self.sock.makefile("rb")
+        self.status_line = self.reader.readline().decode().strip()
+        self.headers = {}
+        while (line := self.reader.readline().decode().strip()) != "":
+            name, _, value = line.partition(":")
+            self.headers[name.lower()] = value.strip()
+        assert self.next_message().retry == 2000  # the stream is open and listening
+
+    def next_message(self) -> Message:
+        block = []
+        while True:
+            raw = self.reader.readline()
+            if not raw:
+                raise EOFError("the server closed the stream")
+            line = raw.decode().rstrip("\r\n")
+            if line == "" and block:
+                return parse_block(block)
+            if line:
+                block.append(line)
+
+    def events(self, count: int) -> list[Message]:
+        """The next ``count`` event messages, skipping heartbeats."""
+        found = []
+        while len(found) < count:
+            message = self.next_message()
+            if message.data:
+                found.append(message)
+        return found
+
+    def close(self) -> None:
+        self.reader.close()
+        self.sock.close()
+
+
+def _post_swaps(base: str, token: str, days: list[str]) -> list[dict]:
+    auth = {"Authorization": f"Bearer {token}"}
+    created = []
+    for day in days:
+        r = httpx.post(f"{base}/v1/swaps", json=swap_body(occurred_on=day), headers=auth)
+        assert r.status_code == 201, r.text
+        created.append(r.json())
+    return created
+
+
+@pytest.fixture
+def server(database_url, tmp_path, write_token):
+    with running_gunicorn(database_url, tmp_path, LIVE_HEARTBEAT_SECONDS="1") as base:
+        yield base
+
+
+class TestLiveOverGunicorn:
+    def test_events_appended_by_another_process_arrive_in_order_exactly_once(
+        self, server, database_url
+    ):
+        stream = LiveStream(server)
+        assert stream.status_line.endswith("200 OK")
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        assert stream.headers["x-accel-buffering"] == "no"
+        env = {**os.environ, "DATABASE_URL": database_url}
+        result = subprocess.run(
+            [str(Path(sys.executable).parent / "exchange-log"), "import-history"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.stdout == "history: appended 113, already present 0\n", result.stderr
+        received = stream.events(113)
+        stream.close()
+        logged = httpx.get(f"{server}/v1/events?limit=1000").json()["events"]
+        assert [m.id for m in received] == [str(p) for p in range(1, 114)]
+        assert [m.envelope for m in received] == logged
+        assert [m.event for m in received] == [e["type"] for e in logged]
+
+    def test_a_client_that_reconnects_with_last_event_id_misses_nothing(self, server, write_token):
+        first = LiveStream(server)
+        _post_swaps(server, write_token, ["2026-02-05", "2026-03-05"])
+        assert [m.id for m in first.events(2)] == ["1", "2"]
+        first.close()
+        missed = _post_swaps(server, write_token, ["2026-03-06", "2026-04-11"])
+        second = LiveStream(server, last_event_id=2)
+        assert [m.envelope["id"] for m in second.events(2)] == [e["id"] for e in missed]
+        later = _post_swaps(server, write_token, ["2026-04-24"])
+        message = second.next_message()
+        while not message.data:
+            assert message.comments == ["heartbeat"]
+            message = second.next_message()
+        assert (message.id, message.envelope["id"]) == ("5", later[0]["id"])
+        second.close()
+
+
+def _listeners(database_url: str) -> int:
+    engine = sa.create_engine(database_url.rsplit("/", 1)[0] + "/postgres")
+    name = database_url.rsplit("/", 1)[1]
+    try:
+        with engine.connect() as conn:
+            return conn.execute(
+                sa.text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = :db AND query = 'LISTEN events'"
+                ),
+                {"db": name},
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def postgres_server(postgresql_factory, tmp_path):
+    url = postgresql_factory.fresh()
+    with running_gunicorn(url, tmp_path, LIVE_HEARTBEAT_SECONDS="1") as base:
+        yield base, url
+    postgresql_factory.drop(url)
+
+
+class TestStreamsEnd:
+    def test_a_disconnected_client_releases_its_listening_connection(self, postgres_server):
+        server, database_url = postgres_server
+        stream = LiveStream(server)
+        assert _listeners(database_url) == 1
+        stream.close()
+        deadline = time.monotonic() + READ_TIMEOUT
+        while _listeners(database_url) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _listeners(database_url) == 0

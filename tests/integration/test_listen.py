@@ -1,0 +1,47 @@
+"""Live readers are woken by appends: NOTIFY on PostgreSQL, polling on SQLite."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+import service.app  # noqa: F401  (creating the app's modules installs the notify hook)
+from service.domain.events import SWAP_COMPLETED, NewEvent
+from service.store.append import APPEND_HOOKS, append
+from service.store.listen import ListeningWaiter, PollingWaiter, notify_appended, waiter_for
+
+SWAP = NewEvent(
+    type=SWAP_COMPLETED,
+    stream="swap/2026-02-05",
+    data={"mediators": [], "sides": [], "categories": []},
+    occurred_on=date(2026, 2, 5),
+    sources=({"url": "https://example.org/swap"},),
+)
+
+
+def test_the_notify_hook_runs_inside_every_append_transaction():
+    assert APPEND_HOOKS.count(notify_appended) == 1
+
+
+class TestWaiters:
+    @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+    def test_sqlite_readers_poll_at_the_configured_interval(self, engine):
+        with waiter_for(engine, 0.01) as waiter:
+            assert isinstance(waiter, PollingWaiter)
+            assert waiter.wait(5) is False
+
+    @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+    def test_an_append_by_another_connection_wakes_a_postgresql_listener(self, engine):
+        with waiter_for(engine, 0.01) as waiter:
+            assert isinstance(waiter, ListeningWaiter)
+            assert waiter.wait(0.05) is False
+            append(engine, [SWAP], recorded_by="newsroom")
+            assert waiter.wait(30) is True
+
+    @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+    def test_a_lost_listening_connection_falls_back_to_polling(self, engine):
+        with waiter_for(engine, 0.01) as waiter:
+            waiter.conn.close()
+            assert waiter.wait(1) is False
+            assert isinstance(waiter.fallback, PollingWaiter)
