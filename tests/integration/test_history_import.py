@@ -96,8 +96,7 @@ class TestRejectedHistory:
             import_history(engine, broken_data)
         assert caught.value.key == "swap-2022-03-01"
         assert caught.value.problem == (
-            "/v1/swaps: sides.0.received: Must be greater than or equal to 0"
-            " and less than or equal to 10000000."
+            "/v1/swaps: sides.0.received: Must be a whole number from 0 to 10000000."
         )
 
     def test_the_command_exits_1_naming_the_record(self, app, broken_data):
