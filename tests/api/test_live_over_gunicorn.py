@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.builders import swap_body
-from tests.live_server import ROOT, running_gunicorn
+from tests.servers import ROOT, running_gunicorn
 from tests.sse import Message, parse_block
 
 pytestmark = pytest.mark.slow
@@ -79,7 +79,8 @@ def _post_swaps(base: str, token: str, days: list[str]) -> list[dict]:
 
 @pytest.fixture
 def server(database_url, tmp_path, write_token):
-    with running_gunicorn(database_url, tmp_path, LIVE_HEARTBEAT_SECONDS="1") as base:
+    with running_gunicorn(database_url, env={"LIVE_HEARTBEAT_SECONDS": "1"}) as server:
+        base = server.base_url
         yield base
 
 
@@ -144,7 +145,8 @@ def _listeners(database_url: str) -> int:
 @pytest.fixture
 def postgres_server(postgresql_factory, tmp_path):
     url = postgresql_factory.fresh()
-    with running_gunicorn(url, tmp_path, LIVE_HEARTBEAT_SECONDS="1") as base:
+    with running_gunicorn(url, env={"LIVE_HEARTBEAT_SECONDS": "1"}) as server:
+        base = server.base_url
         yield base, url
     postgresql_factory.drop(url)
 
