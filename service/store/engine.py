@@ -89,7 +89,15 @@ def append_transaction(engine: Engine) -> Iterator[Connection]:
     advisory lock (rather than LOCK TABLE events IN EXCLUSIVE MODE) leaves readers of the
     events table entirely unblocked and cannot be escalated into a deadlock with them.
     """
-    with write_transaction(engine) as conn:
+    with engine.connect() as conn, append_transaction_on(conn):
+        yield conn
+
+
+@contextmanager
+def append_transaction_on(conn: Connection) -> Iterator[Connection]:
+    """``append_transaction`` on a connection the caller holds (the group committer's)."""
+    conn.execution_options(write_lock=True)
+    with conn.begin():
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
         yield conn

@@ -18,8 +18,9 @@ from concurrent.futures import Future
 from typing import TypeVar
 
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
-from .engine import append_transaction
+from .engine import append_transaction_on
 
 T = TypeVar("T")
 Work = Callable[[Connection], object]
@@ -37,6 +38,8 @@ class GroupCommitter:
         self._queue: queue.SimpleQueue[tuple[Work, Future]] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        # Held between batches (no pool checkout or pre-ping per batch); dropped on any error.
+        self._conn: Connection | None = None
 
     def run(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` inside the next append transaction; return once it has committed."""
@@ -58,6 +61,7 @@ class GroupCommitter:
                 with self._lock:
                     if self._queue.empty():
                         self._thread = None
+                        self._release()
                         return
                 continue
             while len(batch) < MAX_BATCH:
@@ -70,7 +74,9 @@ class GroupCommitter:
     def _commit(self, batch: list[tuple[Work, Future]]) -> None:
         done: list[tuple[Future, object]] = []
         try:
-            with append_transaction(self._engine) as conn:
+            if self._conn is None:
+                self._conn = self._engine.connect()
+            with append_transaction_on(self._conn) as conn:
                 for work, future in batch:
                     if not future.set_running_or_notify_cancel():
                         continue
@@ -88,6 +94,8 @@ class GroupCommitter:
                     done.append((future, result))
         except BaseException as exc:
             # The commit (or a lone piece of work) failed: none of these events exist.
+            if isinstance(exc, DBAPIError) or not isinstance(exc, Exception):
+                self._release()
             for future, _ in done:
                 future.set_exception(exc)
             for _, future in batch:
@@ -96,6 +104,11 @@ class GroupCommitter:
             return
         for future, result in done:
             future.set_result(result)
+
+    def _release(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
 
 _COMMITTERS: weakref.WeakKeyDictionary[Engine, GroupCommitter] = weakref.WeakKeyDictionary()
