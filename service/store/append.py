@@ -78,7 +78,7 @@ def append_in(
         envelope["hash"] = envelope_hash(envelope)
         cursor.hash = envelope["hash"]
         cursor.versions[stream] = version
-        stored.append(_to_event(envelope, new))
+        stored.append(queries.event_from_envelope(envelope))
     conn.execute(
         events.insert(),
         [
@@ -181,25 +181,6 @@ def _taken(conn: Connection, cursor: _Cursor, names: dict[int, str]) -> set[int]
         ).scalars()
     )
     return in_batch | {n for n, s in names.items() if s in stored}
-
-
-def _to_event(envelope: dict, new: NewEvent) -> RecordedEvent:
-    return RecordedEvent(
-        id=envelope["id"],
-        position=envelope["position"],
-        stream=envelope["stream"],
-        stream_version=envelope["stream_version"],
-        type=envelope["type"],
-        schema_version=envelope["schema_version"],
-        occurred_on=new.occurred_on,
-        date_precision=envelope["date_precision"],
-        recorded_at=envelope["recorded_at"],
-        recorded_by=envelope["recorded_by"],
-        data=envelope["data"],
-        sources=tuple(envelope["sources"]),
-        prev_hash=envelope["prev_hash"],
-        hash=envelope["hash"],
-    )
 
 
 def _row(e: RecordedEvent) -> dict:

@@ -11,9 +11,8 @@ from typing import Any, TextIO
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from ..domain.events import EVENT_TYPES, META_TYPES, RecordedEvent
+from ..domain.events import EVENT_TYPES, META_TYPES
 from ..domain.hashing import GENESIS_HASH, HASHED_FIELDS, canonical_json, envelope_hash
-from ..domain.upcasting import upcast
 from . import queries
 from .append import APPEND_HOOKS
 from .engine import append_transaction
@@ -142,7 +141,7 @@ def _insert(conn: Connection, batch: list[dict], first_line: int, last_line: int
     except IntegrityError as exc:
         detail = str(exc.orig).splitlines()[0]
         raise BackupRejected(f"lines {first_line}-{last_line} clash ({detail})") from None
-    stored = [_event(e) for e in batch]
+    stored = [queries.event_from_envelope(e) for e in batch]
     for hook in APPEND_HOOKS:
         hook(conn, stored)
 
@@ -154,24 +153,3 @@ def _row(envelope: Mapping[str, Any]) -> dict[str, Any]:
         "occurred_on": date.fromisoformat(envelope["occurred_on"]),
         "target_id": target,
     }
-
-
-def _event(envelope: Mapping[str, Any]) -> RecordedEvent:
-    """The domain event that stored projections see, upcast like every read."""
-    version, data = upcast(envelope["type"], envelope["schema_version"], envelope["data"])
-    return RecordedEvent(
-        id=envelope["id"],
-        position=envelope["position"],
-        stream=envelope["stream"],
-        stream_version=envelope["stream_version"],
-        type=envelope["type"],
-        schema_version=version,
-        occurred_on=date.fromisoformat(envelope["occurred_on"]),
-        date_precision=envelope["date_precision"],
-        recorded_at=envelope["recorded_at"],
-        recorded_by=envelope["recorded_by"],
-        data=data,
-        sources=tuple(envelope["sources"]),
-        prev_hash=envelope["prev_hash"],
-        hash=envelope["hash"],
-    )

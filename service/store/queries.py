@@ -126,7 +126,11 @@ def stored_envelope(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def row_to_event(row: Any) -> RecordedEvent:
     """A stored row as a domain event, its payload upcast to the current schema version."""
-    m = row._mapping
+    return event_from_envelope(row._mapping)
+
+
+def event_from_envelope(m: Mapping[str, Any]) -> RecordedEvent:
+    """A stored envelope (row mapping or JSON) as a domain event, upcast like every read."""
     version, data = upcast(m["type"], m["schema_version"], m["data"])
     occurred = m["occurred_on"]
     return RecordedEvent(
