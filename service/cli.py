@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup
 
 from .domain.errors import DomainError
 from .domain.hashing import first_bad_position
@@ -25,7 +25,7 @@ def _engine():
     return current_app.extensions["engine"]
 
 
-@click.group("tokens")
+@click.group("tokens", cls=AppGroup)
 def tokens_group() -> None:
     """Create, list and revoke API tokens."""
 
