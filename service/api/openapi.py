@@ -13,6 +13,7 @@ from marshmallow import fields
 from ..schemas.common import ProblemSchema
 from . import problems
 from .auth import AccessDocsPlugin
+from .links import LinksPlugin
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 SPEC_OPTIONS: dict[str, Any] = {
@@ -77,7 +78,7 @@ def make_api(app: Flask) -> ProblemApi:
         OPENAPI_JSON_PATH="openapi.json",
         API_SPEC_OPTIONS=SPEC_OPTIONS,
     )
-    api = ProblemApi(app, spec_kwargs={"extra_plugins": [AccessDocsPlugin()]})
+    api = ProblemApi(app, spec_kwargs={"extra_plugins": [AccessDocsPlugin(), LinksPlugin()]})
     api.register_field(fields.Url, "string", "uri")
     return api
 
