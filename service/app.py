@@ -20,6 +20,7 @@ from .api import (
     swaps,
 )
 from .api.auth import register_read_guard
+from .api.bodies import init_body_limits
 from .api.headers import init_headers
 from .api.limits import init_limiter
 from .api.observability import init_metrics
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_limiter(app, settings)
     register_read_guard(app, settings.reads_private)
     app.before_request(_require_json_body)
+    init_body_limits(app)
     init_headers(app, settings.cors_origins)
 
     @app.get("/openapi.yaml")
