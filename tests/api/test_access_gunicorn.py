@@ -54,3 +54,30 @@ class TestUnderGunicorn:
         }
         labels = (("endpoint", "/readyz"), ("method", "GET"), ("status", "200"))
         assert counts[labels] == REQUESTS
+
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def redis_server():
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    keys = lambda: client.keys("LIMITS:LIMITER/pel/addr:*/global/5/1/minute")  # noqa: E731
+    for key in keys():
+        client.delete(key)
+    yield client
+    for key in keys():
+        client.delete(key)
+
+
+class TestSharedRateLimits:
+    def test_with_redis_storage_all_workers_share_one_allowance(self, database_url, redis_server):
+        env = {"RATELIMIT_STORAGE_URI": REDIS_URL, "RATE_LIMIT_ANONYMOUS": "5/minute"}
+        with running_gunicorn(database_url, workers=2, env=env) as server:
+            statuses = [_fresh_get(f"{server}/v1/log/head").status_code for _ in range(REQUESTS)]
+        assert statuses == [200] * 5 + [429] * (REQUESTS - 5)
