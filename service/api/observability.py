@@ -8,6 +8,7 @@ database at scrape time, so it is the same whichever worker answers.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -25,10 +26,12 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..store import engine as store_engine
 from ..store import queries
 
+log = logging.getLogger(__name__)
 # Our metrics live in their own registry, not the process-global default one.
 REGISTRY = CollectorRegistry(auto_describe=True)
 REQUESTS = Counter(
@@ -66,8 +69,12 @@ class HeadCollector(Collector):
         self.engine = engine
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        with self.engine.connect() as conn:
-            position, _hash = queries.head(conn)
+        try:
+            with self.engine.connect() as conn:
+                position, _hash = queries.head(conn)
+        except SQLAlchemyError:
+            log.warning("metrics: the log head is unavailable (database unreachable)")
+            return  # the other metrics are still served; /readyz reports the database
         yield GaugeMetricFamily(
             "exchange_log_head_position", "Position of the last event in the log", value=position
         )

@@ -13,7 +13,7 @@ class EventQuerySchema(Schema):
 
     after = fields.Integer(
         load_default=0,
-        validate=validate.Range(min=0),
+        validate=validate.Range(min=0, max=2**63 - 1),  # a 64-bit position; more is a 422
         metadata={"description": "Return events with position greater than this"},
     )
     limit = fields.Integer(

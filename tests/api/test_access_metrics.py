@@ -58,3 +58,15 @@ class TestMetrics:
         client.get("/no/such/thing")
         labels = {"endpoint": "unmatched", "method": "GET", "status": "404"}
         assert _value(_samples(client), "exchange_log_http_requests_total", **labels) >= 1
+
+
+class TestMetricsWithoutADatabase:
+    def test_metrics_are_served_without_the_head_when_the_database_is_down(self, tmp_path):
+        from service.app import create_app
+        from service.config import Settings
+
+        app = create_app(Settings(database_url=f"sqlite:///{tmp_path}/missing/dir/x.db"))
+        r = app.test_client().get("/metrics")
+        assert r.status_code == 200
+        assert "exchange_log_http_requests_total" in r.get_data(as_text=True)
+        assert "exchange_log_head_position" not in r.get_data(as_text=True)

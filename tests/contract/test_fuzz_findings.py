@@ -26,3 +26,17 @@ class TestFuzzFindings:
         listed = client.get("/v1/events")
         assert listed.status_code == 200
         assert listed.json["events"][0]["sources"] == [source]
+
+
+class TestFixedFuzzFindings:
+    @pytest.mark.parametrize("after", [2**63, 25361114938179468656640])
+    def test_a_cursor_beyond_64_bits_is_a_422_not_a_500(self, client, after):
+        # FUZZ-3: was an OverflowError (SQLite) / out-of-range error in the query: a 500.
+        r = client.get(f"/v1/events?after={after}")
+        assert r.status_code == 422
+        assert list(r.json["errors"]) == ["after"]
+
+    def test_the_largest_64_bit_cursor_is_an_empty_page(self, client):
+        r = client.get(f"/v1/events?after={2**63 - 1}")
+        assert r.status_code == 200
+        assert r.json == {"events": [], "next_after": None}
