@@ -1,4 +1,4 @@
-"""Request-body limits the JSON parser does not enforce: nesting depth.
+"""Request limits nothing else enforces: JSON nesting depth, NUL characters in the URL.
 
 Python's json module recurses once per nesting level, so a body of 10,000 ``[`` would end in
 a RecursionError (a 500) before any schema sees it. No write body nests deeper than a few
@@ -49,5 +49,13 @@ def _reject_deep_json() -> None:
         raise BadRequest(f"The JSON body is nested more than {MAX_DEPTH} levels deep.")
 
 
+def _reject_nul_in_path() -> None:
+    # A resource id with a NUL can never exist, and PostgreSQL refuses NUL in any text
+    # parameter (a DataError, i.e. a 500, if it reached a query).
+    if request.routing_exception is None and "\x00" in request.path:
+        raise BadRequest("The URL must not contain NUL characters.")
+
+
 def init_body_limits(app: Flask) -> None:
+    app.before_request(_reject_nul_in_path)
     app.before_request(_reject_deep_json)

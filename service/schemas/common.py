@@ -17,7 +17,16 @@ class StrictSchema(Schema):
 
 
 class SourceSchema(StrictSchema):
-    url = fields.Url(required=True, schemes={"http", "https"}, validate=validate.Length(max=2000))
+    url = fields.Url(
+        required=True,
+        schemes={"http", "https"},
+        validate=[
+            validate.Length(max=2000),
+            validate.Regexp(
+                r"^[^\x00-\x20\x7f]*$", error="Must not contain spaces or control characters."
+            ),
+        ],
+    )
     publisher = Text(max_length=200)
     title = Text(max_length=500)
     published_on = fields.Date()

@@ -25,5 +25,10 @@ class EventQuerySchema(Schema):
         metadata={"description": "Only these event types (repeat the parameter for several)"},
     )
     stream = fields.String(
-        validate=validate.Length(max=80), metadata={"example": "swap/2026-02-05"}
+        # No NUL: PostgreSQL cannot even compare text holding one (it was a 500).
+        validate=[
+            validate.Length(max=80),
+            validate.Regexp(r"^[^\x00]*$", error="Must not contain NUL characters."),
+        ],
+        metadata={"example": "swap/2026-02-05"},
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.builders import SOURCE, swap_body
+from tests.builders import SOURCE, acceptance_body, breach_body, refusal_body, swap_body
 
 FUZZ_1 = (
     "FUZZ-1: a source with published_on is stored, then EnvelopeSchema dumps the stored ISO"
@@ -40,3 +40,32 @@ class TestFixedFuzzFindings:
         r = client.get(f"/v1/events?after={2**63 - 1}")
         assert r.status_code == 200
         assert r.json == {"events": [], "next_after": None}
+
+    def test_a_stream_filter_with_a_nul_is_a_422_not_a_500(self, client):
+        # FUZZ-4: PostgreSQL refuses NUL in text parameters (DataError): was a 500 there.
+        r = client.get("/v1/events?stream=swap/a%00b")
+        assert r.status_code == 422
+        assert r.json["errors"] == {"stream": ["Must not contain NUL characters."]}
+
+    @pytest.mark.parametrize(
+        ("path", "body"),
+        [
+            ("/v1/proposals/a%00b/refusals", refusal_body()),
+            ("/v1/proposals/a%00b/acceptances", acceptance_body()),
+            ("/v1/agreements/a%00b/breaches", breach_body()),
+        ],
+    )
+    def test_a_parent_id_with_a_nul_is_a_4xx_not_a_500(self, client, auth, path, body):
+        # FUZZ-5: was a DataError 500 on PostgreSQL (the id reached the stream query).
+        r = client.post(path, json=body, headers=auth)
+        assert r.status_code == 400
+        assert r.mimetype == "application/problem+json"
+        assert r.json["detail"] == "The URL must not contain NUL characters."
+
+    @pytest.mark.parametrize("url", ["https://a.example/\u0000x", "https://a.example/a b"])
+    def test_a_source_url_with_a_nul_or_space_is_a_422_not_a_500(self, client, auth, url):
+        # FUZZ-6: PostgreSQL's jsonb refuses \u0000: the insert failed with a 500.
+        r = client.post("/v1/swaps", json=swap_body(sources=[{"url": url}]), headers=auth)
+        assert r.status_code == 422
+        assert list(r.json["errors"]) == ["sources.0.url"]
+        assert client.get("/v1/log/head").json["position"] == 0
