@@ -20,3 +20,34 @@ graceful_timeout = 10
 accesslog = os.environ.get("ACCESS_LOG", "-") or None
 # No control socket: it would be created under $HOME, which a container user may not have.
 control_socket_disable = True
+
+# No server banner: gunicorn writes "Server: gunicorn" itself, outside the app's control;
+# replace the name it sends (workers are forked from this process and inherit it).
+import gunicorn.http.wsgi  # noqa: E402
+
+gunicorn.http.wsgi.SERVER = "pow-exchange-log"
+
+# Prometheus across workers: every worker writes its counters into PROMETHEUS_MULTIPROC_DIR
+# and /metrics (whichever worker answers) adds them all up. The directory must be empty when
+# the server starts and must not be shared between servers; without the variable, a fresh
+# temporary directory is used. Workers read the variable when they import the app.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    import tempfile
+
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="exchange-log-metrics-")
+
+
+def on_starting(server):
+    """Start from an empty metrics directory: counters of an earlier run must not linger."""
+    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(directory):
+        if name.endswith(".db"):
+            os.remove(os.path.join(directory, name))
+
+
+def child_exit(server, worker):
+    """A dead worker's live gauges are dropped; its counters stay in the totals."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -162,7 +162,12 @@ def main() -> None:
         "TEST_POSTGRES_URL", DEFAULT_URL
     )
     url = _prepare(admin_url)
-    settings = {"ACCESS_LOG": "", "GUNICORN_THREADS": str(args.threads), "LOG_LEVEL": "WARNING"}
+    settings = {
+        "ACCESS_LOG": "",
+        "RATE_LIMIT_ENABLED": "false",
+        "GUNICORN_THREADS": str(args.threads),
+        "LOG_LEVEL": "WARNING",
+    }
     bare_dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     service = GunicornServer(
         "service.wsgi:app", {**settings, "DATABASE_URL": url}, workers=args.workers

@@ -10,6 +10,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 from .api import (
     agreements,
     attempts,
+    docs,
     events,
     health,
     live,
@@ -19,6 +20,11 @@ from .api import (
     statements,
     swaps,
 )
+from .api.auth import register_read_guard
+from .api.bodies import init_body_limits
+from .api.headers import init_headers
+from .api.limits import init_limiter
+from .api.observability import init_metrics
 from .api.openapi import make_api, spec_yaml
 from .config import Settings
 from .store.engine import make_engine
@@ -42,7 +48,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the app; nothing touches the database until a request or a command needs it."""
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level)
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_content_length, JSON_SORT_KEYS=False)
     app.config["SETTINGS"] = settings
     if settings.auto_migrate:
@@ -52,9 +58,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     api = make_api(app)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
+    app.register_blueprint(docs.blp)
     problems.register(app)
+    # before_request order: start the timer, count the caller, then refuse what is refused.
+    init_metrics(app)
+    init_limiter(app, settings)
+    register_read_guard(app, settings.reads_private)
     app.before_request(_require_json_body)
-    app.after_request(_security_headers)
+    init_body_limits(app)
+    init_headers(app, settings.cors_origins)
 
     @app.get("/openapi.yaml")
     def openapi_yaml() -> Response:
@@ -78,8 +90,3 @@ def _require_json_body() -> None:
             "send the body as application/json"
             + (f", not {request.mimetype}" if request.mimetype else " (no Content-Type was given)")
         )
-
-
-def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    return response

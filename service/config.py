@@ -7,6 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024
+# Generous per-caller defaults (limits syntax); memory storage counts per gunicorn worker.
+DEFAULT_RATE_LIMITS = {
+    "anonymous": "300/minute",
+    "read": "1200/minute",
+    "write": "600/minute",
+    "admin": "1200/minute",
+}
 
 
 def default_database_url() -> str:
@@ -20,6 +27,11 @@ def _bool(value: str | None, default: bool = False) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(value: str | None) -> tuple[str, ...]:
+    """A comma- or space-separated list; empty means none."""
+    return tuple(item for item in (value or "").replace(",", " ").split() if item)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,6 +48,10 @@ class Settings:
     live_heartbeat_seconds: float = 15.0
     live_max_seconds: float = 3600.0
     live_poll_seconds: float = 0.5
+    rate_limit_enabled: bool = True
+    rate_limits: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
+    ratelimit_storage_uri: str = "memory://"
+    cors_origins: tuple[str, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -51,4 +67,11 @@ class Settings:
             live_heartbeat_seconds=float(env.get("LIVE_HEARTBEAT_SECONDS") or 15.0),
             live_max_seconds=float(env.get("LIVE_MAX_SECONDS") or 3600.0),
             live_poll_seconds=float(env.get("LIVE_POLL_SECONDS") or 0.5),
+            rate_limit_enabled=_bool(env.get("RATE_LIMIT_ENABLED"), default=True),
+            rate_limits={
+                scope: env.get(f"RATE_LIMIT_{scope.upper()}") or default
+                for scope, default in DEFAULT_RATE_LIMITS.items()
+            },
+            ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI") or "memory://",
+            cors_origins=_list(env.get("CORS_ORIGINS")),
         )

@@ -1,34 +1,67 @@
-"""Bearer tokens: who is calling and whether the scope allows the action."""
+"""Bearer tokens: who is calling and whether the scope allows the action.
+
+The token is looked up in the database on every request (once per request, cached on
+``flask.g``), so a revoked token is refused on the very next request in every worker.
+"""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import current_app, g, request
+from apispec import BasePlugin
+from flask import Flask, current_app, g, request
 
 from ..domain.errors import Forbidden, Unauthorized
 from ..store.tokens import Token, authenticate
 
 BEARER_SECURITY = [{"bearerAuth": []}]
+# Reads are public unless READS_PRIVATE=true: the document says "no token, or a bearer token".
+OPTIONAL_BEARER_SECURITY: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}]
+READ_METHODS = frozenset({"GET", "HEAD"})
+API_PREFIX = "/v1/"
+
+
+def caller() -> Token | None:
+    """The valid, unrevoked token of this request, or None (no header, bad or revoked)."""
+    token, _error = _resolve()
+    return token
 
 
 def current_token(required_scope: str) -> Token:
     """The request's token if it has the scope; otherwise 401 or 403."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, secret = header.partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        raise Unauthorized("send Authorization: Bearer <token>")
-    token = authenticate(current_app.extensions["engine"], secret.strip())
-    if token is None:
-        raise Unauthorized("the bearer token is not valid")
-    if token.revoked_at is not None:
-        raise Unauthorized("the bearer token was revoked")
+    token, error = _resolve()
+    if error is not None:
+        raise error
+    assert token is not None
     if not token.allows(required_scope):
         raise Forbidden(f"this action needs a token with scope '{required_scope}'")
     g.token = token
     return token
+
+
+def _resolve() -> tuple[Token | None, Unauthorized | None]:
+    """Authenticate the Authorization header once per request."""
+    if "auth_result" not in g:
+        g.auth_result = _authenticate_header(request.headers.get("Authorization", ""))
+    return g.auth_result
+
+
+def _authenticate_header(header: str) -> tuple[Token | None, Unauthorized | None]:
+    scheme, _, secret = header.partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not secret:
+        return None, Unauthorized("send Authorization: Bearer <token>")
+    if not secret.isascii() or not secret.isprintable():
+        return None, Unauthorized("the bearer token is not valid")
+    token = authenticate(current_app.extensions["engine"], secret)
+    if token is None:
+        return None, Unauthorized("the bearer token is not valid")
+    if token.revoked_at is not None:
+        return None, Unauthorized("the bearer token was revoked")
+    return token, None
 
 
 def requires(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -43,3 +76,42 @@ def requires(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return wrapper
 
     return decorator
+
+
+def read_guard(reads_private: bool) -> Callable[[], None]:
+    """A before_request for every GET/HEAD under /v1/, so no read route can forget it.
+
+    Private reads need a token with scope read or higher. Public reads need none, but a
+    token that is sent must be valid: a bad or revoked token is told so (401), not
+    silently served as anonymous.
+    """
+
+    def guard() -> None:
+        if request.method not in READ_METHODS or not request.path.startswith(API_PREFIX):
+            return
+        if reads_private or "Authorization" in request.headers:
+            current_token("read")
+
+    return guard
+
+
+def register_read_guard(app: Flask, reads_private: bool) -> None:
+    """Install the read guard (READS_PRIVATE decides whether a token is required)."""
+    app.before_request(read_guard(reads_private))
+
+
+class AccessDocsPlugin(BasePlugin):
+    """Documents what every /v1/ operation shares: optional auth on reads, 401s, 429s."""
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict | None = None, **kwargs: Any
+    ) -> None:
+        if not path or not path.startswith(API_PREFIX) or not operations:
+            return
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            # Component responses by name: apispec turns them into $refs (and emits them).
+            responses.setdefault("429", "TOO_MANY_REQUESTS")
+            if method == "get":
+                operation.setdefault("security", copy.deepcopy(OPTIONAL_BEARER_SECURITY))
+                responses.setdefault("401", "UNAUTHORIZED")

@@ -12,6 +12,8 @@ from marshmallow import fields
 
 from ..schemas.common import ProblemSchema
 from . import problems
+from .auth import AccessDocsPlugin
+from .links import LinksPlugin
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 SPEC_OPTIONS: dict[str, Any] = {
@@ -34,6 +36,12 @@ SPEC_OPTIONS: dict[str, Any] = {
         }
     },
 }
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Seconds until the caller's rate limit resets",
+        "schema": {"type": "integer"},
+    }
+}
 
 
 class ProblemApi(Api):
@@ -49,6 +57,8 @@ class ProblemApi(Api):
             response: dict[str, Any] = {"description": status.phrase}
             if status >= 400:
                 response["schema"] = self.ERROR_SCHEMA
+                if status == http.HTTPStatus.TOO_MANY_REQUESTS:
+                    response["headers"] = RETRY_AFTER_HEADER
                 prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
             else:
                 prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
@@ -68,7 +78,7 @@ def make_api(app: Flask) -> ProblemApi:
         OPENAPI_JSON_PATH="openapi.json",
         API_SPEC_OPTIONS=SPEC_OPTIONS,
     )
-    api = ProblemApi(app)
+    api = ProblemApi(app, spec_kwargs={"extra_plugins": [AccessDocsPlugin(), LinksPlugin()]})
     api.register_field(fields.Url, "string", "uri")
     return api
 

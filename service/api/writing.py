@@ -24,7 +24,7 @@ WRITE_HEADERS = [
         "in": "header",
         "name": "Idempotency-Key",
         "required": False,
-        "schema": {"type": "string", "maxLength": 255},
+        "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY.pattern, "maxLength": 255},
         "description": "Retry-safe key: the same key and body return the original event",
     }
 ]
@@ -34,7 +34,7 @@ CHILD_HEADERS = [
         "in": "header",
         "name": "If-Match",
         "required": False,
-        "schema": {"type": "string", "example": '"1"'},
+        "schema": {"type": "string", "pattern": IF_MATCH.pattern, "example": '"1"'},
         "description": 'Expected stream_version of the resource, quoted ("3"); 412 otherwise',
     },
 ]

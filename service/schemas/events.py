@@ -13,7 +13,7 @@ class EventQuerySchema(Schema):
 
     after = fields.Integer(
         load_default=0,
-        validate=validate.Range(min=0),
+        validate=validate.Range(min=0, max=2**63 - 1),  # a 64-bit position; more is a 422
         metadata={"description": "Return events with position greater than this"},
     )
     limit = fields.Integer(
@@ -25,5 +25,10 @@ class EventQuerySchema(Schema):
         metadata={"description": "Only these event types (repeat the parameter for several)"},
     )
     stream = fields.String(
-        validate=validate.Length(max=80), metadata={"example": "swap/2026-02-05"}
+        # No NUL: PostgreSQL cannot even compare text holding one (it was a 500).
+        validate=[
+            validate.Length(max=80),
+            validate.Regexp(r"^[^\x00]*$", error="Must not contain NUL characters."),
+        ],
+        metadata={"example": "swap/2026-02-05"},
     )

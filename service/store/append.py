@@ -13,7 +13,7 @@ from ..domain.errors import NotFound, RuleViolation, StreamExists, VersionMismat
 from ..domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent, stream_name
 from ..domain.hashing import GENESIS_HASH, envelope_hash
 from . import queries
-from .engine import append_transaction, utc_now_text
+from .engine import APPENDED, append_transaction, utc_now_text
 from .tables import events
 
 # Generated stream ids: names asked for in the first query (1..32, then powers of two), and at
@@ -91,6 +91,8 @@ def append_in(
     )
     for hook in APPEND_HOOKS:
         hook(conn, stored)
+    # Handed to COMMITTED_HOOKS by append_transaction once (and only if) this commits.
+    conn.info.setdefault(APPENDED, []).extend(stored)
     return stored
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,12 @@ from sqlalchemy.engine import Connection, Engine
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Any constant shared by every writer: the key of the advisory lock that orders appends.
 APPEND_LOCK_KEY = 0x504F57
+# conn.info key under which append_in leaves the events it wrote in this transaction.
+APPENDED = "appended_events"
+# Called with those events only after the append transaction has COMMITTED (metrics,
+# notifications); a failing hook is logged, never turns a committed write into an error.
+COMMITTED_HOOKS: list[Callable[[list[Any]], None]] = []
+log = logging.getLogger(__name__)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -95,12 +102,25 @@ def append_transaction(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def append_transaction_on(conn: Connection) -> Iterator[Connection]:
-    """``append_transaction`` on a connection the caller holds (the group committer's)."""
+    """``append_transaction`` on a connection the caller holds (the group committer's).
+
+    After COMMIT, the events written in it are handed to COMMITTED_HOOKS.
+    """
     conn.execution_options(write_lock=True)
+    conn.info.pop(APPENDED, None)  # info outlives the checkout: start clean
     with conn.begin():
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
         yield conn
+    _run_committed_hooks(conn.info.pop(APPENDED, []))
+
+
+def _run_committed_hooks(appended: list[Any]) -> None:
+    for hook in COMMITTED_HOOKS:
+        try:
+            hook(appended)
+        except Exception:
+            log.exception("after-commit hook %r failed", hook)
 
 
 def utc_now_text() -> str:

@@ -20,7 +20,7 @@ from typing import TypeVar
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from .engine import append_transaction_on
+from .engine import APPENDED, append_transaction_on
 
 T = TypeVar("T")
 Work = Callable[[Connection], object]
@@ -83,11 +83,14 @@ class GroupCommitter:
                     if len(batch) == 1:
                         done.append((future, work(conn)))
                         continue
+                    appended = conn.info.setdefault(APPENDED, [])
+                    mark = len(appended)
                     savepoint = conn.begin_nested()
                     try:
                         result = work(conn)
                     except BaseException as exc:
                         savepoint.rollback()
+                        del appended[mark:]  # rolled back: not committed, not announced
                         future.set_exception(exc)
                         continue
                     savepoint.commit()

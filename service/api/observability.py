@@ -1,0 +1,125 @@
+"""Prometheus metrics at /metrics: requests by endpoint and status, events appended, log head.
+
+Under gunicorn every worker is a process: set ``PROMETHEUS_MULTIPROC_DIR`` to an empty
+directory (gunicorn.conf.py does, and marks dead workers in its ``child_exit`` hook) and
+prometheus-client aggregates all workers' counters; the head gauge is read from the
+database at scrape time, so it is the same whichever worker answers.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Flask, Response, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..store import engine as store_engine
+from ..store import queries
+
+log = logging.getLogger(__name__)
+# Our metrics live in their own registry, not the process-global default one.
+REGISTRY = CollectorRegistry(auto_describe=True)
+REQUESTS = Counter(
+    "exchange_log_http_requests_total",
+    "HTTP requests by endpoint, method and status",
+    ["endpoint", "method", "status"],
+    registry=REGISTRY,
+)
+LATENCY = Histogram(
+    "exchange_log_http_request_duration_seconds",
+    "Time to produce the response, by endpoint, method and status",
+    ["endpoint", "method", "status"],
+    registry=REGISTRY,
+)
+EVENTS_APPENDED = Counter(
+    "exchange_log_events_appended_total",
+    "Events committed to the log, by type",
+    ["type"],
+    registry=REGISTRY,
+)
+
+
+class _Forward(Collector):
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.registry = registry
+
+    def collect(self) -> Iterator[Any]:
+        return iter(self.registry.collect())
+
+
+class HeadCollector(Collector):
+    """The log head position, read from the database when scraped."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        try:
+            with self.engine.connect() as conn:
+                position, _hash = queries.head(conn)
+        except SQLAlchemyError:
+            log.warning("metrics: the log head is unavailable (database unreachable)")
+            return  # the other metrics are still served; /readyz reports the database
+        yield GaugeMetricFamily(
+            "exchange_log_head_position", "Position of the last event in the log", value=position
+        )
+
+
+def count_appended(appended: list[Any]) -> None:
+    """After-commit hook: one increment per committed event, labelled by its type."""
+    for event in appended:
+        EVENTS_APPENDED.labels(type=event.type).inc()
+
+
+def scrape(engine: Engine) -> bytes:
+    """The exposition text: every worker's metrics (multiprocess) plus the head gauge."""
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry.register(_Forward(REGISTRY))
+    registry.register(HeadCollector(engine))
+    return generate_latest(registry)
+
+
+def _start_timer() -> None:
+    g.request_started = time.perf_counter()
+
+
+def _observe(response: Response) -> Response:
+    started = g.pop("request_started", None)
+    if started is None:
+        return response
+    # The route template, not the path: /v1/events/<uuid:event_id>, so labels stay few.
+    endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"
+    labels = {"endpoint": endpoint, "method": request.method, "status": str(response.status_code)}
+    REQUESTS.labels(**labels).inc()
+    LATENCY.labels(**labels).observe(time.perf_counter() - started)
+    return response
+
+
+def init_metrics(app: Flask) -> None:
+    """Time every request, count committed events, serve /metrics."""
+    app.before_request(_start_timer)
+    app.after_request(_observe)
+    if count_appended not in store_engine.COMMITTED_HOOKS:
+        store_engine.COMMITTED_HOOKS.append(count_appended)
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        return Response(scrape(app.extensions["engine"]), content_type=CONTENT_TYPE_LATEST)
