@@ -29,6 +29,7 @@ EXPECTED_ACCESS: dict[str, str] = {
     "docs.docs_asset": "public",
     "events.list_events": "read",
     "events.get_event": "read",
+    "live.stream_events": "read",
     "log.get_log_head": "read",
     "proposals.create_proposal": "write",
     "proposals.refuse_proposal": "write",
@@ -85,7 +86,9 @@ class TestEveryRouteHasDeclaredAccess:
     def test_every_route_answers_every_caller_as_the_table_says(
         self, database_url, callers, reads_private
     ):
-        app = create_app(Settings(database_url=database_url, reads_private=reads_private))
+        app = create_app(
+            Settings(database_url=database_url, reads_private=reads_private, live_max_seconds=0.2)
+        )
         client = app.test_client()
         rules = list(app.url_map.iter_rules())
         missing = sorted({r.endpoint for r in rules} - set(EXPECTED_ACCESS))

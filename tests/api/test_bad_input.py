@@ -88,7 +88,7 @@ class TestBodiesThatAreNotJsonObjects:
         problem = _refused(
             client, auth, "/v1/swaps", status=422, data=body, content_type="application/json"
         )
-        assert problem["errors"] == {"body": ["Invalid input type."]}
+        assert problem["errors"] == {"body": ["Must be a JSON object."]}
 
 
 class TestOversizedAndDeepBodies:
@@ -108,7 +108,7 @@ class TestOversizedAndDeepBodies:
     def test_a_huge_array_is_refused_naming_the_field(self, client, auth):
         body = swap_body(sources=[SOURCE] * 5_000)
         problem = _refused(client, auth, "/v1/swaps", status=422, json_body=body)
-        assert problem["errors"] == {"sources": ["Length must be between 1 and 50."]}
+        assert problem["errors"] == {"sources": ["Give 1 to 50 sources."]}
 
     def test_a_body_over_the_size_limit_is_a_413(self, client, auth):
         body = proposal_body(summary="x" * (1024 * 1024))

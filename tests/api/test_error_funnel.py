@@ -45,7 +45,7 @@ class TestRequestShape:
 
     def test_json_nested_thousands_deep_is_a_400_not_a_crash(self, client, auth):
         r = _raw(client, auth, "[" * 100_000 + "]" * 100_000)
-        problem(r, 400, "The request body is nested too deeply to process.")
+        problem(r, 400, "The JSON body is nested more than 32 levels deep.")
 
     def test_an_unpaired_surrogate_is_a_422_not_a_crash(self, client, auth):
         data = json.dumps(swap_body(notes="PLACEHOLDER")).replace("PLACEHOLDER", "\\ud800")

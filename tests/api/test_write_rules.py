@@ -252,10 +252,10 @@ class TestReferencedResources:
             ),
             ("/v1/agreements/nope/breaches", breach_body(), "agreement_id", "no agreement 'nope'"),
             (
-                "/v1/proposals/a%00b/refusals",
+                "/v1/proposals/Not-A-Slug/refusals",
                 refusal_body(),
                 "proposal_id",
-                "no proposal 'a\\x00b'",
+                "no proposal 'Not-A-Slug'",
             ),
         ],
     )

@@ -64,7 +64,15 @@ CHECKS = [
 
 
 def _fuzz_app(database_url: str):
-    app = create_app(Settings(database_url=database_url, rate_limit_enabled=False))
+    # A live stream ends after live_max_seconds: keep it short so fuzzing streamEvents finishes.
+    app = create_app(
+        Settings(
+            database_url=database_url,
+            rate_limit_enabled=False,
+            live_max_seconds=0.3,
+            live_heartbeat_seconds=0.1,
+        )
+    )
     secret = tokens.create_token(app.extensions["engine"], "fuzzer", "admin")
     app.config["FUZZ_AUTH"] = {"Authorization": f"Bearer {secret}"}
     return app
