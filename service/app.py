@@ -8,7 +8,12 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import UnsupportedMediaType
 
 from .api import agreements, attempts, events, health, log, problems, proposals, statements, swaps
+from .api.corrections import blp as corrections_blp
+from .api.metrics import blp as metrics_blp
 from .api.openapi import make_api, spec_yaml
+from .api.releases import blp as releases_blp
+from .api.resource_reads import agreements_blp, proposals_blp, swaps_blp
+from .api.timeline import blp as timeline_blp
 from .config import Settings
 from .store.engine import make_engine
 from .store.migrate import upgrade
@@ -22,6 +27,14 @@ BLUEPRINTS = (
     events.blp,
     log.blp,
     health.blp,
+    # Projection reads (importing them registers the stored-projection append hook).
+    proposals_blp,
+    agreements_blp,
+    swaps_blp,
+    timeline_blp,
+    metrics_blp,
+    corrections_blp,
+    releases_blp,
 )
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 

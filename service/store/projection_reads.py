@@ -1,0 +1,142 @@
+"""Reads of the stored projections, current or ``as_of`` a position, without a replay.
+
+Every read first fixes the position P it answers for (``resolve_as_of``), inside one
+snapshot transaction (``read_snapshot``), then asks only for rows valid at P: fact versions
+with ``valid_from <= P < valid_to``, and counters = the current table when P is the
+projections' position, else the last snapshot at or before P plus the deltas after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from ..domain.errors import NotFound, RuleViolation
+from ..projections.counters import apply_delta
+from .engine import format_timestamp
+from .projection_tables import (
+    counter_deltas,
+    counter_snapshots,
+    counters,
+    fact_versions,
+    releases,
+)
+from .projections import stored_position
+from .tables import events
+
+RELEASE_PREFIX = "release:"
+
+
+@dataclass(frozen=True, slots=True)
+class AsOf:
+    """The position a read answers for, and the date the current gap is counted to."""
+
+    position: int
+    reference: date
+    requested: str | None = None
+
+
+@contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Connection]:
+    """One consistent view for a whole read (REPEATABLE READ on PostgreSQL; SQLite's WAL
+    read transaction is a snapshot from its first read)."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def resolve_as_of(conn: Connection, raw: str | None) -> AsOf:
+    """None → the head; ``N`` → position N; an RFC 3339 timestamp → the last position
+    recorded at or before it; ``release:<name>`` → the release's position.
+
+    The current gap is counted to today with no ``as_of``, to the timestamp's UTC date for a
+    timestamp, and to the UTC date the position was recorded for a position or a release.
+    """
+    head = stored_position(conn)
+    if raw is None or raw == "":
+        return AsOf(head, today())
+    text = raw.strip()
+    if text.startswith(RELEASE_PREFIX):
+        name = text[len(RELEASE_PREFIX) :]
+        row = conn.execute(sa.select(releases.c.position).where(releases.c.name == name)).first()
+        if row is None:
+            raise NotFound(f"there is no release {name!r}")
+        return AsOf(row.position, _recorded_date(conn, row.position), text)
+    if text.isdigit():
+        position = int(text)
+        if position > head:
+            raise RuleViolation("as_of", f"position {position} is beyond the head ({head})")
+        return AsOf(position, _recorded_date(conn, position), text)
+    try:
+        moment = datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise RuleViolation(
+            "as_of",
+            "must be a position (e.g. 120), an RFC 3339 timestamp with a UTC offset"
+            " (e.g. 2026-02-05T12:00:00Z) or release:<name>",
+        )
+    if moment > datetime.now(UTC):
+        raise RuleViolation("as_of", "the timestamp is in the future; the log cannot answer yet")
+    position = conn.execute(
+        sa.select(sa.func.max(events.c.position)).where(
+            events.c.recorded_at <= format_timestamp(moment)
+        )
+    ).scalar()
+    return AsOf(min(int(position or 0), head), moment.astimezone(UTC).date(), text)
+
+
+def _recorded_date(conn: Connection, position: int) -> date:
+    text = conn.execute(
+        sa.select(events.c.recorded_at).where(events.c.position == position)
+    ).scalar()
+    return date.fromisoformat(text[:10]) if text else today()
+
+
+def counters_at(conn: Connection, position: int) -> dict[str, int]:
+    if position >= stored_position(conn):
+        return dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all())
+    snapshot = conn.execute(
+        sa.select(counter_snapshots.c.position, counter_snapshots.c.counters)
+        .where(counter_snapshots.c.position <= position)
+        .order_by(counter_snapshots.c.position.desc())
+        .limit(1)
+    ).first()
+    base: Mapping[str, int] = snapshot.counters if snapshot else {}
+    since = snapshot.position if snapshot else 0
+    changes = conn.execute(
+        sa.select(counter_deltas.c.key, sa.func.sum(counter_deltas.c.delta))
+        .where(counter_deltas.c.position > since, counter_deltas.c.position <= position)
+        .group_by(counter_deltas.c.key)
+    )
+    from collections import Counter
+
+    return apply_delta(dict(base), Counter({k: int(v) for k, v in changes}))
+
+
+def valid_at(position: int) -> sa.ColumnElement[bool]:
+    """Fact versions valid at a position."""
+    return sa.and_(fact_versions.c.valid_from <= position, fact_versions.c.valid_to > position)
+
+
+def stream_versions(conn: Connection, streams: list[str], position: int) -> dict[str, int]:
+    if not streams:
+        return {}
+    rows = conn.execute(
+        sa.select(events.c.stream, sa.func.max(events.c.stream_version))
+        .where(events.c.stream.in_(streams), events.c.position <= position)
+        .group_by(events.c.stream)
+    )
+    return dict(rows.all())

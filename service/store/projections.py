@@ -1,0 +1,242 @@
+"""Stored projections, updated inside the append transaction by the pure projection functions.
+
+``project(conn, events)`` is the append hook (registered in ``APPEND_HOOKS`` at import): it
+folds ``projections.facts.step`` over the new events against the stored facts, closes the
+versions that changed and inserts the new ones, applies the counter deltas, records each
+position's delta, snapshots the counters every ``SNAPSHOT_EVERY`` positions, and records the
+position the projections now reflect. Because it runs in the append transaction, a reader
+never sees an event without its projections (read-your-writes) and the two cannot drift.
+``rebuild`` empties the projections and runs the same function over the whole log.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ..domain.events import RecordedEvent
+from ..projections.counters import delta
+from ..projections.facts import Fact, step
+from ..projections.headlines import parties
+from . import queries
+from .append import APPEND_HOOKS
+from .projection_tables import (
+    OPEN,
+    PROJECTION_TABLES,
+    counter_deltas,
+    counter_snapshots,
+    counters,
+    fact_versions,
+    projection_state,
+)
+
+SNAPSHOT_EVERY = 5000
+STATE_NAME = "projections"
+CHUNK = 500
+REBUILD_BATCH = 2000
+
+
+def fact_from_row(row: Any) -> Fact:
+    m = row._mapping
+    occurred = m["occurred_on"]
+    return Fact(
+        event_id=m["event_id"],
+        position=m["position"],
+        type=m["type"],
+        stream=m["stream"],
+        occurred_on=occurred if not isinstance(occurred, str) else _date(occurred),
+        date_precision=m["date_precision"],
+        data=m["data"],
+        sources=tuple(m["sources"]),
+        corrected_by=tuple(m["corrected_by"]),
+        retracted=bool(m["retracted"]),
+        resource_retracted=bool(m["resource_retracted"]),
+    )
+
+
+def _date(text: str):
+    from datetime import date
+
+    return date.fromisoformat(text)
+
+
+def version_row(fact: Fact, valid_from: int) -> dict[str, Any]:
+    return {
+        "event_id": fact.event_id,
+        "position": fact.position,
+        "type": fact.type,
+        "stream": fact.stream,
+        "occurred_on": fact.occurred_on,
+        "date_precision": fact.date_precision,
+        "data": dict(fact.data),
+        "sources": [dict(s) for s in fact.sources],
+        "corrected_by": list(fact.corrected_by),
+        "retracted": fact.retracted,
+        "resource_retracted": fact.resource_retracted,
+        "live": fact.live,
+        "parties": "," + ",".join(parties(fact)) + ",",
+        "valid_from": valid_from,
+        "valid_to": OPEN,
+    }
+
+
+@dataclass
+class _Batch:
+    """Stored facts plus this batch's pending changes: the lookup ``step`` folds against."""
+
+    conn: Connection
+    pending: dict[str, dict[str, Any]] = field(default_factory=dict)  # event_id -> new row
+    facts: dict[str, Fact] = field(default_factory=dict)
+    closed: list[dict[str, Any]] = field(default_factory=list)  # stored versions to close
+    done: list[dict[str, Any]] = field(default_factory=list)  # pending rows already superseded
+
+    def fact(self, event_id: str) -> Fact | None:
+        if event_id in self.facts:
+            return self.facts[event_id]
+        row = self.conn.execute(
+            sa.select(fact_versions).where(
+                fact_versions.c.event_id == event_id, fact_versions.c.valid_to == OPEN
+            )
+        ).first()
+        return fact_from_row(row) if row else None
+
+    def stream_facts(self, stream: str) -> Iterable[Fact]:
+        rows = self.conn.execute(
+            sa.select(fact_versions).where(
+                fact_versions.c.stream == stream, fact_versions.c.valid_to == OPEN
+            )
+        )
+        found = {r.event_id: fact_from_row(r) for r in rows}
+        found.update({i: f for i, f in self.facts.items() if f.stream == stream})
+        return list(found.values())
+
+    def put(self, before: Fact | None, after: Fact, position: int) -> None:
+        previous = self.pending.pop(after.event_id, None)
+        if previous is not None:
+            previous["valid_to"] = position
+            if previous["valid_from"] < position:
+                self.done.append(previous)
+        elif before is not None:
+            self.closed.append({"eid": after.event_id, "p": position})
+        self.facts[after.event_id] = after
+        self.pending[after.event_id] = version_row(after, position)
+
+
+def project(conn: Connection, events: Sequence[RecordedEvent]) -> None:
+    """The append hook: bring the stored projections up to the last of ``events``."""
+    if not events:
+        return
+    reflected = stored_position(conn)
+    if reflected < events[0].position - 1:  # e.g. events appended before this migration
+        project(conn, queries.events_by_positions(conn, reflected + 1, events[0].position - 1))
+    elif reflected >= events[-1].position:
+        return
+    batch = _Batch(conn)
+    total: Counter[str] = Counter()
+    delta_rows: list[dict[str, Any]] = []
+    for event in events:
+        changes = step(batch, event)
+        for change in changes:
+            batch.put(change.before, change.after, event.position)
+        change = delta(changes)
+        total.update(change)
+        delta_rows.extend(
+            {"position": event.position, "key": k, "delta": v} for k, v in change.items()
+        )
+    if batch.closed:
+        conn.execute(
+            fact_versions.update()
+            .where(
+                fact_versions.c.event_id == sa.bindparam("eid"), fact_versions.c.valid_to == OPEN
+            )
+            .values(valid_to=sa.bindparam("p")),
+            batch.closed,
+        )
+    rows = batch.done + list(batch.pending.values())
+    if rows:
+        conn.execute(fact_versions.insert(), rows)
+    if delta_rows:
+        conn.execute(counter_deltas.insert(), delta_rows)
+    _apply_counters(conn, Counter({k: v for k, v in total.items() if v}))
+    last = events[-1].position
+    _set_position(conn, reflected, last)
+    _maybe_snapshot(conn, last)
+
+
+def _apply_counters(conn: Connection, change: Counter[str]) -> None:
+    keys = list(change)
+    current: dict[str, int] = {}
+    for i in range(0, len(keys), CHUNK):
+        chunk = keys[i : i + CHUNK]
+        current.update(
+            conn.execute(
+                sa.select(counters.c.key, counters.c.value).where(counters.c.key.in_(chunk))
+            ).all()
+        )
+    updates, inserts, deletes = [], [], []
+    for k, v in change.items():
+        value = current.get(k, 0) + v
+        if k not in current:
+            inserts.append({"key": k, "value": value})
+        elif value == 0:
+            deletes.append({"k": k})
+        else:
+            updates.append({"k": k, "v": value})
+    if updates:
+        conn.execute(
+            counters.update()
+            .where(counters.c.key == sa.bindparam("k"))
+            .values(value=sa.bindparam("v")),
+            updates,
+        )
+    if deletes:
+        conn.execute(counters.delete().where(counters.c.key == sa.bindparam("k")), deletes)
+    if inserts:
+        conn.execute(counters.insert(), inserts)
+
+
+def stored_position(conn: Connection) -> int:
+    value = conn.execute(
+        sa.select(projection_state.c.position).where(projection_state.c.name == STATE_NAME)
+    ).scalar()
+    return int(value or 0)
+
+
+def _set_position(conn: Connection, old: int, new: int) -> None:
+    updated = conn.execute(
+        projection_state.update().where(projection_state.c.name == STATE_NAME).values(position=new)
+    ).rowcount
+    if not updated:
+        conn.execute(projection_state.insert().values(name=STATE_NAME, position=new))
+
+
+def _maybe_snapshot(conn: Connection, position: int) -> None:
+    last = conn.execute(sa.select(sa.func.max(counter_snapshots.c.position))).scalar() or 0
+    if position - last >= SNAPSHOT_EVERY:
+        values = dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all())
+        conn.execute(counter_snapshots.insert().values(position=position, counters=values))
+
+
+def rebuild(conn: Connection, batch: int = REBUILD_BATCH) -> int:
+    """Empty every projection and rebuild it from the log; returns the position reached.
+
+    Run it in an append transaction, so no write slips in between.
+    """
+    for table in reversed(PROJECTION_TABLES):
+        conn.execute(table.delete())
+    after = 0
+    while True:
+        page = queries.page_of_events(conn, after=after, limit=batch)
+        if not page:
+            return after
+        project(conn, page)
+        after = page[-1].position
+
+
+if project not in APPEND_HOOKS:
+    APPEND_HOOKS.append(project)
