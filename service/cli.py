@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup
 
 from .domain.errors import DomainError
 from .domain.hashing import first_bad_position
+from .projection_cli import projection_problems, rebuild_command
 from .store import queries, tokens
 from .store.migrate import upgrade
 
@@ -19,6 +20,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(verify)
     app.cli.add_command(migrate)
     app.cli.add_command(write_spec)
+    app.cli.add_command(rebuild_command)
 
 
 def _engine():
@@ -65,7 +67,7 @@ def revoke_token(name: str) -> None:
 
 @click.command("verify")
 def verify() -> None:
-    """Walk the hash chain; exit 1 naming the first bad position."""
+    """Walk the hash chain and compare stored projections with a rebuild; exit 1 on a fault."""
     with _engine().connect() as conn:
         bad = first_bad_position(queries.raw_rows(conn))
         position, hash_ = queries.head(conn)
@@ -73,6 +75,12 @@ def verify() -> None:
         click.echo(f"hash chain broken at position {bad}", err=True)
         sys.exit(1)
     click.echo(f"ok: hash chain intact, head position {position} hash {hash_ or '-'}")
+    differing = projection_problems()
+    for name in differing:
+        click.echo(f"stored projection differs from a fresh rebuild: {name}", err=True)
+    if differing:
+        sys.exit(1)
+    click.echo("ok: stored projections equal a fresh rebuild")
 
 
 @click.command("migrate")

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..domain.events import RecordedEvent
-from ..projections.counters import delta
+from ..projections.counters import apply_delta, delta
 from ..projections.facts import Fact, step
 from ..projections.headlines import parties
 from . import queries
@@ -139,6 +139,7 @@ def project(conn: Connection, events: Sequence[RecordedEvent]) -> None:
     batch = _Batch(conn)
     total: Counter[str] = Counter()
     delta_rows: list[dict[str, Any]] = []
+    snapshot_points: list[tuple[int, Counter[str]]] = []
     for event in events:
         changes = step(batch, event)
         for change in changes:
@@ -148,6 +149,8 @@ def project(conn: Connection, events: Sequence[RecordedEvent]) -> None:
         delta_rows.extend(
             {"position": event.position, "key": k, "delta": v} for k, v in change.items()
         )
+        if event.position % SNAPSHOT_EVERY == 0:
+            snapshot_points.append((event.position, Counter(total)))
     if batch.closed:
         conn.execute(
             fact_versions.update()
@@ -162,10 +165,10 @@ def project(conn: Connection, events: Sequence[RecordedEvent]) -> None:
         conn.execute(fact_versions.insert(), rows)
     if delta_rows:
         conn.execute(counter_deltas.insert(), delta_rows)
+    if snapshot_points:
+        _snapshot(conn, snapshot_points)
     _apply_counters(conn, Counter({k: v for k, v in total.items() if v}))
-    last = events[-1].position
-    _set_position(conn, reflected, last)
-    _maybe_snapshot(conn, last)
+    _set_position(conn, reflected, events[-1].position)
 
 
 def _apply_counters(conn: Connection, change: Counter[str]) -> None:
@@ -215,11 +218,15 @@ def _set_position(conn: Connection, old: int, new: int) -> None:
         conn.execute(projection_state.insert().values(name=STATE_NAME, position=new))
 
 
-def _maybe_snapshot(conn: Connection, position: int) -> None:
-    last = conn.execute(sa.select(sa.func.max(counter_snapshots.c.position))).scalar() or 0
-    if position - last >= SNAPSHOT_EVERY:
-        values = dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all())
-        conn.execute(counter_snapshots.insert().values(position=position, counters=values))
+def _snapshot(conn: Connection, points: list[tuple[int, Counter[str]]]) -> None:
+    """Snapshots at exact multiples of SNAPSHOT_EVERY, whatever the batch boundaries, so an
+    incremental build and a rebuild store the same rows: the stored counters (still as
+    before this batch) plus the batch's changes up to that position."""
+    base = dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all())
+    conn.execute(
+        counter_snapshots.insert(),
+        [{"position": p, "counters": apply_delta(base, acc)} for p, acc in points],
+    )
 
 
 def rebuild(conn: Connection, batch: int = REBUILD_BATCH) -> int:
