@@ -6,12 +6,13 @@ thousand keys whatever the log's size, since dates span 2014..today) and per-par
 A changed fact's effect is ``contributions(after) - contributions(before)``, so a correction
 or a retraction updates the counters exactly, without replaying anything.
 
-Keys are JSON arrays (labels may hold any character); ``key`` and ``parse`` convert.
+Keys are their parts joined by the unit separator U+001F (a ``%`` or U+001F inside a label is
+escaped as %25 / %1F), so parsing a key is a split, and all per-day keys share the prefix
+``day`` + U+001F (one index range).
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -29,12 +30,25 @@ DAY_KINDS = {
 }
 
 
+SEP = "\x1f"
+DAY_PREFIX = "day" + SEP
+
+
+def _escape(part: object) -> str:
+    text = str(part)
+    return text.replace("%", "%25").replace(SEP, "%1F") if ("%" in text or SEP in text) else text
+
+
+def _unescape(part: str) -> str:
+    return part.replace("%1F", SEP).replace("%25", "%") if "%" in part else part
+
+
 def key(*parts: object) -> str:
-    return json.dumps([str(p) for p in parts], ensure_ascii=False, separators=(",", ":"))
+    return SEP.join(_escape(p) for p in parts)
 
 
 def parse(counter_key: str) -> list[str]:
-    return json.loads(counter_key)
+    return [_unescape(p) for p in counter_key.split(SEP)]
 
 
 def estimate(share: float, received: int) -> int:

@@ -21,18 +21,19 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from .counters import parse
+from .counters import DAY_PREFIX, SEP
 
 COUNTED = ("proposals", "refusals", "failed_attempts", "breaches")
 
 
 def day_histogram(counters: Mapping[str, int]) -> dict[date, dict[str, int]]:
-    days: dict[date, dict[str, int]] = {}
+    """{day: {kind: count}} from the per-day keys (day keys hold no escapes: a plain split)."""
+    by_text: dict[str, dict[str, int]] = {}
     for k, v in counters.items():
-        parts = parse(k)
-        if parts[0] == "day":
-            days.setdefault(date.fromisoformat(parts[1]), {})[parts[2]] = v
-    return days
+        if k.startswith(DAY_PREFIX):
+            _, day, kind = k.split(SEP)
+            by_text.setdefault(day, {})[kind] = v
+    return {date.fromisoformat(d): kinds for d, kinds in by_text.items()}
 
 
 def gaps(

@@ -16,13 +16,15 @@ from .counters import FIGURES, parse
 
 
 def summary(counters: Mapping[str, int]) -> dict[str, Any]:
-    """The summary report (without ``as_of_position``, which the caller adds)."""
+    """The summary report (without ``as_of_position``, which the caller adds).
+
+    Needs only the counters that are not per-day keys (see ``counters.DAY_PREFIX``)."""
     groups: dict[str, dict[tuple[str, ...], int]] = {}
     for k, v in counters.items():
         parts = parse(k)
         groups.setdefault(parts[0], {})[tuple(parts[1:])] = v
     g = lambda name: groups.get(name, {})  # noqa: E731
-    swaps_total = sum(v for (_, kind), v in g("day").items() if kind == "swaps")
+    swaps_total = sum(g("swap_year").values())
     return {
         "swaps": {
             "total": swaps_total,

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from ..domain.events import RecordedEvent
+from ..domain.events import EVENT_RETRACTED, META_TYPES, RecordedEvent
 from ..projections.counters import apply_delta, delta
 from ..projections.facts import Fact, step
 from ..projections.headlines import parties
@@ -95,9 +96,29 @@ class _Batch:
     closed: list[dict[str, Any]] = field(default_factory=list)  # stored versions to close
     done: list[dict[str, Any]] = field(default_factory=list)  # pending rows already superseded
 
+    stored: dict[str, Fact] = field(default_factory=dict)  # prefetched current versions
+    streams: set[str] = field(default_factory=set)  # streams wholly prefetched
+
+    def prefetch(self, events: Sequence[RecordedEvent]) -> None:
+        """One query for every fact the batch's corrections and retractions touch."""
+        targets = {str(e.data["target_event_id"]) for e in events if e.type in META_TYPES}
+        self.streams = {e.stream for e in events if e.type == EVENT_RETRACTED}
+        targets_list, streams_list = sorted(targets), sorted(self.streams)
+        for i in range(0, max(len(targets_list), len(streams_list)), CHUNK):
+            condition = sa.or_(
+                fact_versions.c.event_id.in_(targets_list[i : i + CHUNK]),
+                fact_versions.c.stream.in_(streams_list[i : i + CHUNK]),
+            )
+            rows = self.conn.execute(
+                sa.select(fact_versions).where(condition, fact_versions.c.valid_to == OPEN)
+            )
+            self.stored.update({r.event_id: fact_from_row(r) for r in rows})
+
     def fact(self, event_id: str) -> Fact | None:
         if event_id in self.facts:
             return self.facts[event_id]
+        if event_id in self.stored:
+            return self.stored[event_id]
         row = self.conn.execute(
             sa.select(fact_versions).where(
                 fact_versions.c.event_id == event_id, fact_versions.c.valid_to == OPEN
@@ -106,12 +127,15 @@ class _Batch:
         return fact_from_row(row) if row else None
 
     def stream_facts(self, stream: str) -> Iterable[Fact]:
-        rows = self.conn.execute(
-            sa.select(fact_versions).where(
-                fact_versions.c.stream == stream, fact_versions.c.valid_to == OPEN
+        if stream in self.streams:
+            found = {i: f for i, f in self.stored.items() if f.stream == stream}
+        else:
+            rows = self.conn.execute(
+                sa.select(fact_versions).where(
+                    fact_versions.c.stream == stream, fact_versions.c.valid_to == OPEN
+                )
             )
-        )
-        found = {r.event_id: fact_from_row(r) for r in rows}
+            found = {r.event_id: fact_from_row(r) for r in rows}
         found.update({i: f for i, f in self.facts.items() if f.stream == stream})
         return list(found.values())
 
@@ -137,6 +161,7 @@ def project(conn: Connection, events: Sequence[RecordedEvent]) -> None:
     elif reflected >= events[-1].position:
         return
     batch = _Batch(conn)
+    batch.prefetch(events)
     total: Counter[str] = Counter()
     delta_rows: list[dict[str, Any]] = []
     snapshot_points: list[tuple[int, Counter[str]]] = []
@@ -172,35 +197,24 @@ def project(conn: Connection, events: Sequence[RecordedEvent]) -> None:
 
 
 def _apply_counters(conn: Connection, change: Counter[str]) -> None:
-    keys = list(change)
-    current: dict[str, int] = {}
-    for i in range(0, len(keys), CHUNK):
-        chunk = keys[i : i + CHUNK]
-        current.update(
-            conn.execute(
-                sa.select(counters.c.key, counters.c.value).where(counters.c.key.in_(chunk))
-            ).all()
-        )
-    updates, inserts, deletes = [], [], []
-    for k, v in change.items():
-        value = current.get(k, 0) + v
-        if k not in current:
-            inserts.append({"key": k, "value": value})
-        elif value == 0:
-            deletes.append({"k": k})
-        else:
-            updates.append({"k": k, "v": value})
-    if updates:
+    """Add the batch's net change: one upsert per chunk, then drop counters that hit zero
+    (so the stored set equals the pure fold's, which drops zeros too)."""
+    if not change:
+        return
+    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(counters)
+    upsert = insert.on_conflict_do_update(
+        index_elements=[counters.c.key], set_={"value": counters.c.value + insert.excluded.value}
+    )
+    rows = [{"key": k, "value": v} for k, v in change.items()]
+    for i in range(0, len(rows), CHUNK):
+        conn.execute(upsert, rows[i : i + CHUNK])
+    falling = [k for k, v in change.items() if v < 0]
+    for i in range(0, len(falling), CHUNK):
         conn.execute(
-            counters.update()
-            .where(counters.c.key == sa.bindparam("k"))
-            .values(value=sa.bindparam("v")),
-            updates,
+            counters.delete().where(
+                counters.c.key.in_(falling[i : i + CHUNK]), counters.c.value == 0
+            )
         )
-    if deletes:
-        conn.execute(counters.delete().where(counters.c.key == sa.bindparam("k")), deletes)
-    if inserts:
-        conn.execute(counters.insert(), inserts)
 
 
 def stored_position(conn: Connection) -> int:

@@ -10,7 +10,7 @@ from service.projections.state import fold
 from service.store import projections, queries
 from service.store.engine import append_transaction
 from service.store.projection_check import differing_projections
-from service.store.projection_reads import counters_at
+from service.store.projection_reads import DAYS, TOTALS, counters_at
 from service.store.projection_tables import OPEN, counters, fact_versions
 
 from ..builders import correction_body, proposal_body, refusal_body, retraction_body, swap_body
@@ -84,7 +84,8 @@ class TestStoredProjections:
             )
             events = queries.page_of_events(conn, limit=1000)
             for n in range(len(events) + 1):
-                assert counters_at(conn, n) == fold(events[:n]).counters, n
+                both = {**counters_at(conn, n, DAYS), **counters_at(conn, n, TOTALS)}
+                assert both == fold(events[:n]).counters, n
         assert snapshot_positions == [3, 6]
         with append_transaction(engine) as conn:
             assert differing_projections(conn) == []

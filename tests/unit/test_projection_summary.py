@@ -113,3 +113,11 @@ class TestHeadlines:
         assert headline(new_fact(log.proposal("2025-06-02"))) == (
             "UA proposes an all-for-all exchange to RU"
         )
+
+
+class TestCounterKeys:
+    def test_a_label_with_separators_and_percent_signs_survives_the_round_trip(self):
+        from service.projections.counters import key, parse
+
+        parts = ["bd_count", "RU", "nationality", "50%\x1fother"]
+        assert parse(key(*parts)) == parts
