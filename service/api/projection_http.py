@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from typing import Any
 
 from flask import Response, current_app, request
 from flask_smorest import Blueprint
-from marshmallow import Schema
+from marshmallow import EXCLUDE, Schema, fields
 from sqlalchemy.engine import Connection
 
 from ..store.projection_reads import AsOf, read_snapshot, resolve_as_of
@@ -24,15 +25,18 @@ READ_HEADERS = {
         "schema": {"type": "integer"},
     },
 }
-IF_NONE_MATCH = [
-    {
-        "in": "header",
-        "name": "If-None-Match",
-        "required": False,
-        "schema": {"type": "string"},
-        "description": "An ETag from an earlier answer: 304 while the answer is unchanged",
-    }
-]
+
+
+class ConditionalHeaders(Schema):
+    """If-None-Match, documented as a header parameter (other headers are ignored)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    if_none_match = fields.String(
+        data_key="If-None-Match",
+        metadata={"description": "An ETag from an earlier answer: 304 while it is unchanged"},
+    )
 
 
 def etag_for(as_of: AsOf, representation: str) -> str:
@@ -94,8 +98,15 @@ def read_operation(
     documented 304, 404 and 422 answers."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        original = view
+
+        @functools.wraps(original)
+        def view(*args: Any, if_none_match: str | None = None, **kwargs: Any) -> Any:
+            return original(*args, **kwargs)  # ``projected`` reads If-None-Match itself
+
         view = blp.response(200, schema, headers=READ_HEADERS)(view)
         view = blp.arguments(query, location="query", as_kwargs=True)(view)
+        view = blp.arguments(ConditionalHeaders, location="headers", as_kwargs=True)(view)
         view = blp.alt_response(304, response="NOT_MODIFIED", description="Unchanged")(view)
         view = blp.alt_response(404, response="NOT_FOUND", description=not_found)(view)
         view = blp.alt_response(
@@ -103,7 +114,7 @@ def read_operation(
             response="UNPROCESSABLE_ENTITY",
             description="Invalid query, or as_of beyond the head or unparseable",
         )(view)
-        doc: dict[str, Any] = {"operationId": operation_id, "parameters": IF_NONE_MATCH}
+        doc: dict[str, Any] = {"operationId": operation_id}
         if summary:
             doc["summary"] = summary
         if content:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
 from flask_smorest import Blueprint
 from sqlalchemy.engine import Connection
 
@@ -78,7 +77,7 @@ def make_blueprint(kind: str) -> Blueprint:
     def list_resources(as_of=None, after=0, limit=100):
         return projected(lambda conn, at: list_body(conn, at, type_, plural, after, limit))
 
-    @blp.route("/<string:rid>", methods=["GET"], tags=[plural], endpoint="get")
+    @blp.route(f"/<string:{kind}_id>", methods=["GET"], tags=[plural], endpoint="get")
     @read_operation(
         blp,
         f"get{title}",
@@ -87,7 +86,8 @@ def make_blueprint(kind: str) -> Blueprint:
         not_found=f"No such {kind}, or retracted",
         summary=f"One {kind}: current values, corrections and history.",
     )
-    def get_resource(rid, as_of=None):
+    def get_resource(as_of=None, **path):
+        rid = path[f"{kind}_id"]
         return projected(lambda conn, at: one_body(conn, at, type_, kind, rid))
 
     return blp
@@ -96,7 +96,3 @@ def make_blueprint(kind: str) -> Blueprint:
 swaps_blp = make_blueprint("swap")
 proposals_blp = make_blueprint("proposal")
 agreements_blp = make_blueprint("agreement")
-
-
-def resource_url(kind: str, rid: str) -> str:
-    return url_for(f"{KINDS[kind][1]}_read.get", rid=rid)

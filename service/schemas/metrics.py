@@ -39,7 +39,7 @@ class GapSummary(Schema):
     mean_days = PlainNumber(required=True, allow_none=True)
     median_days = PlainNumber(required=True, allow_none=True)
     max_days = fields.Integer(required=True, allow_none=True)
-    longest = fields.Nested(GapBounds, required=True, allow_none=True)
+    longest = fields.Nested(GapBounds, required=True, metadata={"nullable": True})
     current_gap_days = fields.Integer(required=True, allow_none=True)
     current_gap_since = DateText(required=True, allow_none=True)
 

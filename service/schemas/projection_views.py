@@ -143,9 +143,11 @@ class CorrectionEntry(Schema):
     target_event_id = fields.UUID(required=True)
     target_type = fields.String(required=True, allow_none=True)
     target_stream = fields.String(required=True)
-    before = fields.Nested(FactValues, required=True, allow_none=True)
+    before = fields.Nested(FactValues, required=True, metadata={"nullable": True})
     after = fields.Nested(
-        FactValues, required=True, allow_none=True, metadata={"description": "null: retracted"}
+        FactValues,
+        required=True,
+        metadata={"nullable": True, "description": "null: retracted"},
     )
     href = fields.String(required=True)
 
