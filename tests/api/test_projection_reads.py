@@ -10,6 +10,8 @@ import pytest
 from service.store import tokens
 
 from ..builders import (
+    agreement_body,
+    breach_body,
     correction_body,
     proposal_body,
     refusal_body,
@@ -253,3 +255,42 @@ class TestCorrectionsListing:
         assert listing[0]["before"]["occurred_on"] == "2026-02-04"
         assert listing[0]["after"] is None
         assert listing[0]["target_type"] == "swap.completed"
+
+
+class TestMoreReads:
+    def test_an_agreement_lists_its_breaches(self, client, auth):
+        post(client, auth, "/v1/agreements", agreement_body(id="ist"))
+        post(client, auth, "/v1/agreements/ist/breaches", breach_body())
+        agreement = client.get("/v1/agreements/ist").get_json()
+        assert agreement["headline"] == "UA and RU reach agreement: Istanbul arrangements"
+        assert [b["data"]["breached_by"] for b in agreement["breaches"]] == ["RU"]
+        summary = client.get("/v1/metrics/summary").get_json()
+        assert summary["breaches"]["by_agreement"] == [{"agreement_id": "ist", "count": 1}]
+
+    def test_gap_filters_are_dates_and_a_bad_one_is_a_422(self, client, auth):
+        post(client, auth, "/v1/swaps", swap_body(id="jan", occurred_on="2026-01-05"))
+        post(client, auth, "/v1/swaps", swap_body(id="feb"))
+        body = client.get("/v1/metrics/gaps?from=2026-01-01&to=2026-02-28").get_json()
+        assert [(g["from_swap"], g["to_swap"], g["days"]) for g in body["gaps"]] == [
+            ("2026-01-05", "2026-02-05", 31)
+        ]
+        response = client.get("/v1/metrics/gaps?from=January")
+        assert response.status_code == 422
+        assert "from" in response.get_json()["errors"]
+
+    def test_an_empty_log_answers_zero_swaps_and_nulls(self, client):
+        body = client.get("/v1/metrics/gaps").get_json()
+        assert body["as_of_position"] == 0
+        assert body["gaps"] == []
+        assert body["summary"]["swaps"] == 0
+        assert body["summary"]["longest"] is None
+        assert body["summary"]["current_gap_days"] is None
+
+    def test_a_csv_answer_is_cacheable_too(self, client, auth):
+        post(client, auth, "/v1/swaps", swap_body(id="feb"))
+        first = client.get("/v1/timeline?format=csv")
+        again = client.get(
+            "/v1/timeline?format=csv", headers={"If-None-Match": first.headers["ETag"]}
+        )
+        assert again.status_code == 304
+        assert again.headers["X-Log-Position"] == "1"
