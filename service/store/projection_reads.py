@@ -81,6 +81,8 @@ def resolve_as_of(conn: Connection, raw: str | None) -> AsOf:
         if position > head:
             raise RuleViolation("as_of", f"position {position} is beyond the head ({head})")
         return AsOf(position, _recorded_date(conn, position), text)
+    # An unencoded "+01:00" in a query string arrives as " 01:00": read it as meant.
+    text = text.replace(" ", "+")
     try:
         moment = datetime.fromisoformat(text.replace("z", "Z"))
     except ValueError:

@@ -199,6 +199,13 @@ class TestAsOf:
         assert response.headers["X-Log-Position"] == str(first["position"])
         assert response.get_json()["swaps"]["total"] == 1
 
+    def test_an_unencoded_plus_in_a_timestamp_offset_is_read_as_meant(self, client, auth):
+        first = post(client, auth, "/v1/swaps", swap_body(id="jan", occurred_on="2026-01-05"))
+        moment = first["recorded_at"].replace("Z", "+00:00")
+        response = client.get(f"/v1/metrics/gaps?as_of={moment}")
+        assert response.status_code == 200
+        assert response.get_json()["as_of_position"] == 1
+
     @pytest.mark.parametrize(
         "as_of", ["99", "yesterday", "2026-02-05T12:00:00", "3000-01-01T00:00:00Z"]
     )
