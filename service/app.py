@@ -22,10 +22,15 @@ from .api import (
 )
 from .api.auth import register_read_guard
 from .api.bodies import init_body_limits
+from .api.corrections import blp as corrections_blp
 from .api.headers import init_headers
 from .api.limits import init_limiter
+from .api.metrics import blp as metrics_blp
 from .api.observability import init_metrics
 from .api.openapi import make_api, spec_yaml
+from .api.releases import blp as releases_blp
+from .api.resource_reads import agreements_blp, proposals_blp, swaps_blp
+from .api.timeline import blp as timeline_blp
 from .config import Settings
 from .store.engine import make_engine
 from .store.migrate import upgrade
@@ -40,6 +45,14 @@ BLUEPRINTS = (
     live.blp,
     log.blp,
     health.blp,
+    # Projection reads (importing them registers the stored-projection append hook).
+    proposals_blp,
+    agreements_blp,
+    swaps_blp,
+    timeline_blp,
+    metrics_blp,
+    corrections_blp,
+    releases_blp,
 )
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 

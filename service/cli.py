@@ -11,6 +11,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from .data_commands import register_data_commands
 from .domain.errors import DomainError
 from .domain.hashing import first_bad_position
+from .projection_cli import projection_problems, rebuild_command
 from .store import queries, tokens
 from .store.migrate import upgrade
 
@@ -21,6 +22,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(migrate)
     app.cli.add_command(write_spec)
     register_data_commands(app)
+    app.cli.add_command(rebuild_command)
 
 
 def _engine():
@@ -70,7 +72,7 @@ def revoke_token(name: str) -> None:
 @click.command("verify")
 @with_appcontext
 def verify() -> None:
-    """Walk the hash chain; exit 1 naming the first bad position."""
+    """Walk the hash chain and compare stored projections with a rebuild; exit 1 on a fault."""
     with _engine().connect() as conn:
         bad = first_bad_position(queries.raw_rows(conn))
         position, hash_ = queries.head(conn)
@@ -78,6 +80,12 @@ def verify() -> None:
         click.echo(f"hash chain broken at position {bad}", err=True)
         sys.exit(1)
     click.echo(f"ok: hash chain intact, head position {position} hash {hash_ or '-'}")
+    differing = projection_problems()
+    for name in differing:
+        click.echo(f"stored projection differs from a fresh rebuild: {name}", err=True)
+    if differing:
+        sys.exit(1)
+    click.echo("ok: stored projections equal a fresh rebuild")
 
 
 @click.command("migrate")

@@ -1,0 +1,43 @@
+"""Derived metrics: gaps between exchanges and the summary."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from ..projections.gaps import gaps
+from ..projections.summary import summary
+from ..schemas.metrics import GapReport, SummaryReport
+from ..schemas.projection_queries import AsOfQuery, GapsQuery
+from ..store.projection_reads import DAYS, TOTALS, at_position, counters_at
+from .projection_http import projected, read_operation
+
+blp = Blueprint("metrics", __name__, url_prefix="/v1/metrics", description="Derived metrics")
+
+
+@blp.route("/gaps", methods=["GET"])
+@read_operation(blp, "getGaps", GapsQuery, GapReport)
+def get_gaps(as_of=None, since=None, until=None):
+    """Gaps between consecutive swaps, with what happened inside each gap."""
+
+    def build(conn, at):
+        def compute():
+            days = counters_at(conn, at.position, DAYS)
+            return gaps(days, reference=at.reference, since=since, until=until)
+
+        return at_position(conn, at.position, ("gaps", since, until, at.reference), compute)
+
+    return projected(build)
+
+
+@blp.route("/summary", methods=["GET"])
+@read_operation(blp, "getSummary", AsOfQuery, SummaryReport)
+def get_summary(as_of=None):
+    """Totals: people received per party, proposals, refusals, breaches, breakdowns."""
+
+    def build(conn, at):
+        def compute():
+            return summary(counters_at(conn, at.position, TOTALS))
+
+        return at_position(conn, at.position, ("summary",), compute)
+
+    return projected(build)

@@ -1,0 +1,124 @@
+"""What every projection read shares: one snapshot, ``as_of``, ETag/304 and X-Log-Position."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, current_app, request
+from flask_smorest import Blueprint
+from marshmallow import EXCLUDE, Schema, fields
+from sqlalchemy.engine import Connection
+
+from ..store.projection_reads import AsOf, read_snapshot, resolve_as_of
+
+POSITION_HEADER = "X-Log-Position"
+READ_HEADERS = {
+    "ETag": {
+        "description": "Derived from the log position and the representation",
+        "schema": {"type": "string"},
+    },
+    POSITION_HEADER: {
+        "description": "The log position this answer reflects",
+        "schema": {"type": "integer"},
+    },
+}
+
+
+class ConditionalHeaders(Schema):
+    """If-None-Match, documented as a header parameter (other headers are ignored)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    if_none_match = fields.String(
+        data_key="If-None-Match",
+        metadata={"description": "An ETag from an earlier answer: 304 while it is unchanged"},
+    )
+
+
+def etag_for(as_of: AsOf, representation: str) -> str:
+    """Same position, same request, same reference day → same ETag.
+
+    The reference day (today without ``as_of``) is part of it because ``current_gap_days``
+    grows every day even when the log does not.
+    """
+    query = sorted(request.args.items(multi=True))
+    key = f"{request.path}?{query}|{representation}|{as_of.reference}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return f'"{as_of.position}-{digest}"'
+
+
+def _matches(etag: str) -> bool:
+    header = request.headers.get("If-None-Match", "")
+    if header.strip() == "*":
+        return True
+    return any(t.strip().removeprefix("W/") == etag for t in header.split(","))
+
+
+def projected(build: Callable[[Connection, AsOf], Any], *, representation: str = "json") -> Any:
+    """Run ``build`` in one snapshot at the requested ``as_of``; 304 when the ETag matches.
+
+    ``build`` returns a body for the view's response schema (optionally with extra headers,
+    as a ``(body, headers)`` pair), or a finished Response (CSV).
+    """
+    with read_snapshot(current_app.extensions["engine"]) as conn:
+        as_of = resolve_as_of(conn, request.args.get("as_of"))
+        etag = etag_for(as_of, representation)
+        headers = {"ETag": etag, POSITION_HEADER: str(as_of.position), "Vary": "Accept"}
+        if _matches(etag):
+            response = Response(status=304)
+            response.headers.update(headers)
+            return response
+        body = build(conn, as_of)
+    if isinstance(body, tuple):  # (body, extra headers such as Link)
+        body, extra = body
+        headers.update(extra)
+    if isinstance(body, Response):
+        body.headers.update(headers)
+        return body
+    if isinstance(body, dict):
+        body = {"as_of_position": as_of.position, **body}
+    return body, 200, headers
+
+
+def read_operation(
+    blp: Blueprint,
+    operation_id: str,
+    query: type[Schema],
+    schema: type[Schema] | Schema,
+    *,
+    not_found: str = "Unknown release in as_of",
+    content: dict[str, Any] | None = None,
+    summary: str | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate a projection read: query arguments, 200 with ETag and X-Log-Position, and the
+    documented 304, 404 and 422 answers."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        original = view
+
+        @functools.wraps(original)
+        def view(*args: Any, if_none_match: str | None = None, **kwargs: Any) -> Any:
+            return original(*args, **kwargs)  # ``projected`` reads If-None-Match itself
+
+        view = blp.response(200, schema, headers=READ_HEADERS)(view)
+        view = blp.arguments(query, location="query", as_kwargs=True)(view)
+        view = blp.arguments(ConditionalHeaders, location="headers", as_kwargs=True)(view)
+        view = blp.alt_response(304, response="NOT_MODIFIED", description="Unchanged")(view)
+        view = blp.alt_response(404, response="NOT_FOUND", description=not_found)(view)
+        view = blp.alt_response(
+            422,
+            response="UNPROCESSABLE_ENTITY",
+            description="Invalid query, or as_of beyond the head or unparseable",
+        )(view)
+        doc: dict[str, Any] = {"operationId": operation_id}
+        if summary:
+            doc["summary"] = summary
+        if content:
+            doc["responses"] = {"200": {"description": "OK", "content": content}}
+        return blp.doc(**doc)(view)
+
+    return decorator

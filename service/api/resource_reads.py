@@ -1,0 +1,98 @@
+"""Current state of proposals, agreements and swaps, with their history.
+
+Separate blueprints from the write modules (same URL prefixes, same OpenAPI tags) so reads
+and writes can change independently. A retracted resource is gone: its list drops it and its
+GET answers 404 saying it was retracted (the events stay readable in /v1/events).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from sqlalchemy.engine import Connection
+
+from ..domain import events as ev
+from ..domain.errors import NotFound
+from ..projections.views import resource_view
+from ..schemas import projection_views as pv
+from ..schemas.projection_queries import AsOfQuery, PageQuery
+from ..store import fact_reads
+from ..store.projection_reads import AsOf, stream_versions
+from .projection_http import projected, read_operation
+
+KINDS = {
+    "swap": (ev.SWAP_COMPLETED, "swaps", pv.SwapView, pv.SwapPage, "Swap"),
+    "proposal": (ev.PROPOSAL_MADE, "proposals", pv.ProposalView, pv.ProposalPage, "Proposal"),
+    "agreement": (
+        ev.AGREEMENT_REACHED,
+        "agreements",
+        pv.AgreementView,
+        pv.AgreementPage,
+        "Agreement",
+    ),
+}
+
+
+def views(conn: Connection, at: AsOf, creations: list) -> list[dict[str, Any]]:
+    streams = [f.stream for f in creations]
+    kids = fact_reads.children(conn, at.position, streams)
+    versions = stream_versions(conn, streams, at.position)
+    return [resource_view(f, kids[f.stream], versions[f.stream]) for f in creations]
+
+
+def list_body(conn: Connection, at: AsOf, type_: str, plural: str, after: int, limit: int):
+    page = fact_reads.resource_page(conn, at.position, type_, after=after, limit=limit + 1)
+    more = len(page) > limit
+    page = page[:limit]
+    return {
+        plural: views(conn, at, page),
+        "next_after": page[-1].position if more and page else None,
+    }
+
+
+def one_body(conn: Connection, at: AsOf, type_: str, kind: str, rid: str):
+    fact = fact_reads.resource(conn, at.position, type_, rid)
+    if fact is None:
+        raise NotFound(f"there is no {kind} {rid!r}")
+    if not fact.live:
+        raise NotFound(f"{kind} {rid!r} was retracted; its events remain in /v1/events")
+    return views(conn, at, [fact])[0]
+
+
+def make_blueprint(kind: str) -> Blueprint:
+    type_, plural, view_schema, page_schema, title = KINDS[kind]
+    blp = Blueprint(
+        f"{plural}_read", __name__, url_prefix=f"/v1/{plural}", description=f"{title}s (read)"
+    )
+
+    @blp.route("", methods=["GET"], tags=[plural], endpoint="list")
+    @read_operation(
+        blp,
+        f"list{title}s",
+        PageQuery,
+        page_schema,
+        summary=f"List {plural} (current state and history), oldest first.",
+    )
+    def list_resources(as_of=None, after=0, limit=100):
+        return projected(lambda conn, at: list_body(conn, at, type_, plural, after, limit))
+
+    @blp.route(f"/<string:{kind}_id>", methods=["GET"], tags=[plural], endpoint="get")
+    @read_operation(
+        blp,
+        f"get{title}",
+        AsOfQuery,
+        view_schema,
+        not_found=f"No such {kind}, or retracted",
+        summary=f"One {kind}: current values, corrections and history.",
+    )
+    def get_resource(as_of=None, **path):
+        rid = path[f"{kind}_id"]
+        return projected(lambda conn, at: one_body(conn, at, type_, kind, rid))
+
+    return blp
+
+
+swaps_blp = make_blueprint("swap")
+proposals_blp = make_blueprint("proposal")
+agreements_blp = make_blueprint("agreement")

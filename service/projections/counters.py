@@ -1,0 +1,138 @@
+"""Compact aggregates: each live fact contributes to named counters.
+
+The gap metric and the summary need only these counters, never the facts themselves: a
+per-day histogram of swaps, proposals, refusals, failed attempts and breaches (a few
+thousand keys whatever the log's size, since dates span 2014..today) and per-party totals.
+A changed fact's effect is ``contributions(after) - contributions(before)``, so a correction
+or a retraction updates the counters exactly, without replaying anything.
+
+Keys are their parts joined by the unit separator U+001F (a ``%`` or U+001F inside a label is
+escaped as %25 / %1F), so parsing a key is a split, and all per-day keys share the prefix
+``day`` + U+001F (one index range).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+
+from ..domain import events as ev
+from .facts import Fact, FactChange
+
+FIGURES = ("received", "military", "civilians", "medical", "bodies")
+DAY_KINDS = {
+    ev.SWAP_COMPLETED: "swaps",
+    ev.PROPOSAL_MADE: "proposals",
+    ev.PROPOSAL_REFUSED: "refusals",
+    ev.EXCHANGE_FAILED: "failed_attempts",
+    ev.AGREEMENT_BREACHED: "breaches",
+}
+
+
+SEP = "\x1f"
+DAY_PREFIX = "day" + SEP
+
+
+def _escape(part: object) -> str:
+    text = str(part)
+    return text.replace("%", "%25").replace(SEP, "%1F") if ("%" in text or SEP in text) else text
+
+
+def _unescape(part: str) -> str:
+    return part.replace("%1F", SEP).replace("%25", "%") if "%" in part else part
+
+
+def key(*parts: object) -> str:
+    return SEP.join(_escape(p) for p in parts)
+
+
+def parse(counter_key: str) -> list[str]:
+    return [_unescape(p) for p in counter_key.split(SEP)]
+
+
+def estimate(share: float, received: int) -> int:
+    """round(share * received), halves rounded up (0.5 * 157 = 78.5 → 79)."""
+    return math.floor(share * received + 0.5)
+
+
+def contributions(fact: Fact) -> Counter[str]:
+    """What one fact adds to the counters; nothing when it is retracted."""
+    out: Counter[str] = Counter()
+    if not fact.live:
+        return out
+    d = fact.data
+    kind = DAY_KINDS.get(fact.type)
+    if kind:
+        out[key("day", fact.occurred_on.isoformat(), kind)] += 1
+    if fact.type == ev.SWAP_COMPLETED:
+        _swap(out, fact)
+    elif fact.type == ev.PROPOSAL_MADE:
+        out[key("proposal_party", d.get("proposed_by"))] += 1
+        out[key("proposal_format", d.get("format"))] += 1
+    elif fact.type == ev.PROPOSAL_REFUSED:
+        out[key("refusal_party", d.get("refused_by"))] += 1
+    elif fact.type == ev.PROPOSAL_ACCEPTED:
+        out[key("acceptance_party", d.get("accepted_by"))] += 1
+    elif fact.type == ev.EXCHANGE_FAILED:
+        out[key("attempt_blamed", d.get("blamed_party") or "")] += 1
+    elif fact.type == ev.AGREEMENT_REACHED:
+        out[key("agreements")] += 1
+    elif fact.type == ev.AGREEMENT_BREACHED:
+        out[key("breach_agreement", d.get("agreement_id") or fact.resource_id)] += 1
+        out[key("breach_alleged_by", d.get("alleged_by"))] += 1
+    elif fact.type == ev.STATEMENT_MADE:
+        out[key("statements")] += 1
+    return out
+
+
+def _swap(out: Counter[str], fact: Fact) -> None:
+    d = fact.data
+    out[key("swap_year", fact.occurred_on.year)] += 1
+    for mediator in d.get("mediators") or []:
+        out[key("mediator", mediator)] += 1
+    received: dict[str, int | None] = {}
+    for side in d.get("sides") or []:
+        party = side["party"]
+        received[party] = side.get("received")
+        out[key("side", party)] += 1
+        for figure in FIGURES:
+            if side.get(figure) is None:
+                out[key("unknown", party, figure)] += 1
+            else:
+                out[key("total", party, figure)] += int(side[figure])
+    for breakdown in d.get("breakdowns") or []:
+        side, dim = breakdown["side"], breakdown["dimension"]
+        for value in breakdown["values"]:
+            label = value["label"]
+            out[key("bd_swaps", side, dim, label)] += 1
+            if value.get("count") is not None:
+                out[key("bd_count", side, dim, label)] += int(value["count"])
+            elif value.get("share") is not None and received.get(side) is not None:
+                out[key("bd_estimated", side, dim, label)] += estimate(
+                    float(value["share"]), int(received[side] or 0)
+                )
+            else:
+                out[key("bd_unknown", side, dim, label)] += 1
+
+
+def delta(changes: Iterable[FactChange]) -> Counter[str]:
+    """The net change of the counters for a list of fact changes (zeros dropped)."""
+    total: Counter[str] = Counter()
+    for change in changes:
+        total.update(contributions(change.after))
+        if change.before is not None:
+            total.subtract(contributions(change.before))
+    return Counter({k: v for k, v in total.items() if v != 0})
+
+
+def apply_delta(counters: dict[str, int], change: Counter[str]) -> dict[str, int]:
+    """Counters plus a delta, dropping keys that fall to zero (so equal states compare equal)."""
+    result = dict(counters)
+    for k, v in change.items():
+        value = result.get(k, 0) + v
+        if value:
+            result[k] = value
+        else:
+            result.pop(k, None)
+    return result

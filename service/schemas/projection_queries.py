@@ -1,0 +1,91 @@
+"""Query arguments of the projection reads (all take ``as_of``)."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from ..domain.events import FACT_TYPES
+from .fields import Text, party, slug
+
+AS_OF_HELP = (
+    "Answer as the service did when the log ended there: a position (120), an RFC 3339"
+    " timestamp of recorded_at (2026-02-05T12:00:00Z: the last position recorded at or before"
+    " it) or release:<name>. Beyond the head or unparseable: 422; unknown release: 404."
+)
+TIMELINE_FORMATS = ("json", "csv", "timelinejs")
+
+
+class AsOfQuery(Schema):
+    class Meta:
+        unknown = RAISE
+
+    as_of = fields.String(
+        validate=validate.Length(max=100), metadata={"description": AS_OF_HELP, "example": "120"}
+    )
+
+
+class GapsQuery(AsOfQuery):
+    since = fields.Date(
+        data_key="from", metadata={"description": "Only swaps on or after this date"}
+    )
+    until = fields.Date(
+        data_key="to", metadata={"description": "Only swaps on or before this date"}
+    )
+
+
+class PageQuery(AsOfQuery):
+    after = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0),
+        metadata={"description": "Cursor: the next_after of the previous page"},
+    )
+    limit = fields.Integer(
+        load_default=100,
+        validate=validate.Range(min=1, max=1000),
+        metadata={"description": "1-1000"},
+    )
+
+
+class TimelineQuery(AsOfQuery):
+    since = fields.Date(data_key="from", metadata={"description": "Facts on or after this date"})
+    until = fields.Date(data_key="to", metadata={"description": "Facts on or before this date"})
+    type = fields.List(
+        fields.String(validate=validate.OneOf(sorted(FACT_TYPES))),
+        metadata={"description": "Only these fact types (repeat for several)"},
+    )
+    party = fields.List(
+        party(), metadata={"description": "Only facts naming one of these parties (repeat)"}
+    )
+    after = fields.String(
+        validate=validate.Regexp(
+            r"^\d{4}-\d{2}-\d{2}\.\d{1,18}$", error="Must be a next_after cursor."
+        ),
+        metadata={"description": "Cursor: the next_after of the previous page"},
+    )
+    limit = fields.Integer(
+        validate=validate.Range(min=1, max=10000),
+        metadata={
+            "description": "Page size: JSON default 100 (max 1000); CSV and TimelineJS"
+            " default 1000 (max 10000); the next page is in the Link header"
+        },
+    )
+    format = fields.String(
+        validate=validate.OneOf(TIMELINE_FORMATS),
+        metadata={"description": "json (default), csv or timelinejs; or use the Accept header"},
+    )
+
+
+class CorrectionsQuery(AsOfQuery):
+    before = fields.Integer(
+        validate=validate.Range(min=1),
+        metadata={"description": "Cursor: the next_before of the previous page"},
+    )
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class ReleaseCreate(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = slug(required=True, metadata={"example": "2026-02-monthly"})
+    description = Text(max_length=2000)

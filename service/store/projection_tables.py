@@ -1,0 +1,90 @@
+"""Tables of the stored projections (migration 0002_projections creates them).
+
+- ``fact_versions``: every version of every fact (corrections and retractions applied), valid
+  for positions ``valid_from <= p < valid_to``; the current version has ``valid_to = OPEN``.
+  Timeline, resource views and corrections read it, current or as of any position, with an
+  index range instead of a replay.
+- ``counters``: the compact aggregates behind gaps and summary (see projections.counters).
+- ``counter_deltas``: each position's net change of the counters, and ``counter_snapshots``:
+  the whole counter set every ``SNAPSHOT_EVERY`` positions. Counters as of P = the last
+  snapshot at or before P plus the deltas after it (fewer than SNAPSHOT_EVERY positions).
+- ``projection_state``: the position the stored projections reflect, written in the same
+  append transaction as their rows.
+- ``releases``: named, immutable (position, hash) pairs.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .tables import JSONType, metadata
+
+OPEN = 2**62  # valid_to of a current version (a sentinel instead of NULL keeps indexes usable)
+
+fact_versions = sa.Table(
+    "fact_versions",
+    metadata,
+    sa.Column("version_id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("event_id", sa.String(36), nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("type", sa.String(40), nullable=False),
+    sa.Column("stream", sa.String(80), nullable=False),
+    sa.Column("occurred_on", sa.Date, nullable=False),
+    sa.Column("date_precision", sa.String(5), nullable=False),
+    sa.Column("data", JSONType, nullable=False),
+    sa.Column("sources", JSONType, nullable=False),
+    sa.Column("corrected_by", JSONType, nullable=False),
+    sa.Column("retracted", sa.Boolean, nullable=False),
+    sa.Column("resource_retracted", sa.Boolean, nullable=False),
+    sa.Column("live", sa.Boolean, nullable=False),
+    sa.Column("parties", sa.String(400), nullable=False),
+    sa.Column("valid_from", sa.BigInteger, nullable=False),
+    sa.Column("valid_to", sa.BigInteger, nullable=False),
+    sa.Index("ix_fact_versions_event", "event_id", "valid_to"),
+    sa.Index("ix_fact_versions_stream", "stream", "valid_to"),
+    sa.Index("ix_fact_versions_current", "valid_to", "occurred_on", "position"),
+    sa.Index("ix_fact_versions_timeline", "occurred_on", "position"),
+    sa.Index("ix_fact_versions_type", "type", "valid_to", "position"),
+)
+
+counters = sa.Table(
+    "counters",
+    metadata,
+    sa.Column("key", sa.String(700), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+counter_deltas = sa.Table(
+    "counter_deltas",
+    metadata,
+    sa.Column("position", sa.BigInteger, primary_key=True),
+    sa.Column("key", sa.String(700), primary_key=True),
+    sa.Column("delta", sa.BigInteger, nullable=False),
+)
+
+counter_snapshots = sa.Table(
+    "counter_snapshots",
+    metadata,
+    sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("counters", JSONType, nullable=False),
+)
+
+projection_state = sa.Table(
+    "projection_state",
+    metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("position", sa.BigInteger, nullable=False),
+)
+
+releases = sa.Table(
+    "releases",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("description", sa.Text, nullable=True),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+)
+
+PROJECTION_TABLES = (fact_versions, counters, counter_deltas, counter_snapshots, projection_state)
