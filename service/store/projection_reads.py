@@ -8,6 +8,7 @@ projections' position, else the last snapshot at or before P plus the deltas aft
 
 from __future__ import annotations
 
+import re
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.errors import NotFound, RuleViolation
+from ..domain.vocab import SLUG_PATTERN
 from ..projections.counters import DAY_PREFIX, apply_delta
 from .engine import format_timestamp
 from .projection_tables import (
@@ -72,11 +74,15 @@ def resolve_as_of(conn: Connection, raw: str | None) -> AsOf:
     text = raw.strip()
     if text.startswith(RELEASE_PREFIX):
         name = text[len(RELEASE_PREFIX) :]
-        row = conn.execute(sa.select(releases.c.position).where(releases.c.name == name)).first()
+        row = None
+        if re.fullmatch(SLUG_PATTERN, name):  # anything else cannot name a release
+            row = conn.execute(
+                sa.select(releases.c.position).where(releases.c.name == name)
+            ).first()
         if row is None:
             raise NotFound(f"there is no release {name!r}")
         return AsOf(row.position, _recorded_date(conn, row.position), text)
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         position = int(text)
         if position > head:
             raise RuleViolation("as_of", f"position {position} is beyond the head ({head})")
