@@ -136,7 +136,10 @@ def at_position(conn: Connection, position: int, name: tuple, compute: Callable[
     repeated reads of an unchanged log the query and the fold. The caller must not mutate
     the result. ``clear_cache`` empties it (the benchmark measures cold reads with it).
     """
-    cache_key = (conn.engine.url.render_as_string(), position, *name)
+    # The chain hash at P names the log up to P: a database reset under a running worker
+    # cannot serve another log's answer.
+    chain = conn.execute(sa.select(events.c.hash).where(events.c.position == position)).scalar()
+    cache_key = (conn.engine.url.render_as_string(), position, chain, *name)
     if cache_key in _CACHE:
         _CACHE.move_to_end(cache_key)
         return _CACHE[cache_key]
