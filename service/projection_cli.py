@@ -6,6 +6,7 @@ import time
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from .store.engine import append_transaction
 from .store.projection_check import differing_projections
@@ -13,6 +14,7 @@ from .store.projections import rebuild
 
 
 @click.command("rebuild")
+@with_appcontext
 def rebuild_command() -> None:
     """Drop every stored projection and rebuild it from the log (holds the append lock)."""
     started = time.perf_counter()

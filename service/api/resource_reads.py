@@ -7,6 +7,7 @@ GET answers 404 saying it was retracted (the events stay readable in /v1/events)
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_smorest import Blueprint
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from ..domain import events as ev
 from ..domain.errors import NotFound
+from ..domain.vocab import SLUG_PATTERN
 from ..projections.views import resource_view
 from ..schemas import projection_views as pv
 from ..schemas.projection_queries import AsOfQuery, PageQuery
@@ -21,6 +23,7 @@ from ..store import fact_reads
 from ..store.projection_reads import AsOf, stream_versions
 from .projection_http import projected, read_operation
 
+SLUG = re.compile(SLUG_PATTERN)
 KINDS = {
     "swap": (ev.SWAP_COMPLETED, "swaps", pv.SwapView, pv.SwapPage, "Swap"),
     "proposal": (ev.PROPOSAL_MADE, "proposals", pv.ProposalView, pv.ProposalPage, "Proposal"),
@@ -52,7 +55,7 @@ def list_body(conn: Connection, at: AsOf, type_: str, plural: str, after: int, l
 
 
 def one_body(conn: Connection, at: AsOf, type_: str, kind: str, rid: str):
-    fact = fact_reads.resource(conn, at.position, type_, rid)
+    fact = fact_reads.resource(conn, at.position, type_, rid) if SLUG.fullmatch(rid) else None
     if fact is None:
         raise NotFound(f"there is no {kind} {rid!r}")
     if not fact.live:

@@ -12,6 +12,7 @@ AS_OF_HELP = (
     " timestamp of recorded_at (2026-02-05T12:00:00Z: the last position recorded at or before"
     " it) or release:<name>. Beyond the head or unparseable: 422; unknown release: 404."
 )
+MAX_POSITION = 2**62  # beyond any position; keeps cursors inside BIGINT
 TIMELINE_FORMATS = ("json", "csv", "timelinejs")
 
 
@@ -36,7 +37,7 @@ class GapsQuery(AsOfQuery):
 class PageQuery(AsOfQuery):
     after = fields.Integer(
         load_default=0,
-        validate=validate.Range(min=0),
+        validate=validate.Range(min=0, max=MAX_POSITION),
         metadata={"description": "Cursor: the next_after of the previous page"},
     )
     limit = fields.Integer(
@@ -58,7 +59,7 @@ class TimelineQuery(AsOfQuery):
     )
     after = fields.String(
         validate=validate.Regexp(
-            r"^\d{4}-\d{2}-\d{2}\.\d{1,18}$", error="Must be a next_after cursor."
+            r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\.[0-9]{1,18}$", error="Must be a next_after cursor."
         ),
         metadata={"description": "Cursor: the next_after of the previous page"},
     )
@@ -77,7 +78,7 @@ class TimelineQuery(AsOfQuery):
 
 class CorrectionsQuery(AsOfQuery):
     before = fields.Integer(
-        validate=validate.Range(min=1),
+        validate=validate.Range(min=1, max=MAX_POSITION),
         metadata={"description": "Cursor: the next_before of the previous page"},
     )
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))

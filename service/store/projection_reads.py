@@ -8,6 +8,7 @@ projections' position, else the last snapshot at or before P plus the deltas aft
 
 from __future__ import annotations
 
+import re
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.errors import NotFound, RuleViolation
+from ..domain.vocab import SLUG_PATTERN
 from ..projections.counters import DAY_PREFIX, apply_delta
 from .engine import format_timestamp
 from .projection_tables import (
@@ -72,11 +74,15 @@ def resolve_as_of(conn: Connection, raw: str | None) -> AsOf:
     text = raw.strip()
     if text.startswith(RELEASE_PREFIX):
         name = text[len(RELEASE_PREFIX) :]
-        row = conn.execute(sa.select(releases.c.position).where(releases.c.name == name)).first()
+        row = None
+        if re.fullmatch(SLUG_PATTERN, name):  # anything else cannot name a release
+            row = conn.execute(
+                sa.select(releases.c.position).where(releases.c.name == name)
+            ).first()
         if row is None:
             raise NotFound(f"there is no release {name!r}")
         return AsOf(row.position, _recorded_date(conn, row.position), text)
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         position = int(text)
         if position > head:
             raise RuleViolation("as_of", f"position {position} is beyond the head ({head})")
@@ -130,7 +136,10 @@ def at_position(conn: Connection, position: int, name: tuple, compute: Callable[
     repeated reads of an unchanged log the query and the fold. The caller must not mutate
     the result. ``clear_cache`` empties it (the benchmark measures cold reads with it).
     """
-    cache_key = (conn.engine.url.render_as_string(), position, *name)
+    # The chain hash at P names the log up to P: a database reset under a running worker
+    # cannot serve another log's answer.
+    chain = conn.execute(sa.select(events.c.hash).where(events.c.position == position)).scalar()
+    cache_key = (conn.engine.url.render_as_string(), position, chain, *name)
     if cache_key in _CACHE:
         _CACHE.move_to_end(cache_key)
         return _CACHE[cache_key]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.errors import NotFound, StreamExists
+from ..domain.vocab import SLUG_PATTERN
 from . import queries
 from .engine import append_transaction, utc_now_text
 from .projection_tables import releases
@@ -48,7 +50,9 @@ def list_releases(conn: Connection) -> list[dict[str, Any]]:
 
 
 def get_release(conn: Connection, name: str) -> dict[str, Any]:
-    row = conn.execute(sa.select(releases).where(releases.c.name == name)).first()
+    row = None
+    if re.fullmatch(SLUG_PATTERN, name):
+        row = conn.execute(sa.select(releases).where(releases.c.name == name)).first()
     if row is None:
         raise NotFound(f"there is no release {name!r}")
     return _as_dict(row)

@@ -301,3 +301,25 @@ class TestMoreReads:
         )
         assert again.status_code == 304
         assert again.headers["X-Log-Position"] == "1"
+
+
+class TestOddInput:
+    @pytest.mark.parametrize(
+        ("url", "status"),
+        [
+            # NUL: 404 here; a URL-level guard elsewhere may answer 400 first; either is fine.
+            ("/v1/swaps/a%00b", (400, 404)),
+            ("/v1/releases/a%00b", (400, 404)),
+            ("/v1/metrics/gaps?as_of=release:a%00b", (400, 404)),
+            ("/v1/metrics/gaps?as_of=%C2%B2", 422),
+            ("/v1/swaps?after=99999999999999999999999", 422),
+            ("/v1/corrections?before=99999999999999999999999", 422),
+            ("/v1/timeline?after=0000-01-01.5", 422),
+            ("/v1/timeline?limit=5000", 422),
+        ],
+    )
+    def test_odd_input_is_a_problem_never_a_500(self, client, url, status):
+        response = client.get(url)
+        allowed = status if isinstance(status, tuple) else (status,)
+        assert response.status_code in allowed, response.get_data(as_text=True)
+        assert response.mimetype == "application/problem+json"
