@@ -14,6 +14,7 @@ blp = Blueprint("releases", __name__, url_prefix="/v1/releases", description="Re
 
 
 @blp.route("", methods=["POST"])
+@requires("admin")
 @blp.arguments(ReleaseCreate)
 @blp.response(
     201,
@@ -27,7 +28,6 @@ blp = Blueprint("releases", __name__, url_prefix="/v1/releases", description="Re
 )
 @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE", description="Body is not JSON")
 @blp.doc(operationId="createRelease", security=BEARER_SECURITY)
-@requires("admin")
 def create_release(body):
     """Cut a release at the current head (position and hash); scope admin."""
     release = store.create_release(

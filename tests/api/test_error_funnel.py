@@ -76,13 +76,17 @@ class TestRoutingAndCrashes:
         )
         assert body["type"].endswith("/not-found")
 
-    @pytest.mark.parametrize(("method", "path"), [("get", "/v1/swaps"), ("delete", "/v1/events")])
+    @pytest.mark.parametrize(
+        ("method", "path"), [("delete", "/v1/swaps"), ("delete", "/v1/events")]
+    )
     def test_a_wrong_method_is_a_405_naming_the_allowed_ones(self, client, method, path):
         r = getattr(client, method)(path)
         problem(r, 405, "The method is not allowed for the requested URL.")
         allowed = {m.strip() for m in r.headers["Allow"].split(",")}
         assert allowed == (
-            {"POST", "OPTIONS"} if path == "/v1/swaps" else {"GET", "HEAD", "OPTIONS"}
+            {"GET", "HEAD", "POST", "OPTIONS"}
+            if path == "/v1/swaps"
+            else {"GET", "HEAD", "OPTIONS"}
         )
 
     def test_an_unexpected_exception_is_a_500_without_internals(self, client, auth, monkeypatch):

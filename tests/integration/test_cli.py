@@ -57,12 +57,18 @@ class TestVerify:
             head_hash = queries.head(conn)[1]
         result = app.test_cli_runner().invoke(args=["verify"])
         assert result.exit_code == 0
-        assert result.output == f"ok: hash chain intact, head position 5 hash {head_hash}\n"
+        assert result.output == (
+            f"ok: hash chain intact, head position 5 hash {head_hash}\n"
+            "ok: stored projections equal a fresh rebuild\n"
+        )
 
     def test_an_empty_log_verifies_at_position_0(self, app):
         result = app.test_cli_runner().invoke(args=["verify"])
         assert result.exit_code == 0
-        assert result.output == "ok: hash chain intact, head position 0 hash -\n"
+        assert result.output == (
+            "ok: hash chain intact, head position 0 hash -\n"
+            "ok: stored projections equal a fresh rebuild\n"
+        )
 
     @pytest.mark.parametrize("position", [1, 3, LOG_SIZE])
     def test_an_edited_row_fails_verify_at_exactly_its_position(
