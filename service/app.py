@@ -23,6 +23,7 @@ from .api import (
 from .api.auth import register_read_guard
 from .api.bodies import init_body_limits
 from .api.corrections import blp as corrections_blp
+from .api.feed import blp as feed_blp
 from .api.headers import init_headers
 from .api.limits import init_limiter
 from .api.metrics import blp as metrics_blp
@@ -53,6 +54,7 @@ BLUEPRINTS = (
     metrics_blp,
     corrections_blp,
     releases_blp,
+    feed_blp,
 )
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 

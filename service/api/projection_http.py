@@ -118,7 +118,9 @@ def read_operation(
         if summary:
             doc["summary"] = summary
         if content:
-            doc["responses"] = {"200": {"description": "OK", "content": content}}
+            doc["responses"] = {
+                "200": {"description": "OK", "content": content, "headers": READ_HEADERS}
+            }
         return blp.doc(**doc)(view)
 
     return decorator

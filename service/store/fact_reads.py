@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..domain.events import EVENT_TYPES, META_TYPES, stream_name
+from ..projections.atom import FeedEntry
 from ..projections.facts import Fact
 from .projection_reads import valid_at
 from .projection_tables import fact_versions as fv
@@ -51,6 +52,31 @@ def timeline_page(
         )
     rows = conn.execute(query.order_by(fv.c.occurred_on, fv.c.position).limit(limit))
     return [fact_from_row(r) for r in rows]
+
+
+def recent_changes(conn: Connection, position: int, *, limit: int) -> list[FeedEntry]:
+    """Live facts valid at ``position``, the most recently recorded or corrected first.
+
+    A live fact's version valid at ``position`` was made by the fact itself or by its latest
+    correction (retractions make it not live), so ``valid_from`` is that event's position.
+    """
+    made, changed = events.alias("made"), events.alias("changed")
+    query = (
+        sa.select(fv, made.c.recorded_at.label("published"), changed.c.recorded_at.label("updated"))
+        .join(made, made.c.position == fv.c.position)
+        .join(changed, changed.c.position == fv.c.valid_from)
+        .where(valid_at(position), fv.c.live.is_(True))
+        .order_by(fv.c.valid_from.desc(), fv.c.position.desc())
+        .limit(limit)
+    )
+    return [FeedEntry(fact_from_row(r), r.published, r.updated) for r in conn.execute(query)]
+
+
+def recorded_at(conn: Connection, position: int) -> str | None:
+    """When the event at ``position`` was recorded (None for position 0)."""
+    return conn.execute(
+        sa.select(events.c.recorded_at).where(events.c.position == position)
+    ).scalar()
 
 
 def resource_page(

@@ -45,6 +45,7 @@ fact_versions = sa.Table(
     sa.Index("ix_fact_versions_current", "valid_to", "occurred_on", "position"),
     sa.Index("ix_fact_versions_timeline", "occurred_on", "position"),
     sa.Index("ix_fact_versions_type", "type", "valid_to", "position"),
+    sa.Index("ix_fact_versions_changed", "valid_from"),  # the Atom feed: newest change first
 )
 
 counters = sa.Table(

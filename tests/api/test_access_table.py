@@ -37,6 +37,7 @@ EXPECTED_ACCESS: dict[str, str] = {
     "swaps_read.list": "read",
     "swaps_read.get": "read",
     "timeline.get_timeline": "read",
+    "feed.get_feed": "read",
     "metrics.get_gaps": "read",
     "metrics.get_summary": "read",
     "corrections.list_corrections": "read",

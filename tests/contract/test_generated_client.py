@@ -2,8 +2,8 @@
 
 openapi-python-client runs in a temporary directory and must not warn; the generated code is
 imported as it is (no hand edits) and used the way a partner would. ``Journey`` holds the
-steps: add reads of later endpoints (getGaps, getSummary...) as methods and call them in
-``test_a_partner_records_and_reads_the_history_through_the_generated_client``.
+steps, including the reads of the gaps, the summary and the Atom feed (getGaps, getSummary,
+getFeed), called in ``test_a_partner_records_and_reads_the_history_through_the_generated_client``.
 """
 
 from __future__ import annotations
@@ -87,6 +87,22 @@ class Journey:
         assert isinstance(response.parsed, self.models.Envelope)
         return response.parsed
 
+    def read(self, module: str, operation: str, model: str | None, **query: Any) -> Any:
+        response = self.api(f"{module}.{operation}").sync_detailed(client=self.client, **query)
+        assert response.status_code == 200, response.content
+        if model is not None:
+            assert isinstance(response.parsed, getattr(self.models, model))
+        return response.parsed
+
+    def gaps(self, **query: Any) -> Any:
+        return self.read("metrics", "get_gaps", "GapReport", **query)
+
+    def summary(self, **query: Any) -> Any:
+        return self.read("metrics", "get_summary", "SummaryReport", **query)
+
+    def feed(self) -> str:
+        return self.read("feed", "get_feed", None)
+
     def page_through_events(self, limit: int) -> list[Any]:
         events, after = [], 0
         while True:
@@ -149,6 +165,37 @@ class TestGeneratedClient:
             "event.corrected",
         ]
         assert events[6].prev_hash == events[5].hash_
+
+        # 5 Feb 2026 (corrected: UA 160, RU 157, no civilians figure) and 1 Mar 2026
+        # (UA 157 with 7 civilians, RU 157): one gap of 24 days, nothing inside it.
+        gaps = journey.gaps()
+        assert gaps.as_of_position == 7
+        assert [(str(g.from_swap), str(g.to_swap), g.days) for g in gaps.gaps] == [
+            ("2026-02-05", "2026-03-01", 24)
+        ]
+        gap = gaps.gaps[0]
+        assert (gap.proposals, gap.refusals, gap.failed_attempts, gap.breaches) == (0, 0, 0, 0)
+        assert (gaps.summary.swaps, gaps.summary.gaps, gaps.summary.max_days) == (2, 1, 24)
+        assert str(gaps.summary.current_gap_since) == "2026-03-01"
+        before = journey.gaps(as_of="5")  # before the second swap
+        assert (before.summary.swaps, before.summary.gaps, before.gaps) == (1, 0, [])
+
+        summary = journey.summary()
+        assert summary.swaps.total == 2
+        received = {r.party: r for r in summary.received}
+        assert sorted(received) == ["RU", "UA"]
+        assert (received["UA"].received.total, received["UA"].received.unknown) == (317, 0)
+        assert (received["RU"].received.total, received["RU"].received.unknown) == (314, 0)
+        assert (received["UA"].civilians.total, received["UA"].civilians.unknown) == (7, 1)
+        assert (summary.proposals.total, summary.refusals.total) == (1, 1)
+        assert summary.breaches.total == 1
+        assert [(b.agreement_id, b.count) for b in summary.breaches.by_agreement] == [
+            ("istanbul", 1)
+        ]
+
+        feed = journey.feed()  # the Atom feed is text for the generated client
+        assert feed.startswith("<?xml")
+        assert feed.index("UA and RU swap 160 for 157") < feed.index("RU refuses proposal p1")
 
     def test_errors_come_back_as_problem_models(self, sdk, server, engine):
         journey = Journey(sdk, server, tokens.create_token(engine, "partner", "write"))

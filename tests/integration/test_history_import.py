@@ -79,6 +79,28 @@ class TestHistoryImport:
         assert [e["id"] for e in events] == [mine["id"]]
 
 
+class TestGapsOnTheRealHistory:
+    """GET /v1/metrics/gaps on the imported history; every figure read off exchanges.csv."""
+
+    def test_the_gaps_endpoint_answers_about_the_real_exchanges(self, engine, client):
+        import_history(engine)
+        answer = client.get("/v1/metrics/gaps")
+        assert answer.status_code == 200
+        body = answer.json
+        assert body["as_of_position"] == RECORDS_IN_FILES
+        summary = body["summary"]
+        assert (summary["swaps"], summary["gaps"]) == (73, 72)
+        assert summary["max_days"] == 149
+        assert summary["longest"] == {"from_swap": "2023-08-07", "to_swap": "2024-01-03"}
+        assert summary["current_gap_since"] == "2026-04-24"  # the last row of exchanges.csv
+        assert len(body["gaps"]) == 72
+        by_pair = {(g["from_swap"], g["to_swap"]): g for g in body["gaps"]}
+        assert by_pair[("2025-10-02", "2026-02-05")]["days"] == 126
+        assert by_pair[("2023-08-07", "2024-01-03")]["days"] == 149
+        assert body["gaps"][0]["from_swap"] == "2022-03-01"
+        assert body["gaps"][-1]["to_swap"] == "2026-04-24"
+
+
 class TestRejectedHistory:
     @pytest.fixture
     def broken_data(self, tmp_path):

@@ -1,0 +1,70 @@
+"""The timeline as an Atom feed (RFC 4287) for newsroom feed readers."""
+
+from __future__ import annotations
+
+from flask import Response, request
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+from sqlalchemy.engine import Connection
+
+from ..projections.atom import feed_document
+from ..schemas.projection_queries import AsOfQuery
+from ..store.fact_reads import recent_changes, recorded_at
+from ..store.projection_reads import AsOf
+from .projection_http import projected, read_operation
+
+blp = Blueprint("feed", __name__, url_prefix="/v1", description="Atom feed")
+
+ATOM_TYPE = "application/atom+xml"
+XML_TYPE = "text/xml"  # the same document, for clients that only ask for text/xml
+FEED_HELP = (
+    "An RFC 4287 Atom feed of the live facts of the timeline, the most recently recorded or"
+    " corrected first. Each entry: id urn:uuid:<event id>, title the headline, published when"
+    " the fact was recorded, updated when its latest correction was (a corrected fact shows as"
+    " an updated entry; a retracted one leaves the feed), a link to /v1/events/<id>, the"
+    " event type as category, and the fact's values and sources (as links) in content."
+)
+
+
+class FeedQuery(AsOfQuery):
+    limit = fields.Integer(
+        load_default=100,
+        validate=validate.Range(min=1, max=1000),
+        metadata={"description": "Entries in the feed: 1-1000, default 100"},
+    )
+
+
+@blp.route("/feed.atom", methods=["GET"])
+@read_operation(
+    blp,
+    "getFeed",
+    FeedQuery,
+    None,
+    content={
+        ATOM_TYPE: {"schema": {"type": "string", "description": FEED_HELP}},
+        XML_TYPE: {
+            "schema": {
+                "type": "string",
+                "description": "The same Atom document, when Accept prefers text/xml",
+            }
+        },
+    },
+    summary="The timeline as an Atom feed, newest change first.",
+)
+def get_feed(as_of=None, limit=100):
+    """The timeline as an Atom feed, newest change first."""
+    base = request.host_url.rstrip("/")
+    accept = request.accept_mimetypes
+    mimetype = XML_TYPE if accept[XML_TYPE] > accept[ATOM_TYPE] else ATOM_TYPE
+
+    def build(conn: Connection, at: AsOf) -> Response:
+        entries = recent_changes(conn, at.position, limit=limit)
+        document = feed_document(
+            entries,
+            updated=recorded_at(conn, at.position),
+            self_url=request.url,
+            base_url=base,
+        )
+        return Response(document, mimetype=mimetype)
+
+    return projected(build, representation=mimetype)
