@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,17 +23,19 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from ..domain.events import EVENT_RETRACTED, META_TYPES, RecordedEvent
-from ..projections.counters import apply_delta, delta
+from ..projections.counters import DAY_PREFIX, SEP, apply_delta, delta
 from ..projections.facts import Fact, step
 from ..projections.headlines import parties
 from . import queries
 from .append import APPEND_HOOKS
 from .projection_tables import (
+    DAY_COLUMNS,
     OPEN,
     PROJECTION_TABLES,
     counter_deltas,
     counter_snapshots,
     counters,
+    day_counts,
     fact_versions,
     projection_state,
 )
@@ -61,9 +64,7 @@ def fact_from_row(row: Any) -> Fact:
     )
 
 
-def _date(text: str):
-    from datetime import date
-
+def _date(text: str) -> date:
     return date.fromisoformat(text)
 
 
@@ -194,7 +195,9 @@ def project(conn: Connection, events: Sequence[RecordedEvent]) -> None:
     with _pipelined(conn):
         if delta_rows:
             conn.execute(counter_deltas.insert(), delta_rows)
-        _apply_counters(conn, Counter({k: v for k, v in total.items() if v}))
+        net = Counter({k: v for k, v in total.items() if v})
+        _apply_counters(conn, net)
+        _apply_day_counts(conn, net)
         _set_position(conn, reflected, events[-1].position)
 
 
@@ -226,6 +229,34 @@ def _apply_counters(conn: Connection, change: Counter[str]) -> None:
         conn.execute(
             counters.delete().where(
                 counters.c.key.in_(falling[i : i + CHUNK]), counters.c.value == 0
+            )
+        )
+
+
+def _apply_day_counts(conn: Connection, change: Counter[str]) -> None:
+    """The per-day part of the batch's net change, added to day_counts (one upsert), then
+    days whose five counts fell to zero removed (as the counters drop their zero keys)."""
+    days: dict[str, dict[str, int]] = {}
+    for k, v in change.items():
+        if k.startswith(DAY_PREFIX):
+            _, day, kind = k.split(SEP)
+            days.setdefault(day, dict.fromkeys(DAY_COLUMNS, 0))[kind] += v
+    if not days:
+        return
+    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(day_counts)
+    upsert = insert.on_conflict_do_update(
+        index_elements=[day_counts.c.day],
+        set_={c: day_counts.c[c] + insert.excluded[c] for c in DAY_COLUMNS},
+    )
+    rows = [{"day": date.fromisoformat(d), **kinds} for d, kinds in sorted(days.items())]
+    for i in range(0, len(rows), CHUNK):
+        conn.execute(upsert, rows[i : i + CHUNK])
+    falling = [r["day"] for r in rows if any(r[c] < 0 for c in DAY_COLUMNS)]
+    for i in range(0, len(falling), CHUNK):
+        conn.execute(
+            day_counts.delete().where(
+                day_counts.c.day.in_(falling[i : i + CHUNK]),
+                *(day_counts.c[c] == 0 for c in DAY_COLUMNS),
             )
         )
 
