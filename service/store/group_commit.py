@@ -116,6 +116,15 @@ class GroupCommitter:
             if isinstance(redo.__cause__, DBAPIError):
                 self._release()
             raise
+        except DBAPIError as exc:
+            if staged and not outcomes and exc.connection_invalidated:
+                # The held connection died before any work ran (e.g. the database restarted
+                # since the last batch): nothing was sent for these pieces, so retry them
+                # on a fresh connection instead of failing them.
+                self._release()
+                raise _Redo() from exc
+            self._release()
+            return [(f, exc, False) for _, f, _ in pieces]
         except BaseException as exc:
             # The commit (or a lone piece of work) failed: none of these events exist.
             if isinstance(exc, DBAPIError) or not isinstance(exc, Exception):

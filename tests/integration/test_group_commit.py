@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
@@ -120,3 +121,24 @@ class TestStagedBatch:
         assert len(calls) == 2  # staged once, then again in its own savepoint
         with engine.connect() as conn:
             assert queries.head(conn)[0] == 1
+
+
+class TestHeldConnection:
+    def test_a_held_connection_killed_between_batches_is_replaced_without_failing_writes(
+        self, engine, backend
+    ):
+        if backend != "postgresql":
+            pytest.skip("terminating a server backend is a PostgreSQL test")
+        committer = GroupCommitter(engine)
+        committer._commit([(_append_work(1), Future(), False)])
+        pid = committer._conn.connection.driver_connection.info.backend_pid
+        gone = sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = :p")
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as admin:
+            admin.execute(sa.text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+            deadline = time.monotonic() + 5
+            while admin.execute(gone, {"p": pid}).scalar() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        second: Future = Future()
+        committer._commit([(_append_work(2), second, False)])
+        assert [e.position for e in second.result()] == [2]
+        committer._release()
