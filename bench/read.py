@@ -267,7 +267,7 @@ def measure(url: str, requests: int) -> dict:
     from service.config import Settings
     from service.store.projection_reads import clear_cache
 
-    app = create_app(Settings(database_url=url))
+    app = create_app(Settings(database_url=url, rate_limit_enabled=False))
     client = app.test_client()
     head = client.get("/v1/log/head").get_json()["position"]
     out = {"position": head}

@@ -22,7 +22,7 @@ from .domain.rules import check_occurred_on, check_payload
 from .domain.vocab import SLUG_PATTERN, DatePrecision
 from .schemas.registry import PAYLOAD_SCHEMAS
 from .store import queries
-from .store.append import append_in
+from .store.append import append_in, flush_staged
 from .store.group_commit import committed
 from .store.idempotency import IdempotencyKey, run_once
 
@@ -65,6 +65,8 @@ def record(engine: Engine, request: WriteRequest) -> tuple[RecordedEvent, bool]:
     new = _new_event(request)
 
     def write(conn: Connection) -> list[RecordedEvent]:
+        if _reads_log(new):
+            flush_staged(conn)  # appends staged earlier in this batch must be visible
         checked = _check_against_log(conn, new, request)
         return append_in(conn, [checked], recorded_by=request.recorded_by)
 
@@ -76,7 +78,18 @@ def record(engine: Engine, request: WriteRequest) -> tuple[RecordedEvent, bool]:
         )
         written, fresh = run_once(engine, key, write)
         return written[0], fresh
-    return committed(engine, write)[0], True
+    # write raises only before it writes (append_in stages): no SAVEPOINT needed.
+    return committed(engine, write, isolated=False)[0], True
+
+
+def _reads_log(new: NewEvent) -> bool:
+    """Whether ``_check_against_log`` will query the events table for this event."""
+    event_type = EVENT_TYPES[new.type]
+    return bool(
+        event_type.parent_field
+        or new.type in META_TYPES
+        or any(new.data.get(field) for field in REFERENCE_FIELDS)
+    )
 
 
 def today() -> date:

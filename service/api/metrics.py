@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from ..projections.gaps import gaps
+from ..projections.gaps import gaps_of_rows
 from ..projections.summary import summary
 from ..schemas.metrics import GapReport, SummaryReport
 from ..schemas.projection_queries import AsOfQuery, GapsQuery
-from ..store.projection_reads import DAYS, TOTALS, at_position, counters_at
+from ..store.projection_reads import TOTALS, at_position, counters_at, day_rows_at
 from .projection_http import projected, read_operation
 
 blp = Blueprint("metrics", __name__, url_prefix="/v1/metrics", description="Derived metrics")
@@ -21,8 +21,8 @@ def get_gaps(as_of=None, since=None, until=None):
 
     def build(conn, at):
         def compute():
-            days = counters_at(conn, at.position, DAYS)
-            return gaps(days, reference=at.reference, since=since, until=until)
+            days = day_rows_at(conn, at.position)
+            return gaps_of_rows(days, reference=at.reference, since=since, until=until)
 
         return at_position(conn, at.position, ("gaps", since, until, at.reference), compute)
 

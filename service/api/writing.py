@@ -52,7 +52,8 @@ def write_operation(
             description="The stored event",
             headers={"Location": {"description": "URL of the event", "schema": {"type": "string"}}},
         )(view)
-        view = blp.arguments(body_schema)(view)
+        # An instance, not the class: webargs would build the schema anew on every request.
+        view = blp.arguments(body_schema())(view)
         for status, text in (
             (400, "Malformed JSON or headers"),
             (401, "Missing or invalid bearer token"),
@@ -83,14 +84,17 @@ def _ref(status: int) -> str:
 
 def created(event_type: str, body: dict[str, Any], parent_id: str | None = None) -> Any:
     """Run the write use case and answer 201 with Location and the envelope."""
+    key = _idempotency_key()
     request_obj = WriteRequest(
         event_type=event_type,
         body=body,
         recorded_by=g.token.name,
         parent_id=parent_id,
         if_match=_if_match(),
-        idempotency_key=_idempotency_key(),
-        request_fingerprint=fingerprint(request.method, request.path, request.get_json()),
+        idempotency_key=key,
+        request_fingerprint=(
+            fingerprint(request.method, request.path, request.get_json()) if key else ""
+        ),
     )
     event, fresh = record(current_app.extensions["engine"], request_obj)
     headers = {"Location": event_location(event)}

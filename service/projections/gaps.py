@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import statistics
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -44,13 +44,45 @@ def gaps(
     until: date | None = None,
 ) -> dict[str, Any]:
     """The gap report (without ``as_of_position``, which the caller adds)."""
-    days = day_histogram(counters)
-    ordered = sorted(days)
-    # prefix[i][kind] = events of that kind on days ordered[:i]
-    prefix: list[dict[str, int]] = [dict.fromkeys(COUNTED, 0)]
-    for day in ordered:
-        prefix.append({k: prefix[-1][k] + days[day].get(k, 0) for k in COUNTED})
-    all_swaps = [d for d in ordered for _ in range(days[d].get("swaps", 0))]
+    return gaps_of_days(day_histogram(counters), reference=reference, since=since, until=until)
+
+
+# The columns of a day row: (day, swaps, proposals, refusals, failed_attempts, breaches).
+DAY_ROW_KINDS = ("swaps", *COUNTED)
+
+
+def day_rows(days: Mapping[date, Mapping[str, int]]) -> list[tuple[Any, ...]]:
+    """The histogram as day rows in day order (the shape stored in day_counts)."""
+    return [(d, *(days[d].get(k, 0) for k in DAY_ROW_KINDS)) for d in sorted(days)]
+
+
+def gaps_of_days(
+    days: Mapping[date, Mapping[str, int]],
+    *,
+    reference: date,
+    since: date | None = None,
+    until: date | None = None,
+) -> dict[str, Any]:
+    """``gaps`` from the per-day histogram {day: {kind: count}} itself."""
+    return gaps_of_rows(day_rows(days), reference=reference, since=since, until=until)
+
+
+def gaps_of_rows(
+    rows: Sequence[Sequence[Any]],
+    *,
+    reference: date,
+    since: date | None = None,
+    until: date | None = None,
+) -> dict[str, Any]:
+    """``gaps`` from day rows (day, swaps, proposals, refusals, failed_attempts, breaches),
+    ordered by day: prefix sums per column, then one bisect per gap."""
+    ordered = [r[0] for r in rows]
+    # prefix[kind][i] = events of that kind on days ordered[:i]
+    prefix = {
+        k: [0, *itertools.accumulate(r[i] for r in rows)]
+        for i, k in enumerate(DAY_ROW_KINDS[1:], start=2)
+    }
+    all_swaps = [r[0] for r in rows if r[1] for _ in range(r[1])]
     swaps = [
         d for d in all_swaps if (since is None or d >= since) and (until is None or d <= until)
     ]
@@ -63,7 +95,7 @@ def gaps(
             "to_swap": second.isoformat(),
             "days": (second - first).days,
         }
-        item.update({k: prefix[hi][k] - prefix[lo][k] for k in COUNTED})
+        item.update({k: prefix[k][hi] - prefix[k][lo] for k in COUNTED})
         items.append(item)
     lengths = [g["days"] for g in items]
     longest = None

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.errors import NotFound, RuleViolation, StreamExists, VersionMismatch
 from ..domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent, stream_name
 from ..domain.hashing import GENESIS_HASH, envelope_hash
 from . import queries
-from .engine import APPENDED, append_transaction, utc_now_text
+from .engine import APPENDED, HEAD, append_transaction, utc_now_text
 from .tables import events
 
 # Generated stream ids: names asked for in the first query (1..32, then powers of two), and at
@@ -28,6 +29,8 @@ AppendHook = Callable[[Connection, list[RecordedEvent]], None]
 
 # Called inside the append transaction with the events just written (stored projections).
 APPEND_HOOKS: list[AppendHook] = []
+# conn.info key of the group committer's Staging (absent outside it: append_in writes at once).
+STAGING = "append_staging"
 
 
 @dataclass
@@ -35,6 +38,56 @@ class _Cursor:
     position: int
     hash: str
     versions: dict[str, int]
+    # Generated names the log was asked about while this lock is held: name -> taken.
+    probed: dict[str, bool] = field(default_factory=dict)
+
+    def copy(self) -> _Cursor:
+        return _Cursor(self.position, self.hash, dict(self.versions), dict(self.probed))
+
+
+@dataclass
+class Staging:
+    """One group-commit transaction's appends: assigned in order, written in one INSERT.
+
+    ``append_in`` continues from ``cursor`` (no head query per append) and leaves its events
+    in ``pending``; ``flush_staged`` INSERTs them (before anything reads the events table);
+    ``finish_staged`` flushes and runs APPEND_HOOKS once over the whole batch.
+    """
+
+    cursor: _Cursor | None = None
+    pending: list[RecordedEvent] = field(default_factory=list)  # assigned, not inserted yet
+    written: list[RecordedEvent] = field(default_factory=list)  # inserted, hooks not run yet
+
+    def mark(self) -> tuple[_Cursor | None, int]:
+        cursor = self.cursor.copy() if self.cursor else None
+        return cursor, cursor.position if cursor else -1
+
+    def reset(self, mark: tuple[_Cursor | None, int]) -> None:
+        """Forget what was staged after ``mark`` (its piece failed or was rolled back)."""
+        cursor, position = mark
+        if position < 0:  # nothing was staged before the mark
+            self.cursor, self.pending, self.written = None, [], []
+            return
+        self.cursor = cursor
+        self.pending = [e for e in self.pending if e.position <= position]
+        self.written = [e for e in self.written if e.position <= position]
+
+
+def flush_staged(conn: Connection) -> None:
+    """INSERT the staged events, so this transaction's reads of the events table see them."""
+    staging: Staging | None = conn.info.get(STAGING)
+    if staging is None or not staging.pending:
+        return
+    _insert(conn, staging.pending)
+    staging.written.extend(staging.pending)
+    staging.pending = []
+
+
+def finish_staged(conn: Connection, staging: Staging) -> None:
+    """Write what is still staged and bring the projections up to the batch's last event."""
+    flush_staged(conn)
+    if staging.written:
+        _after_insert(conn, staging.written)
 
 
 def append(
@@ -53,8 +106,13 @@ def append_in(
     Assigns position, stream and stream_version, recorded_at/by and the hash chain; checks
     stream existence and expected versions against the state inside the lock.
     """
-    position, last_hash = queries.head(conn)
-    cursor = _Cursor(position=position, hash=last_hash or GENESIS_HASH, versions={})
+    staging: Staging | None = conn.info.get(STAGING)
+    if staging is not None and staging.cursor is not None:
+        cursor = staging.cursor.copy()  # a failure below leaves the staged state untouched
+    else:
+        # The head read with the lock (append_transaction_on) serves the first append only.
+        position, last_hash = conn.info.pop(HEAD, None) or queries.head(conn)
+        cursor = _Cursor(position=position, hash=last_hash or GENESIS_HASH, versions={})
     recorded_at = utc_now_text()
     stored: list[RecordedEvent] = []
     for new in new_events:
@@ -79,6 +137,16 @@ def append_in(
         cursor.hash = envelope["hash"]
         cursor.versions[stream] = version
         stored.append(queries.event_from_envelope(envelope))
+    if staging is not None:
+        staging.cursor = cursor
+        staging.pending.extend(stored)
+        return stored
+    _insert(conn, stored)
+    _after_insert(conn, stored)
+    return stored
+
+
+def _insert(conn: Connection, stored: list[RecordedEvent]) -> None:
     conn.execute(
         events.insert(),
         [
@@ -89,11 +157,13 @@ def append_in(
             for e in stored
         ],
     )
+
+
+def _after_insert(conn: Connection, stored: list[RecordedEvent]) -> None:
     for hook in APPEND_HOOKS:
         hook(conn, stored)
     # Handed to COMMITTED_HOOKS by append_transaction once (and only if) this commits.
     conn.info.setdefault(APPENDED, []).extend(stored)
-    return stored
 
 
 def _place(conn: Connection, cursor: _Cursor, new: NewEvent) -> tuple[str, int]:
@@ -173,16 +243,29 @@ def _remember(key: tuple[str, str], n: int, stream: str) -> str:
 
 
 def _taken(conn: Connection, cursor: _Cursor, names: dict[int, str]) -> set[int]:
-    """Which of these candidate streams exist, in the log or earlier in this batch."""
-    in_batch = {n for n, s in names.items() if cursor.versions.get(s, 0) > 0}
-    stored = set(
-        conn.execute(
-            sa.select(events.c.stream).where(
-                events.c.stream.in_(list(names.values())), events.c.stream_version == 1
+    """Which of these candidates (ascending) exist, in the log or earlier in this batch.
+
+    Answers already known under this lock (earlier probes, this batch's streams) are not
+    asked again; when they settle the first free candidate, the log is not asked at all
+    (names after that one may then be reported free: callers look no further).
+    """
+
+    def known(stream: str) -> bool | None:
+        return True if cursor.versions.get(stream, 0) > 0 else cursor.probed.get(stream)
+
+    unknown = [s for s in names.values() if known(s) is None]
+    settled = next((known(s) for s in names.values() if known(s) is not True), None) is False
+    if unknown and not settled:
+        if conn.dialect.name == "postgresql":  # one array parameter: one cached statement
+            names_in = events.c.stream == sa.any_(
+                sa.bindparam("names", unknown, type_=postgresql.ARRAY(sa.String))
             )
-        ).scalars()
-    )
-    return in_batch | {n for n, s in names.items() if s in stored}
+        else:
+            names_in = events.c.stream.in_(unknown)
+        query = sa.select(events.c.stream).where(names_in, events.c.stream_version == 1)
+        stored = set(conn.execute(query).scalars())
+        cursor.probed.update({s: s in stored for s in unknown})
+    return {n for n, s in names.items() if known(s)}
 
 
 def _row(e: RecordedEvent) -> dict:

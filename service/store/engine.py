@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -13,10 +14,19 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+PING_IDLE_SECONDS = 1.0
 # Any constant shared by every writer: the key of the advisory lock that orders appends.
 APPEND_LOCK_KEY = 0x504F57
 # conn.info key under which append_in leaves the events it wrote in this transaction.
 APPENDED = "appended_events"
+# conn.info key: (position, hash) of the head, read right after the lock (PostgreSQL).
+HEAD = "head_after_lock"
+# Two statements in one simple-query round trip: each gets its own READ COMMITTED snapshot,
+# so the head is read after the lock is granted (one statement would read it before).
+_LOCK_AND_HEAD = (
+    f"SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY}); "
+    "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"
+)
 # Called with those events only after the append transaction has COMMITTED (metrics,
 # notifications); a failing hook is logged, never turns a committed write into an error.
 COMMITTED_HOOKS: list[Callable[[list[Any]], None]] = []
@@ -29,8 +39,36 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = sa.create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return sa.create_engine(url, **kwargs)
+    engine = sa.create_engine(url, **kwargs)
+    _ping_idle_connections(engine)
+    return engine
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Pre-ping a pooled connection only when it sat idle for PING_IDLE_SECONDS or more.
+
+    ``pool_pre_ping`` costs a round trip on every checkout, i.e. every request. A connection
+    used within the last second was alive then; a database restart or an idle timeout on
+    the server takes longer than that, so the connections it broke are idle ones and are
+    still pinged (and replaced) before use. Raising DisconnectionError on checkout makes the
+    pool discard the connection and hand out a fresh one.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_IDLE_SECONDS:
+            return
+        try:
+            with dbapi_conn.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            dbapi_conn.rollback()
+        except Exception as exc:
+            raise sa.exc.DisconnectionError(str(exc)) from exc
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -108,11 +146,27 @@ def append_transaction_on(conn: Connection) -> Iterator[Connection]:
     """
     conn.execution_options(write_lock=True)
     conn.info.pop(APPENDED, None)  # info outlives the checkout: start clean
-    with conn.begin():
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPEND_LOCK_KEY})
-        yield conn
+    conn.info.pop(HEAD, None)
+    try:
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.info[HEAD] = _lock_and_head(conn)
+            yield conn
+    finally:
+        conn.info.pop(HEAD, None)
     _run_committed_hooks(conn.info.pop(APPENDED, []))
+
+
+def _lock_and_head(conn: Connection) -> tuple[int, str | None]:
+    """Take the append lock and read the head in one round trip (no parameters: psycopg
+    sends it as a simple query, which may hold several statements)."""
+    result = conn.execution_options(no_parameters=True).exec_driver_sql(_LOCK_AND_HEAD)
+    cursor = result.cursor  # on the lock's result; the head's is the next set
+    assert cursor is not None
+    cursor.nextset()
+    row = cursor.fetchone()
+    result.close()
+    return (row[0], row[1]) if row else (0, None)
 
 
 def _run_committed_hooks(appended: list[Any]) -> None:

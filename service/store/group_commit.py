@@ -20,6 +20,7 @@ from typing import TypeVar
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from .append import STAGING, Staging, finish_staged, flush_staged
 from .engine import APPENDED, append_transaction_on
 
 T = TypeVar("T")
@@ -30,18 +31,26 @@ MAX_BATCH = 64
 IDLE_SECONDS = 5.0
 
 
+class _Redo(Exception):
+    """The staged attempt hit a database error before COMMIT: run the batch again, safely."""
+
+
+# One piece of a batch: the work, its caller's future, and whether it needs a savepoint.
+Piece = tuple[Work, Future, bool]
+
+
 class GroupCommitter:
     """One committer thread per engine and process, started on demand."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._queue: queue.SimpleQueue[tuple[Work, Future]] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Piece] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         # Held between batches (no pool checkout or pre-ping per batch); dropped on any error.
         self._conn: Connection | None = None
 
-    def run(self, work: Callable[[Connection], T]) -> T:
+    def run(self, work: Callable[[Connection], T], *, isolated: bool = True) -> T:
         """Run ``work`` inside the next append transaction; return once it has committed."""
         future: Future = Future()
         with self._lock:
@@ -50,7 +59,7 @@ class GroupCommitter:
                     target=self._loop, name="append-committer", daemon=True
                 )
                 self._thread.start()
-            self._queue.put((work, future))
+            self._queue.put((work, future, isolated))
         return future.result()
 
     def _loop(self) -> None:
@@ -71,42 +80,103 @@ class GroupCommitter:
                     break
             self._commit(batch)
 
-    def _commit(self, batch: list[tuple[Work, Future]]) -> None:
-        done: list[tuple[Future, object]] = []
+    def _commit(self, batch: list[Piece] | list[tuple[Work, Future]]) -> None:
+        pieces = [(p[0], p[1], p[2] if len(p) > 2 else True) for p in batch]
+        pieces = [p for p in pieces if p[1].set_running_or_notify_cancel()]
+        if not pieces:
+            return
+        try:
+            outcomes = self._attempt(pieces, staged=True)
+        except _Redo:
+            outcomes = self._attempt(pieces, staged=False)
+        for future, value, ok in outcomes:
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+
+    def _attempt(self, pieces: list[Piece], *, staged: bool) -> list[tuple[Future, object, bool]]:
+        """One append transaction for the batch; the outcome of each piece once it committed.
+
+        Staged (first try): appends are only assigned while the pieces run, then written in
+        one INSERT with one run of the projection hooks; a piece without ``isolated`` fails
+        alone (nothing of it was written) unless the database raised, which makes the whole
+        batch run again unstaged. Unstaged: each piece in its own SAVEPOINT, as written.
+        """
+        outcomes: list[tuple[Future, object, bool]] = []
         try:
             if self._conn is None:
                 self._conn = self._engine.connect()
             with append_transaction_on(self._conn) as conn:
-                for work, future in batch:
-                    if not future.set_running_or_notify_cancel():
-                        continue
-                    if len(batch) == 1:
-                        done.append((future, work(conn)))
-                        continue
-                    appended = conn.info.setdefault(APPENDED, [])
-                    mark = len(appended)
-                    savepoint = conn.begin_nested()
-                    try:
-                        result = work(conn)
-                    except BaseException as exc:
-                        savepoint.rollback()
-                        del appended[mark:]  # rolled back: not committed, not announced
-                        future.set_exception(exc)
-                        continue
-                    savepoint.commit()
-                    done.append((future, result))
+                if staged:
+                    self._run_staged(conn, pieces, outcomes)
+                else:
+                    self._run_unstaged(conn, pieces, outcomes)
+        except _Redo as redo:  # rolled back; a broken connection is not reused for the retry
+            if isinstance(redo.__cause__, DBAPIError):
+                self._release()
+            raise
+        except DBAPIError as exc:
+            if staged and not outcomes and exc.connection_invalidated:
+                # The held connection died before any work ran (e.g. the database restarted
+                # since the last batch): nothing was sent for these pieces, so retry them
+                # on a fresh connection instead of failing them.
+                self._release()
+                raise _Redo() from exc
+            self._release()
+            return [(f, exc, False) for _, f, _ in pieces]
         except BaseException as exc:
             # The commit (or a lone piece of work) failed: none of these events exist.
             if isinstance(exc, DBAPIError) or not isinstance(exc, Exception):
                 self._release()
-            for future, _ in done:
-                future.set_exception(exc)
-            for _, future in batch:
-                if future.running():
-                    future.set_exception(exc)
-            return
-        for future, result in done:
-            future.set_result(result)
+            return [(f, exc, False) for _, f, _ in pieces]
+        return outcomes
+
+    def _run_staged(self, conn: Connection, pieces: list[Piece], outcomes: list) -> None:
+        staging = conn.info[STAGING] = Staging()
+        try:
+            for work, future, isolated in pieces:
+                mark = staging.mark()
+                try:
+                    if isolated:
+                        flush_staged(conn)  # earlier pieces' rows stay out of its savepoint
+                        mark = staging.mark()
+                        with conn.begin_nested():
+                            result = work(conn)
+                            flush_staged(conn)
+                    else:
+                        result = work(conn)
+                except Exception as exc:
+                    if isinstance(exc, DBAPIError) and not isolated:
+                        raise _Redo() from exc  # the transaction may be aborted: start over
+                    staging.reset(mark)
+                    outcomes.append((future, exc, False))
+                    continue
+                outcomes.append((future, result, True))
+            try:
+                finish_staged(conn, staging)
+            except Exception as exc:  # e.g. a hook failing: the unstaged run isolates it
+                raise _Redo() from exc
+        finally:
+            conn.info.pop(STAGING, None)
+
+    def _run_unstaged(self, conn: Connection, pieces: list[Piece], outcomes: list) -> None:
+        appended = conn.info.setdefault(APPENDED, [])
+        for work, future, _ in pieces:
+            if len(pieces) == 1:
+                outcomes.append((future, work(conn), True))
+                continue
+            mark = len(appended)
+            savepoint = conn.begin_nested()
+            try:
+                result = work(conn)
+            except BaseException as exc:
+                savepoint.rollback()
+                del appended[mark:]  # rolled back: not committed, not announced
+                outcomes.append((future, exc, False))
+                continue
+            savepoint.commit()
+            outcomes.append((future, result, True))
 
     def _release(self) -> None:
         if self._conn is not None:
@@ -118,10 +188,15 @@ _COMMITTERS: weakref.WeakKeyDictionary[Engine, GroupCommitter] = weakref.WeakKey
 _COMMITTERS_LOCK = threading.Lock()
 
 
-def committed(engine: Engine, work: Callable[[Connection], T]) -> T:
-    """Run ``work(conn)`` in a serialized append transaction shared with concurrent appends."""
+def committed(engine: Engine, work: Callable[[Connection], T], *, isolated: bool = True) -> T:
+    """Run ``work(conn)`` in a serialized append transaction shared with concurrent appends.
+
+    ``isolated=False`` promises that ``work`` raises (other than a database error) only
+    before any SQL write of its own: appends through ``append_in`` are staged, not written,
+    so it then needs no SAVEPOINT of its own (two round trips fewer per append).
+    """
     with _COMMITTERS_LOCK:
         committer = _COMMITTERS.get(engine)
         if committer is None:
             committer = _COMMITTERS[engine] = GroupCommitter(engine)
-    return committer.run(work)
+    return committer.run(work, isolated=isolated)

@@ -16,7 +16,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from . import queries
-from .projection_tables import counter_deltas, counter_snapshots, counters, fact_versions
+from .projection_tables import (
+    counter_deltas,
+    counter_snapshots,
+    counters,
+    day_counts,
+    fact_versions,
+)
 from .projections import rebuild, stored_position
 
 CHECKED = {
@@ -33,6 +39,7 @@ CHECKED = {
         counter_snapshots,
         [counter_snapshots.c.position],
     ),
+    "day_counts (gaps)": (day_counts, [day_counts.c.day]),
 }
 STREAM_BATCH = 5000
 

@@ -22,11 +22,14 @@ from sqlalchemy.engine import Connection, Engine
 from ..domain.errors import NotFound, RuleViolation
 from ..domain.vocab import SLUG_PATTERN
 from ..projections.counters import DAY_PREFIX, apply_delta
+from ..projections.gaps import day_histogram, day_rows
 from .engine import format_timestamp
 from .projection_tables import (
+    DAY_COLUMNS,
     counter_deltas,
     counter_snapshots,
     counters,
+    day_counts,
     fact_versions,
     releases,
 )
@@ -152,6 +155,18 @@ def at_position(conn: Connection, position: int, name: tuple, compute: Callable[
 
 def clear_cache() -> None:
     _CACHE.clear()
+
+
+def day_rows_at(conn: Connection, position: int) -> list[Any]:
+    """The per-day histogram as of ``position`` as day rows (day, swaps, proposals,
+    refusals, failed_attempts, breaches) in day order: the day_counts table itself for the
+    current state (nothing to parse or regroup), else built from the counters as of that
+    position (snapshot + deltas)."""
+    if position >= stored_position(conn):
+        columns = [day_counts.c[c] for c in DAY_COLUMNS]
+        query = sa.select(day_counts.c.day, *columns).order_by(day_counts.c.day)
+        return list(conn.execute(query).all())  # rows index like tuples
+    return day_rows(day_histogram(counters_at(conn, position, DAYS)))
 
 
 def counters_at(conn: Connection, position: int, part: str = DAYS) -> dict[str, int]:

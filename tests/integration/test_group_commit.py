@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
+import sqlalchemy as sa
 
 from service.domain import events as ev
 from service.domain.errors import RuleViolation
 from service.domain.hashing import first_bad_position
 from service.schemas.swaps import SwapWrite
-from service.store import queries
-from service.store.append import append_in
+from service.store import projections, queries
+from service.store.append import append_in, flush_staged
 from service.store.group_commit import GroupCommitter
 from service.writes import WriteRequest, _new_event, record
 from tests.builders import swap_body
@@ -62,3 +64,81 @@ class TestSharedEngine:
         with engine.connect() as conn:
             assert first_bad_position(queries.raw_rows(conn)) is None
             assert queries.head(conn)[0] == 400
+
+
+def _refused_before_writing(conn):
+    raise RuleViolation("sides.0.received", "refused before writing anything")
+
+
+class TestStagedBatch:
+    """Pieces that promise to raise only before writing share one INSERT, without savepoints."""
+
+    def test_a_piece_refused_before_writing_fails_alone_and_positions_stay_gapless(self, engine):
+        batch = [
+            (_append_work(10), Future(), False),
+            (_refused_before_writing, Future(), False),
+            (_append_work(30), Future(), False),
+            (_failing_work, Future(), True),  # isolated: it wrote, then raised
+            (_append_work(50), Future(), False),
+        ]
+        GroupCommitter(engine)._commit(batch)
+        futures = [future for _, future, _ in batch]
+        assert [e.position for e in futures[0].result()] == [1]
+        assert isinstance(futures[1].exception(), RuleViolation)
+        assert [e.position for e in futures[2].result()] == [2]
+        assert isinstance(futures[3].exception(), RuleViolation)
+        assert [e.position for e in futures[4].result()] == [3]
+        with engine.connect() as conn:
+            stored = list(queries.raw_rows(conn))
+            assert projections.stored_position(conn) == 3
+        assert [row["data"]["sides"][0]["received"] for row in stored] == [10, 30, 50]
+        assert first_bad_position(stored) is None
+
+    def test_a_piece_that_reads_the_log_sees_what_earlier_pieces_staged(self, engine):
+        seen = []
+
+        def reader(conn):
+            flush_staged(conn)
+            seen.append(queries.head(conn)[0])
+            return append_in(conn, [_new_event(_request(2))], recorded_by="newsroom")
+
+        batch = [(_append_work(1), Future(), False), (reader, Future(), False)]
+        GroupCommitter(engine)._commit(batch)
+        assert seen == [1]
+        assert [e.position for e in batch[1][1].result()] == [2]
+
+    def test_a_database_error_in_a_staged_piece_reruns_the_batch_with_savepoints(self, engine):
+        calls = []
+
+        def broken(conn):
+            calls.append(1)
+            conn.execute(sa.text("SELECT * FROM no_such_table"))
+
+        batch = [(_append_work(7), Future(), False), (broken, Future(), False)]
+        GroupCommitter(engine)._commit(batch)
+        assert [e.position for e in batch[0][1].result()] == [1]
+        assert isinstance(batch[1][1].exception(), sa.exc.DBAPIError)
+        assert len(calls) == 2  # staged once, then again in its own savepoint
+        with engine.connect() as conn:
+            assert queries.head(conn)[0] == 1
+
+
+class TestHeldConnection:
+    def test_a_held_connection_killed_between_batches_is_replaced_without_failing_writes(
+        self, engine, backend
+    ):
+        if backend != "postgresql":
+            pytest.skip("terminating a server backend is a PostgreSQL test")
+        committer = GroupCommitter(engine)
+        committer._commit([(_append_work(1), Future(), False)])
+        pid = committer._conn.connection.driver_connection.info.backend_pid
+        gone = sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = :p")
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as admin:
+            admin.execute(sa.text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+            deadline = time.monotonic() + 5
+            while admin.execute(gone, {"p": pid}).scalar() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        second: Future = Future()
+        committer._commit([(_append_work(2), second, False)])
+        assert [e.position for e in second.result()] == [2]
+        committer._release()

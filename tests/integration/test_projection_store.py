@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from alembic import command
 
 from service.cli import verify
 from service.projection_cli import rebuild_command
+from service.projections.gaps import DAY_ROW_KINDS, day_histogram, day_rows
 from service.projections.state import fold
 from service.store import projections, queries
 from service.store.engine import append_transaction
+from service.store.migrate import alembic_config
 from service.store.projection_check import differing_projections
-from service.store.projection_reads import DAYS, TOTALS, counters_at
-from service.store.projection_tables import OPEN, counters, fact_versions
+from service.store.projection_reads import DAYS, TOTALS, counters_at, day_rows_at
+from service.store.projection_tables import (
+    DAY_COLUMNS,
+    OPEN,
+    counters,
+    day_counts,
+    fact_versions,
+)
 
 from ..builders import correction_body, proposal_body, refusal_body, retraction_body, swap_body
 
@@ -47,6 +56,31 @@ class TestStoredProjections:
         state = fold(events)
         assert stored_counters(engine) == state.counters
         assert facts == state.facts.by_id
+
+    def test_day_counts_hold_one_row_per_day_with_live_facts(self, client, auth, engine):
+        fill(client, auth)
+        with engine.connect() as conn:
+            rows = conn.execute(sa.select(day_counts).order_by(day_counts.c.day)).all()
+            head = queries.head(conn)[0]
+            events = queries.page_of_events(conn, limit=1000)
+            assert day_rows_at(conn, head) == day_rows(day_histogram(fold(events).counters))
+        assert DAY_COLUMNS == DAY_ROW_KINDS  # a stored row is a day row as gaps reads it
+        by_day = {r.day.isoformat(): tuple(r)[1:] for r in rows}
+        # (swaps, proposals, refusals, failed_attempts, breaches); the retracted proposal and
+        # its refusal are gone, so their day keeps no row unless a swap shares it.
+        assert by_day["2026-01-05"] == (1, 0, 0, 0, 0)
+        assert by_day["2026-03-01"] == (1, 0, 0, 0, 0)
+        assert all(any(counts) for counts in by_day.values())
+
+    def test_verify_names_drifted_day_counts(self, app, client, auth, engine):
+        fill(client, auth)
+        with engine.begin() as conn:
+            conn.execute(day_counts.update().values(swaps=day_counts.c.swaps + 1))
+        runner = app.test_cli_runner()
+        with app.app_context():
+            result = runner.invoke(verify)
+        assert result.exit_code == 1
+        assert "day_counts (gaps)" in result.output
 
     def test_a_rebuild_reproduces_every_table_and_verify_passes(self, client, auth, engine):
         fill(client, auth)
@@ -99,5 +133,23 @@ class TestStoredProjections:
                 conn.execute(table.delete())
         post(client, auth, "/v1/swaps", swap_body(id="apr", occurred_on="2026-03-02"))
         assert client.get("/v1/metrics/summary").get_json()["swaps"]["total"] == 4
+        with append_transaction(engine) as conn:
+            assert differing_projections(conn) == []
+
+
+class TestDayCountsMigration:
+    def test_migrating_a_log_with_events_fills_day_counts_from_its_counters(
+        self, client, auth, engine
+    ):
+        fill(client, auth)
+        query = sa.select(day_counts).order_by(day_counts.c.day)
+        with engine.connect() as conn:
+            before = conn.execute(query).all()
+        url = engine.url.render_as_string(hide_password=False)
+        command.downgrade(alembic_config(url), "0002")
+        command.upgrade(alembic_config(url), "head")
+        with engine.connect() as conn:
+            assert conn.execute(query).all() == before
+        assert len(before) == 3
         with append_transaction(engine) as conn:
             assert differing_projections(conn) == []
