@@ -146,7 +146,7 @@ class TestDayCountsMigration:
         with engine.connect() as conn:
             before = conn.execute(query).all()
         url = engine.url.render_as_string(hide_password=False)
-        command.downgrade(alembic_config(url), "0002")
+        command.downgrade(alembic_config(url), "0003")
         command.upgrade(alembic_config(url), "head")
         with engine.connect() as conn:
             assert conn.execute(query).all() == before

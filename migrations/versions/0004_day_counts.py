@@ -1,7 +1,7 @@
 """The per-day histogram of the gaps metric as one row per day (day_counts).
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-26
 
 Filled from the per-day counter keys already stored, so a log migrated with events keeps
@@ -15,8 +15,8 @@ import datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
