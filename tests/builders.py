@@ -134,3 +134,10 @@ def retraction_body(**overrides: Any) -> dict[str, Any]:
         {"occurred_on": "2026-02-06", "sources": [SOURCE], "reason": "Recorded in error."},
         overrides,
     )
+
+
+def post(client, auth: dict[str, str], url: str, body: dict[str, Any]) -> dict[str, Any]:
+    """POST a write that must succeed; returns the stored envelope."""
+    response = client.post(url, json=body, headers=auth)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()

@@ -13,17 +13,12 @@ from ..builders import (
     agreement_body,
     breach_body,
     correction_body,
+    post,
     proposal_body,
     refusal_body,
     retraction_body,
     swap_body,
 )
-
-
-def post(client, auth, url, body):
-    response = client.post(url, json=body, headers=auth)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
 
 
 @pytest.fixture

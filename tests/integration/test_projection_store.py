@@ -22,13 +22,14 @@ from service.store.projection_tables import (
     fact_versions,
 )
 
-from ..builders import correction_body, proposal_body, refusal_body, retraction_body, swap_body
-
-
-def post(client, auth, url, body):
-    response = client.post(url, json=body, headers=auth)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
+from ..builders import (
+    correction_body,
+    post,
+    proposal_body,
+    refusal_body,
+    retraction_body,
+    swap_body,
+)
 
 
 def fill(client, auth):
