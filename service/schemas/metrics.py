@@ -89,15 +89,13 @@ class FormatCount(Schema):
     count = fields.Integer(required=True)
 
 
-class ProposalTotals(Schema):
-    total = fields.Integer(required=True)
-    by_party = fields.List(fields.Nested(PartyCount), required=True)
-    by_format = fields.List(fields.Nested(FormatCount), required=True)
-
-
 class PartyTotals(Schema):
     total = fields.Integer(required=True)
     by_party = fields.List(fields.Nested(PartyCount), required=True)
+
+
+class ProposalTotals(PartyTotals):
+    by_format = fields.List(fields.Nested(FormatCount), required=True)
 
 
 class AttemptTotals(Schema):
