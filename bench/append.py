@@ -1,12 +1,13 @@
 """Append throughput of the service against a bare INSERT … RETURNING endpoint, on PostgreSQL.
 
-    .venv/bin/python -m bench.append [--seconds 20] [--clients 16] [--workers 4]
+    .venv/bin/python -m bench.append [--seconds 10] [--rounds 4] [--clients 16] [--workers 2]
 
 Creates (and at the end drops) the database ``pel_bench`` on the server of BENCH_POSTGRES_URL
 (default TEST_POSTGRES_URL or the local test server), migrates it, starts the service and
 bench/bare_app.py under gunicorn with the same settings, drives each with the same JSON body
-from concurrent clients for a fixed time, then from one client, and prints appends/s and the
-ratio service/bare. A benchmark, not a test: nothing here asserts a time.
+from concurrent clients for a fixed time, then from one client — in alternating rounds, so
+both meet the same machine — and prints appends/s and the ratio service/bare. A benchmark,
+not a test: nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class Result:
 
     @property
     def rate(self) -> float:
-        return self.appends / self.seconds
+        return self.appends / self.seconds if self.seconds else 0.0
 
 
 def _client_threads(base_url: str, headers: dict, threads: int, start: float, stop: float, out):
@@ -148,13 +149,34 @@ def _line(label: str, result: Result) -> str:
     return f"{label:<28} {result.rate:8.1f} appends/s  ({count}{errors})"
 
 
+def _rounds(servers: dict, rounds: int, run, label: str) -> dict[str, Result]:
+    """Drive each server ``rounds`` times, alternating which goes first, so a change in the
+    machine's load during the run falls on both alike; totals per server."""
+    totals = {name: Result(0, 0, 0.0) for name in servers}
+    for i in range(rounds):
+        order = list(servers) if i % 2 == 0 else list(reversed(servers))
+        for name in order:
+            result = run(servers[name])
+            total = totals[name]
+            total.appends += result.appends
+            total.errors += result.errors
+            total.seconds += result.seconds
+            total.first_error = total.first_error or result.first_error
+            print(_line(f"  {name} ({label}), round {i + 1}", result), flush=True)
+    for name, total in totals.items():
+        print(_line(f"{name} ({label})", total), flush=True)
+    return totals
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=20.0, help="per concurrent run")
-    parser.add_argument("--single-seconds", type=float, default=10.0, help="per 1-client run")
+    parser.add_argument("--seconds", type=float, default=10.0, help="per concurrent round")
+    parser.add_argument("--single-seconds", type=float, default=5.0, help="per 1-client round")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per app")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--client-processes", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers, both apps")
+    # Defaults: the shipped gunicorn.conf.py's (WEB_CONCURRENCY=2, GUNICORN_THREADS=8).
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers, both apps")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
     args = parser.parse_args()
 
@@ -189,16 +211,19 @@ def main() -> None:
             f"{args.workers} workers x {args.threads} threads; {args.clients} clients "
             f"in {args.client_processes} processes; {os.cpu_count()} CPUs"
         )
-        many = {}
-        for name, server in (("service", service), ("bare", bare)):
-            many[name] = drive(
-                server.base_url, headers, args.clients, args.seconds, args.client_processes
-            )
-            print(_line(f"{name} ({args.clients} clients)", many[name]), flush=True)
-        one = {}
-        for name, server in (("service", service), ("bare", bare)):
-            one[name] = drive(server.base_url, headers, 1, args.single_seconds, 1)
-            print(_line(f"{name} (1 client)", one[name]), flush=True)
+        servers = {"service": service, "bare": bare}
+        many = _rounds(
+            servers,
+            args.rounds,
+            lambda s: drive(s.base_url, headers, args.clients, args.seconds, args.client_processes),
+            f"{args.clients} clients",
+        )
+        one = _rounds(
+            servers,
+            args.rounds,
+            lambda s: drive(s.base_url, headers, 1, args.single_seconds, 1),
+            "1 client",
+        )
         ratio = many["service"].rate / many["bare"].rate
         print(f"ratio service/bare, {args.clients} clients: {ratio:.2f}")
         print(f"ratio service/bare, 1 client:   {one['service'].rate / one['bare'].rate:.2f}")

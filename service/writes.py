@@ -16,12 +16,12 @@ from marshmallow import ValidationError
 from sqlalchemy.engine import Connection, Engine
 
 from .domain import events as ev
-from .domain.errors import NotFound, RuleViolation
+from .domain.errors import NotFound, RuleViolation, Unauthorized
 from .domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent, stream_name
 from .domain.rules import check_occurred_on, check_payload
 from .domain.vocab import SLUG_PATTERN, DatePrecision
 from .schemas.registry import PAYLOAD_SCHEMAS
-from .store import queries
+from .store import queries, token_memory
 from .store.append import append_in, flush_staged
 from .store.group_commit import committed
 from .store.idempotency import IdempotencyKey, run_once
@@ -51,6 +51,8 @@ class WriteRequest:
     if_match: int | None = None
     idempotency_key: str | None = None
     request_fingerprint: str = ""
+    # The caller's token, confirmed inside the append transaction (store/token_memory.py).
+    token_hash: str | None = None
 
 
 def fingerprint(method: str, path: str, raw_body: Any) -> str:
@@ -65,6 +67,8 @@ def record(engine: Engine, request: WriteRequest) -> tuple[RecordedEvent, bool]:
     new = _new_event(request)
 
     def write(conn: Connection) -> list[RecordedEvent]:
+        if request.token_hash and not token_memory.confirm(conn, request.token_hash):
+            raise Unauthorized("the bearer token was revoked")
         if _reads_log(new):
             flush_staged(conn)  # appends staged earlier in this batch must be visible
         checked = _check_against_log(conn, new, request)

@@ -15,13 +15,16 @@ from apispec import BasePlugin
 from flask import Flask, current_app, g, request
 
 from ..domain.errors import Forbidden, Unauthorized
-from ..store.tokens import Token, authenticate
+from ..store.token_memory import forget_unless_valid, remembered
+from ..store.tokens import Token, authenticate, hash_secret
 
 BEARER_SECURITY = [{"bearerAuth": []}]
 # Reads are public unless READS_PRIVATE=true: the document says "no token, or a bearer token".
 OPTIONAL_BEARER_SECURITY: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}]
 READ_METHODS = frozenset({"GET", "HEAD"})
 API_PREFIX = "/v1/"
+# Attribute of a view wrapped by requires(..., confirmed_by_append=True).
+CONFIRMED_BY_APPEND = "token_confirmed_by_append"
 
 
 def caller() -> Token | None:
@@ -43,20 +46,34 @@ def current_token(required_scope: str) -> Token:
 
 
 def _resolve() -> tuple[Token | None, Unauthorized | None]:
-    """Authenticate the Authorization header once per request."""
+    """Authenticate the Authorization header once per request.
+
+    For a view that has its token confirmed by the append (``requires(...,
+    confirmed_by_append=True)``), a valid token may come from this process's memory instead
+    of the database (store/token_memory.py).
+    """
     if "auth_result" not in g:
-        g.auth_result = _authenticate_header(request.headers.get("Authorization", ""))
+        view = current_app.view_functions.get(request.endpoint or "")
+        remember = getattr(view, CONFIRMED_BY_APPEND, False)
+        g.auth_result = _authenticate_header(request.headers.get("Authorization", ""), remember)
     return g.auth_result
 
 
-def _authenticate_header(header: str) -> tuple[Token | None, Unauthorized | None]:
+def _authenticate_header(
+    header: str, remember: bool = False
+) -> tuple[Token | None, Unauthorized | None]:
     scheme, _, secret = header.partition(" ")
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret:
         return None, Unauthorized("send Authorization: Bearer <token>")
     if not secret.isascii() or not secret.isprintable():
         return None, Unauthorized("the bearer token is not valid")
-    token = authenticate(current_app.extensions["engine"], secret)
+    engine = current_app.extensions["engine"]
+    if remember:
+        g.token_hash = hash_secret(secret)
+        token, g.token_from_memory = remembered(engine, g.token_hash)
+    else:
+        token = authenticate(engine, secret)
     if token is None:
         return None, Unauthorized("the bearer token is not valid")
     if token.revoked_at is not None:
@@ -64,15 +81,33 @@ def _authenticate_header(header: str) -> tuple[Token | None, Unauthorized | None
     return token, None
 
 
-def requires(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """View decorator: the caller needs a token with at least this scope."""
+def requires(
+    scope: str, *, confirmed_by_append: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """View decorator: the caller needs a token with at least this scope.
+
+    ``confirmed_by_append``: the view appends through ``writes.record``, whose transaction
+    confirms the token (``WriteRequest.token_hash``), so a remembered token is accepted up
+    front; should the view fail any other way, the token is looked up again first, so a
+    revoked token is still answered 401 before anything else about its request.
+    """
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             current_token(scope)
-            return view(*args, **kwargs)
+            if not confirmed_by_append:
+                return view(*args, **kwargs)
+            try:
+                return view(*args, **kwargs)
+            except Exception:
+                if g.get("token_from_memory") and not forget_unless_valid(
+                    current_app.extensions["engine"], g.token_hash
+                ):
+                    raise Unauthorized("the bearer token was revoked") from None
+                raise
 
+        setattr(wrapper, CONFIRMED_BY_APPEND, confirmed_by_append)
         return wrapper
 
     return decorator

@@ -16,9 +16,9 @@ from ..schemas.common import EnvelopeSchema, EventPageSchema
 from ..schemas.corrections import CorrectionWrite, RetractionWrite
 from ..schemas.events import EventQuerySchema
 from ..store import queries
-from .writing import created, write_operation
+from .writing import EVENTS_PREFIX, created, write_operation
 
-blp = Blueprint("events", __name__, url_prefix="/v1/events", description="The event log")
+blp = Blueprint("events", __name__, url_prefix=EVENTS_PREFIX, description="The event log")
 
 NDJSON = "application/x-ndjson"
 DEFAULT_LIMIT = 100

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-from flask import current_app, g, request, url_for
+from flask import current_app, g, request
 from flask_smorest import Blueprint
 
 from ..domain.errors import DomainError
@@ -16,6 +16,8 @@ from ..schemas.common import EnvelopeSchema
 from ..writes import WriteRequest, fingerprint, record
 from .auth import BEARER_SECURITY, requires
 
+# The events blueprint's url_prefix (an event's URL is EVENTS_PREFIX/<id>).
+EVENTS_PREFIX = "/v1/events"
 IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
@@ -73,7 +75,7 @@ def write_operation(
             security=BEARER_SECURITY,
             parameters=CHILD_HEADERS if child else WRITE_HEADERS,
         )(view)
-        return requires("write")(view)
+        return requires("write", confirmed_by_append=True)(view)
 
     return decorator
 
@@ -89,6 +91,7 @@ def created(event_type: str, body: dict[str, Any], parent_id: str | None = None)
         event_type=event_type,
         body=body,
         recorded_by=g.token.name,
+        token_hash=g.get("token_hash"),
         parent_id=parent_id,
         if_match=_if_match(),
         idempotency_key=key,
@@ -104,7 +107,8 @@ def created(event_type: str, body: dict[str, Any], parent_id: str | None = None)
 
 
 def event_location(event: RecordedEvent) -> str:
-    return url_for("events.get_event", event_id=event.id)
+    """``url_for("events.get_event", …)`` without the URL map's reverse lookup on each write."""
+    return f"{request.script_root}{EVENTS_PREFIX}/{event.id}"
 
 
 def _if_match() -> int | None:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 from ..domain.errors import NotFound, RuleViolation, StreamExists, VersionMismatch
 from ..domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent, stream_name
 from ..domain.hashing import GENESIS_HASH, envelope_hash
-from . import queries
+from . import pg_writes, queries
 from .engine import APPENDED, HEAD, append_transaction, utc_now_text
 from .tables import events
 
@@ -84,10 +84,15 @@ def flush_staged(conn: Connection) -> None:
 
 
 def finish_staged(conn: Connection, staging: Staging) -> None:
-    """Write what is still staged and bring the projections up to the batch's last event."""
+    """Write what is still staged and bring the projections up to the batch's last event.
+
+    On PostgreSQL these writes are deferred (see pg_writes) and sent here, in one round trip,
+    so that an error in them is raised inside the batch, not by its COMMIT.
+    """
     flush_staged(conn)
     if staging.written:
         _after_insert(conn, staging.written)
+    pg_writes.flush(conn)
 
 
 def append(
@@ -147,6 +152,9 @@ def append_in(
 
 
 def _insert(conn: Connection, stored: list[RecordedEvent]) -> None:
+    if conn.dialect.name == "postgresql":
+        pg_writes.insert_events(conn, stored)
+        return
     conn.execute(
         events.insert(),
         [
@@ -256,16 +264,21 @@ def _taken(conn: Connection, cursor: _Cursor, names: dict[int, str]) -> set[int]
     unknown = [s for s in names.values() if known(s) is None]
     settled = next((known(s) for s in names.values() if known(s) is not True), None) is False
     if unknown and not settled:
-        if conn.dialect.name == "postgresql":  # one array parameter: one cached statement
-            names_in = events.c.stream == sa.any_(
-                sa.bindparam("names", unknown, type_=postgresql.ARRAY(sa.String))
-            )
-        else:
-            names_in = events.c.stream.in_(unknown)
-        query = sa.select(events.c.stream).where(names_in, events.c.stream_version == 1)
-        stored = set(conn.execute(query).scalars())
+        query = _PROBE_ANY if conn.dialect.name == "postgresql" else _PROBE_IN
+        stored = set(conn.execute(query, {"names": unknown}).scalars())
         cursor.probed.update({s: s in stored for s in unknown})
     return {n for n, s in names.items() if known(s)}
+
+
+# Which of some names exist as streams. PostgreSQL: one array parameter, so one cached
+# statement whatever the number of names.
+_PROBE_ANY = sa.select(events.c.stream).where(
+    events.c.stream == sa.any_(sa.bindparam("names", type_=postgresql.ARRAY(sa.String))),
+    events.c.stream_version == 1,
+)
+_PROBE_IN = sa.select(events.c.stream).where(
+    events.c.stream.in_(sa.bindparam("names", expanding=True)), events.c.stream_version == 1
+)
 
 
 def _row(e: RecordedEvent) -> dict:

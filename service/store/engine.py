@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -13,6 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from . import pg_writes
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PING_IDLE_SECONDS = 1.0
 # Any constant shared by every writer: the key of the advisory lock that orders appends.
@@ -21,12 +24,17 @@ APPEND_LOCK_KEY = 0x504F57
 APPENDED = "appended_events"
 # conn.info key: (position, hash) of the head, read right after the lock (PostgreSQL).
 HEAD = "head_after_lock"
-# Two statements in one simple-query round trip: each gets its own READ COMMITTED snapshot,
-# so the head is read after the lock is granted (one statement would read it before).
-_LOCK_AND_HEAD = (
-    f"SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY}); "
-    "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"
-)
+# Sent as separate statements in one pipeline (with psycopg's BEGIN: one round trip). Each
+# statement gets its own READ COMMITTED snapshot, so the head is read after the lock is
+# granted (one statement would read it before).
+_LOCK = f"SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})"
+_HEAD = "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"
+# Single-row reads that join the lock's round trip (name -> SQL, registered by the modules
+# that need them); each row lands in conn.info[AFTER_LOCK][name], None when there is none.
+# A value read here is only current until the transaction writes what it reads: its user
+# pops it on first use.
+AFTER_LOCK_READS: dict[str, str] = {}
+AFTER_LOCK = "read_after_lock"
 # Called with those events only after the append transaction has COMMITTED (metrics,
 # notifications); a failing hook is logged, never turns a committed write into an error.
 COMMITTED_HOOKS: list[Callable[[list[Any]], None]] = []
@@ -41,6 +49,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     engine = sa.create_engine(url, **kwargs)
     _ping_idle_connections(engine)
+    pg_writes.install(engine)
     return engine
 
 
@@ -97,14 +106,20 @@ def _configure_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+_AUTOCOMMIT: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
 def read_connection(engine: Engine) -> Connection:
     """A connection for reads that need no transaction of their own (one statement).
 
     On PostgreSQL it runs in autocommit: no BEGIN and ROLLBACK round trips around the read.
     """
-    if engine.dialect.name == "postgresql":
-        return engine.execution_options(isolation_level="AUTOCOMMIT").connect()
-    return engine.connect()
+    if engine.dialect.name != "postgresql":
+        return engine.connect()
+    autocommit = _AUTOCOMMIT.get(engine)
+    if autocommit is None:  # built once per engine: execution_options() is not free
+        autocommit = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return autocommit.connect()
 
 
 @contextmanager
@@ -147,26 +162,29 @@ def append_transaction_on(conn: Connection) -> Iterator[Connection]:
     conn.execution_options(write_lock=True)
     conn.info.pop(APPENDED, None)  # info outlives the checkout: start clean
     conn.info.pop(HEAD, None)
+    conn.info.pop(AFTER_LOCK, None)
     try:
         with conn.begin():
             if conn.dialect.name == "postgresql":
-                conn.info[HEAD] = _lock_and_head(conn)
+                conn.info[HEAD], conn.info[AFTER_LOCK] = _lock_and_head(conn)
             yield conn
     finally:
         conn.info.pop(HEAD, None)
+        conn.info.pop(AFTER_LOCK, None)
     _run_committed_hooks(conn.info.pop(APPENDED, []))
 
 
-def _lock_and_head(conn: Connection) -> tuple[int, str | None]:
-    """Take the append lock and read the head in one round trip (no parameters: psycopg
-    sends it as a simple query, which may hold several statements)."""
-    result = conn.execution_options(no_parameters=True).exec_driver_sql(_LOCK_AND_HEAD)
-    cursor = result.cursor  # on the lock's result; the head's is the next set
-    assert cursor is not None
-    cursor.nextset()
-    row = cursor.fetchone()
-    result.close()
-    return (row[0], row[1]) if row else (0, None)
+def _lock_and_head(conn: Connection) -> tuple[tuple[int, str | None], dict[str, Any]]:
+    """BEGIN, take the append lock, read the head and AFTER_LOCK_READS: one round trip
+    (psycopg pipeline mode, on the driver connection: nothing of SQLAlchemy's in between)."""
+    driver = conn.connection.driver_connection
+    with driver.pipeline():
+        driver.execute(_LOCK)
+        head = driver.execute(_HEAD)
+        reads = {name: driver.execute(sql) for name, sql in AFTER_LOCK_READS.items()}
+    row = head.fetchone()
+    after_lock = {name: cursor.fetchone() for name, cursor in reads.items()}
+    return ((row[0], row[1]) if row else (0, None)), after_lock
 
 
 def _run_committed_hooks(appended: list[Any]) -> None:

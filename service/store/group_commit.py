@@ -20,6 +20,7 @@ from typing import TypeVar
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from . import pg_writes
 from .append import STAGING, Staging, finish_staged, flush_staged
 from .engine import APPENDED, append_transaction_on
 
@@ -144,6 +145,7 @@ class GroupCommitter:
                         with conn.begin_nested():
                             result = work(conn)
                             flush_staged(conn)
+                            pg_writes.flush(conn)  # its writes' errors are its own
                     else:
                         result = work(conn)
                 except Exception as exc:
@@ -170,6 +172,7 @@ class GroupCommitter:
             savepoint = conn.begin_nested()
             try:
                 result = work(conn)
+                pg_writes.flush(conn)  # its writes' errors are its own (see pg_writes)
             except BaseException as exc:
                 savepoint.rollback()
                 del appended[mark:]  # rolled back: not committed, not announced

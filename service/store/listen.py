@@ -9,10 +9,10 @@ from contextlib import contextmanager
 from typing import Protocol
 
 import psycopg
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.events import RecordedEvent
+from . import pg_writes
 from .append import APPEND_HOOKS
 
 CHANNEL = "events"
@@ -24,10 +24,7 @@ log = logging.getLogger(__name__)
 def notify_appended(conn: Connection, stored: list[RecordedEvent]) -> None:
     """Append hook: PostgreSQL delivers the notice on commit, to every listener on any host."""
     if stored and conn.dialect.name == "postgresql":
-        conn.execute(
-            sa.text("SELECT pg_notify(:channel, :position)"),
-            {"channel": CHANNEL, "position": str(stored[-1].position)},
-        )
+        pg_writes.notify(conn, CHANNEL, str(stored[-1].position))
 
 
 def install_notify_hook() -> None:

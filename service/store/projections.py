@@ -12,8 +12,7 @@ never sees an event without its projections (read-your-writes) and the two canno
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -26,8 +25,9 @@ from ..domain.events import EVENT_RETRACTED, META_TYPES, RecordedEvent
 from ..projections.counters import DAY_PREFIX, SEP, apply_delta, delta
 from ..projections.facts import Fact, step
 from ..projections.headlines import parties
-from . import queries
+from . import pg_writes, queries
 from .append import APPEND_HOOKS
+from .engine import AFTER_LOCK, AFTER_LOCK_READS
 from .projection_tables import (
     DAY_COLUMNS,
     OPEN,
@@ -44,6 +44,13 @@ SNAPSHOT_EVERY = 5000
 STATE_NAME = "projections"
 CHUNK = 500
 REBUILD_BATCH = 2000
+
+
+CLOSE_VERSION = (
+    fact_versions.update()
+    .where(fact_versions.c.event_id == sa.bindparam("eid"), fact_versions.c.valid_to == OPEN)
+    .values(valid_to=sa.bindparam("p"))
+)
 
 
 def fact_from_row(row: Any) -> Fact:
@@ -157,7 +164,7 @@ def project(conn: Connection, events: Sequence[RecordedEvent]) -> None:
     """The append hook: bring the stored projections up to the last of ``events``."""
     if not events:
         return
-    reflected = stored_position(conn)
+    reflected = _position_at_start(conn)
     if reflected < events[0].position - 1:  # e.g. events appended before this migration
         project(conn, queries.events_by_positions(conn, reflected + 1, events[0].position - 1))
     elif reflected >= events[-1].position:
@@ -180,36 +187,28 @@ def project(conn: Connection, events: Sequence[RecordedEvent]) -> None:
             snapshot_points.append((event.position, Counter(total)))
     if snapshot_points:
         _snapshot(conn, snapshot_points)  # reads the counters as they were before this batch
-    if batch.closed:
-        conn.execute(
-            fact_versions.update()
-            .where(
-                fact_versions.c.event_id == sa.bindparam("eid"), fact_versions.c.valid_to == OPEN
-            )
-            .values(valid_to=sa.bindparam("p")),
-            batch.closed,
+    net = Counter({k: v for k, v in total.items() if v})
+    versions = batch.done + list(batch.pending.values())
+    if conn.dialect.name == "postgresql":
+        pg_writes.write_projection(
+            conn,
+            closed=[(c["p"], c["eid"]) for c in batch.closed],
+            versions=versions,
+            deltas=delta_rows,
+            net=net,
+            days=_day_rows(net),
+            state=(STATE_NAME, events[-1].position),
         )
-    rows = batch.done + list(batch.pending.values())
-    if rows:  # not pipelined: SQLAlchemy reads the generated version_ids back
-        conn.execute(fact_versions.insert(), rows)
-    with _pipelined(conn):
-        if delta_rows:
-            conn.execute(counter_deltas.insert(), delta_rows)
-        net = Counter({k: v for k, v in total.items() if v})
-        _apply_counters(conn, net)
-        _apply_day_counts(conn, net)
-        _set_position(conn, reflected, events[-1].position)
-
-
-@contextmanager
-def _pipelined(conn: Connection) -> Iterator[None]:
-    """On PostgreSQL, send the projection writes (none needs an answer) in one pipeline:
-    one round trip for all of them instead of one each. Nothing inside may read a result."""
-    if conn.dialect.name != "postgresql":
-        yield
         return
-    with conn.connection.driver_connection.pipeline():
-        yield
+    if batch.closed:
+        conn.execute(CLOSE_VERSION, batch.closed)
+    if versions:
+        conn.execute(fact_versions.insert(), versions)
+    if delta_rows:
+        conn.execute(counter_deltas.insert(), delta_rows)
+    _apply_counters(conn, net)
+    _apply_day_counts(conn, _day_rows(net))
+    _set_position(conn, events[-1].position)
 
 
 def _apply_counters(conn: Connection, change: Counter[str]) -> None:
@@ -233,22 +232,26 @@ def _apply_counters(conn: Connection, change: Counter[str]) -> None:
         )
 
 
-def _apply_day_counts(conn: Connection, change: Counter[str]) -> None:
-    """The per-day part of the batch's net change, added to day_counts (one upsert), then
-    days whose five counts fell to zero removed (as the counters drop their zero keys)."""
+def _day_rows(change: Counter[str]) -> list[dict[str, Any]]:
+    """The per-day part of a net change: one row per day, a column per kind."""
     days: dict[str, dict[str, int]] = {}
     for k, v in change.items():
         if k.startswith(DAY_PREFIX):
             _, day, kind = k.split(SEP)
             days.setdefault(day, dict.fromkeys(DAY_COLUMNS, 0))[kind] += v
-    if not days:
+    return [{"day": date.fromisoformat(d), **kinds} for d, kinds in sorted(days.items())]
+
+
+def _apply_day_counts(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Add the day rows to day_counts (one upsert), then remove days whose five counts fell
+    to zero (as the counters drop their zero keys)."""
+    if not rows:
         return
     insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(day_counts)
     upsert = insert.on_conflict_do_update(
         index_elements=[day_counts.c.day],
         set_={c: day_counts.c[c] + insert.excluded[c] for c in DAY_COLUMNS},
     )
-    rows = [{"day": date.fromisoformat(d), **kinds} for d, kinds in sorted(days.items())]
     for i in range(0, len(rows), CHUNK):
         conn.execute(upsert, rows[i : i + CHUNK])
     falling = [r["day"] for r in rows if any(r[c] < 0 for c in DAY_COLUMNS)]
@@ -261,6 +264,16 @@ def _apply_day_counts(conn: Connection, change: Counter[str]) -> None:
         )
 
 
+def _position_at_start(conn: Connection) -> int:
+    """The stored position, as read with the append lock when this is the transaction's
+    first projection step (PostgreSQL: no round trip of its own), else read now."""
+    after_lock = conn.info.get(AFTER_LOCK) or {}
+    if STATE_NAME in after_lock:
+        row = after_lock.pop(STATE_NAME)
+        return int(row[0]) if row else 0
+    return stored_position(conn)
+
+
 def stored_position(conn: Connection) -> int:
     value = conn.execute(
         sa.select(projection_state.c.position).where(projection_state.c.name == STATE_NAME)
@@ -268,9 +281,7 @@ def stored_position(conn: Connection) -> int:
     return int(value or 0)
 
 
-def _set_position(conn: Connection, old: int, new: int) -> None:
-    # An upsert, not UPDATE-then-INSERT-if-no-rowcount: no answer is needed, so it can be
-    # pipelined with the other projection writes (see append.finish_staged).
+def _set_position(conn: Connection, new: int) -> None:
     insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(
         projection_state
     )
@@ -297,6 +308,7 @@ def rebuild(conn: Connection, batch: int = REBUILD_BATCH) -> int:
 
     Run it in an append transaction, so no write slips in between.
     """
+    (conn.info.get(AFTER_LOCK) or {}).pop(STATE_NAME, None)  # about to be emptied
     for table in reversed(PROJECTION_TABLES):
         conn.execute(table.delete())
     after = 0
@@ -308,5 +320,8 @@ def rebuild(conn: Connection, batch: int = REBUILD_BATCH) -> int:
         after = page[-1].position
 
 
+AFTER_LOCK_READS[STATE_NAME] = (
+    f"SELECT position FROM {projection_state.name} WHERE name = '{STATE_NAME}'"
+)
 if project not in APPEND_HOOKS:
     APPEND_HOOKS.append(project)

@@ -61,7 +61,7 @@ def create_token(engine: Engine, name: str, scope: str) -> str:
 def list_tokens(engine: Engine) -> list[Token]:
     with engine.connect() as conn:
         rows = conn.execute(sa.select(tokens).order_by(tokens.c.created_at, tokens.c.name))
-        return [_token(r) for r in rows]
+        return [to_token(r) for r in rows]
 
 
 def revoke_token(engine: Engine, name: str) -> None:
@@ -75,21 +75,22 @@ def revoke_token(engine: Engine, name: str) -> None:
             raise NotFound(f"no active token named {name!r}")
 
 
+TOKEN_BY_HASH = sa.select(tokens).where(tokens.c.token_hash == sa.bindparam("token_hash"))
+
+
 def authenticate(engine: Engine, secret: str) -> Token | None:
     """The token with this secret, or None; revoked tokens are returned with revoked_at set."""
     with read_connection(engine) as conn:  # once per request: keep it to one round trip
-        row = conn.execute(
-            sa.select(tokens).where(tokens.c.token_hash == hash_secret(secret))
-        ).first()
+        row = conn.execute(TOKEN_BY_HASH, {"token_hash": hash_secret(secret)}).first()
     if row is None:
         return None
-    token = _token(row)
+    token = to_token(row)
     if token.revoked_at is None:
-        _touch(engine, token)
+        touch(engine, token)
     return token
 
 
-def _touch(engine: Engine, token: Token) -> None:
+def touch(engine: Engine, token: Token) -> None:
     stale = format_timestamp(datetime.now(UTC) - LAST_USED_RESOLUTION)
     if token.last_used_at is not None and token.last_used_at > stale:
         return
@@ -99,7 +100,7 @@ def _touch(engine: Engine, token: Token) -> None:
         )
 
 
-def _token(row: sa.Row) -> Token:
+def to_token(row: sa.Row) -> Token:
     return Token(
         name=row.name,
         scope=row.scope,

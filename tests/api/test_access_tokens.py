@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
-from service.store import tokens
+from service.store import token_memory, tokens
+from service.store.engine import append_transaction
+from tests.api.expect import head, problem
 from tests.builders import swap_body
 
 
@@ -56,3 +59,64 @@ class TestTokenCommands:
         result = cli("tokens", "create", "desk")
         assert result.exit_code == 1
         assert "a token named 'desk' already exists" in result.output
+
+
+class TestRememberedWriteTokens:
+    """Write views take a valid token from process memory; the append confirms it."""
+
+    def _remembered(self, client, engine, name="desk"):
+        secret = tokens.create_token(engine, name, "write")
+        auth = {"Authorization": f"Bearer {secret}"}
+        assert client.post("/v1/swaps", json=swap_body(), headers=auth).status_code == 201
+        token, from_memory = token_memory.remembered(engine, tokens.hash_secret(secret))
+        assert token is not None and from_memory  # the next write will not look it up
+        return auth
+
+    @pytest.mark.parametrize(
+        "path, body, headers",
+        [
+            ("/v1/swaps", swap_body(occurred_on="2025-01-01"), {}),
+            ("/v1/swaps", swap_body(occurred_on="2025-01-01"), {"Idempotency-Key": "k-1"}),
+            ("/v1/swaps", swap_body(sides=[]), {}),  # would be a 422
+            ("/v1/swaps", {"occurred_on": "not a date"}, {}),  # would be a 422
+            ("/v1/proposals/nope/refusals", {}, {}),  # would be a 404 or a 422
+            ("/v1/swaps", swap_body(), {"If-Match": "three"}),  # would be a 400
+        ],
+    )
+    def test_a_revoked_remembered_token_is_told_401_whatever_its_request(
+        self, client, engine, path, body, headers
+    ):
+        auth = self._remembered(client, engine)
+        before = head(client)
+        tokens.revoke_token(engine, "desk")
+        r = client.post(path, json=body, headers={**auth, **headers})
+        problem(r, 401, "the bearer token was revoked")
+        assert head(client) == before
+
+    def test_a_revocation_of_another_token_does_not_refuse_this_one(self, client, engine):
+        auth = self._remembered(client, engine)
+        tokens.create_token(engine, "other", "write")
+        tokens.revoke_token(engine, "other")
+        r = client.post("/v1/swaps", json=swap_body(occurred_on="2025-01-01"), headers=auth)
+        assert r.status_code == 201
+
+    def test_confirm_reads_the_token_again_only_after_some_revocation(self, client, engine):
+        auth = self._remembered(client, engine)
+        token_hash = tokens.hash_secret(auth["Authorization"].split()[1])
+        statements: list[str] = []
+        sa.event.listen(
+            engine, "before_cursor_execute", lambda *a: statements.append(" ".join(a[2].split()))
+        )
+        looked_up = "SELECT tokens.revoked_at FROM tokens WHERE tokens.token_hash"
+        with append_transaction(engine) as conn:
+            assert token_memory.confirm(conn, token_hash)
+        assert not any(looked_up in s for s in statements)
+        tokens.create_token(engine, "other", "write")
+        tokens.revoke_token(engine, "other")
+        with append_transaction(engine) as conn:
+            assert token_memory.confirm(conn, token_hash)
+        assert any(looked_up in s for s in statements)
+        tokens.revoke_token(engine, "desk")
+        with append_transaction(engine) as conn:
+            assert not token_memory.confirm(conn, token_hash)
+        assert token_memory.remembered(engine, token_hash)[1] is False  # forgotten

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import url_for
+
 from service.store import tokens
 from service.store.engine import utc_now_text
 from service.store.tables import idempotency_keys
@@ -156,3 +158,15 @@ class TestAuthOnWrites:
         )
         assert r.status_code == 201
         assert r.json["recorded_by"] == "newsroom"
+
+
+class TestLocation:
+    def test_location_is_the_event_url_also_under_a_script_root(self, app, client, auth):
+        mounted = "http://localhost/exchange-log/"
+        response = client.post("/v1/swaps", json=swap_body(), headers=auth, base_url=mounted)
+        assert response.status_code == 201
+        event_id = response.json["id"]
+        with app.test_request_context(base_url=mounted):
+            assert response.headers["Location"] == url_for("events.get_event", event_id=event_id)
+        assert response.headers["Location"] == f"/exchange-log/v1/events/{event_id}"
+        assert client.get(f"/v1/events/{event_id}").json == response.json

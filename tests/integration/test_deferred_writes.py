@@ -1,0 +1,138 @@
+"""Writes that need no answer are deferred on PostgreSQL (store/pg_writes.py): whatever the
+store, what a transaction appended is visible to its own later reads, survives its COMMIT,
+and disappears with its ROLLBACK (or its SAVEPOINT's) without leaking into the next one."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from datetime import date
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+
+from service.domain import events as ev
+from service.domain.events import NewEvent
+from service.store import pg_writes, queries
+from service.store.append import append_in
+from service.store.engine import append_transaction, append_transaction_on
+from service.store.group_commit import GroupCommitter
+from service.store.projection_tables import counters, fact_versions
+from service.store.projections import stored_position
+from service.store.tables import events
+
+
+class Boom(Exception):
+    pass
+
+
+def swap(stream: str, received: int = 5) -> NewEvent:
+    return NewEvent(
+        type=ev.SWAP_COMPLETED,
+        stream=f"swap/{stream}",
+        data={"sides": [{"party": "UA", "received": received}], "categories": ["military"]},
+        occurred_on=date(2026, 2, 5),
+        sources=({"url": "https://example.org/a"},),
+    )
+
+
+def streams(engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.execute(sa.select(events.c.stream).order_by(events.c.position)).scalars())
+
+
+def total_received(conn) -> int | None:
+    key = "total\x1fUA\x1freceived"
+    return conn.execute(sa.select(counters.c.value).where(counters.c.key == key)).scalar()
+
+
+class TestVisibility:
+    def test_an_append_and_its_projections_are_seen_by_later_reads_of_its_transaction(self, engine):
+        with append_transaction(engine) as conn:
+            (stored,) = append_in(conn, [swap("a", received=7)], recorded_by="t")
+            assert queries.head(conn) == (1, stored.hash)
+            assert queries.event_by_id(conn, stored.id) == stored
+            assert stored_position(conn) == 1
+            assert total_received(conn) == 7
+            (second,) = append_in(conn, [swap("b", received=3)], recorded_by="t")
+            assert second.position == 2 and second.prev_hash == stored.hash
+            assert total_received(conn) == 10
+        assert streams(engine) == ["swap/a", "swap/b"]
+        with engine.connect() as conn:
+            assert stored_position(conn) == 2
+            live = sa.select(sa.func.count()).where(fact_versions.c.live)
+            assert conn.execute(live).scalar() == 2
+
+
+class TestRollback:
+    def test_a_rolled_back_append_leaves_nothing_and_does_not_leak_into_the_next(
+        self, engine, backend
+    ):
+        with engine.connect() as conn:
+            with pytest.raises(Boom), append_transaction_on(conn):
+                append_in(conn, [swap("lost")], recorded_by="t")
+                raise Boom()
+            assert pg_writes.DEFERRED not in conn.info
+            with append_transaction_on(conn):
+                (kept,) = append_in(conn, [swap("kept", received=2)], recorded_by="t")
+        assert kept.position == 1
+        assert streams(engine) == ["swap/kept"]
+        with engine.connect() as conn:
+            assert stored_position(conn) == 1
+            assert total_received(conn) == 2
+
+    def test_a_rolled_back_savepoint_undoes_its_appends_and_keeps_the_earlier_ones(self, engine):
+        with append_transaction(engine) as conn:
+            append_in(conn, [swap("before", received=1)], recorded_by="t")
+            savepoint = conn.begin_nested()
+            append_in(conn, [swap("inside", received=100)], recorded_by="t")
+            savepoint.rollback()
+            (after,) = append_in(conn, [swap("after", received=4)], recorded_by="t")
+        assert after.position == 2
+        assert streams(engine) == ["swap/before", "swap/after"]
+        with engine.connect() as conn:
+            assert total_received(conn) == 5
+            assert stored_position(conn) == 2
+
+
+class TestQueue:
+    def test_nothing_is_deferred_on_sqlite(self, engine, backend):
+        with append_transaction(engine) as conn:
+            append_in(conn, [swap("a")], recorded_by="t")
+            queued = conn.info.get(pg_writes.DEFERRED)
+            if backend == "sqlite":
+                assert queued is None
+            else:  # the projection's writes and the NOTIFY wait for the next statement
+                assert queued and all(isinstance(q[0], str) for q in queued)
+
+    def test_an_error_in_a_deferred_write_is_raised_by_flush(self, engine, backend):
+        if backend != "postgresql":
+            pytest.skip("writes are deferred on PostgreSQL only")
+        with (
+            engine.connect() as conn,
+            pytest.raises(psycopg.errors.UndefinedTable),
+            conn.begin(),
+        ):
+            pg_writes.defer(conn, "INSERT INTO no_such_table VALUES (%s)", (1,))
+            pg_writes.flush(conn)
+        assert streams(engine) == []
+
+    def test_a_batch_piece_whose_deferred_write_fails_fails_alone(self, engine, backend):
+        if backend != "postgresql":
+            pytest.skip("writes are deferred on PostgreSQL only")
+
+        def append(name: str):
+            return lambda conn: append_in(conn, [swap(name)], recorded_by="t")
+
+        def bad(conn):
+            append_in(conn, [swap("bad")], recorded_by="t")
+            pg_writes.defer(conn, "INSERT INTO no_such_table VALUES (%s)", (1,))
+
+        batch = [(append("one"), Future(), False), (bad, Future(), False)]
+        batch.append((append("two"), Future(), False))
+        GroupCommitter(engine)._commit(batch)
+        assert [f.exception() is None for _, f, _ in batch] == [True, False, True]
+        assert isinstance(batch[1][1].exception(), sa.exc.DBAPIError | psycopg.Error)
+        assert streams(engine) == ["swap/one", "swap/two"]
+        with engine.connect() as conn:
+            assert stored_position(conn) == 2
