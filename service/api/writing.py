@@ -7,12 +7,13 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-from flask import current_app, g, request
+from flask import current_app, g, jsonify, request
 from flask_smorest import Blueprint
 
 from ..domain.errors import DomainError
 from ..domain.events import RecordedEvent
 from ..schemas.common import EnvelopeSchema
+from ..store.queries import event_envelope
 from ..writes import WriteRequest, fingerprint, record
 from .auth import BEARER_SECURITY, requires
 
@@ -103,7 +104,9 @@ def created(event_type: str, body: dict[str, Any], parent_id: str | None = None)
     headers = {"Location": event_location(event)}
     if not fresh:
         headers["Idempotent-Replayed"] = "true"
-    return event, 201, headers
+    # The EnvelopeSchema's shape (documented by the decorator), built directly: a ready
+    # Response is passed through by flask-smorest, which saves a marshmallow dump per write.
+    return jsonify(event_envelope(event)), 201, headers
 
 
 def event_location(event: RecordedEvent) -> str:

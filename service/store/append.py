@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.errors import NotFound, RuleViolation, StreamExists, VersionMismatch
@@ -264,18 +263,15 @@ def _taken(conn: Connection, cursor: _Cursor, names: dict[int, str]) -> set[int]
     unknown = [s for s in names.values() if known(s) is None]
     settled = next((known(s) for s in names.values() if known(s) is not True), None) is False
     if unknown and not settled:
-        query = _PROBE_ANY if conn.dialect.name == "postgresql" else _PROBE_IN
-        stored = set(conn.execute(query, {"names": unknown}).scalars())
+        if conn.dialect.name == "postgresql":
+            stored = pg_writes.existing_streams(conn, unknown)
+        else:
+            stored = set(conn.execute(_PROBE_IN, {"names": unknown}).scalars())
         cursor.probed.update({s: s in stored for s in unknown})
     return {n for n, s in names.items() if known(s)}
 
 
-# Which of some names exist as streams. PostgreSQL: one array parameter, so one cached
-# statement whatever the number of names.
-_PROBE_ANY = sa.select(events.c.stream).where(
-    events.c.stream == sa.any_(sa.bindparam("names", type_=postgresql.ARRAY(sa.String))),
-    events.c.stream_version == 1,
-)
+# Which of some names exist as streams (PostgreSQL: pg_writes.existing_streams).
 _PROBE_IN = sa.select(events.c.stream).where(
     events.c.stream.in_(sa.bindparam("names", expanding=True)), events.c.stream_version == 1
 )

@@ -1,4 +1,4 @@
-"""PostgreSQL: an append batch's rows written with fixed, driver-level, deferred statements.
+"""PostgreSQL: the append path's driver-level statements — deferred writes, stream probe.
 
 The append transaction holds the one append lock, so every round trip it makes delays every
 other writer. On PostgreSQL the batch's writes (events, fact versions, counter deltas,
@@ -156,6 +156,17 @@ def flush(conn: Connection) -> None:
                 cursor.executemany(statement, params)
             else:
                 cursor.execute(statement, params)
+
+
+EXISTING_STREAMS = "SELECT stream FROM events WHERE stream = ANY(%s) AND stream_version = 1"
+
+
+def existing_streams(conn: Connection, names: list[str]) -> set[str]:
+    """Which of these stream names exist (one array parameter: one prepared statement,
+    on the driver, without SQLAlchemy's per-statement work: the append lock is held)."""
+    flush(conn)  # a read on the driver does not pass the SQLAlchemy hook that flushes
+    rows = conn.connection.driver_connection.execute(EXISTING_STREAMS, (names,)).fetchall()
+    return {row[0] for row in rows}
 
 
 def insert_events(conn: Connection, stored: Sequence[RecordedEvent]) -> None:

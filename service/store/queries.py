@@ -10,9 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..domain.events import EVENT_CORRECTED, EVENT_RETRACTED, RecordedEvent
+from ..domain.hashing import HASHED_FIELDS
 from ..domain.upcasting import upcast
 from .tables import events
 
+ENVELOPE_KEYS = (*HASHED_FIELDS, "hash")
 HEAD_QUERY = sa.select(events.c.position, events.c.hash).order_by(events.c.position.desc()).limit(1)
 
 
@@ -122,6 +124,14 @@ def stored_envelope(row: Mapping[str, Any]) -> dict[str, Any]:
         "prev_hash": row["prev_hash"],
         "hash": row["hash"],
     }
+
+
+def event_envelope(event: RecordedEvent) -> dict[str, Any]:
+    """A domain event's envelope in the same JSON form (what a write answers)."""
+    envelope = stored_envelope({name: getattr(event, name) for name in ENVELOPE_KEYS})
+    envelope["data"] = dict(event.data)
+    envelope["sources"] = [dict(s) for s in event.sources]
+    return envelope
 
 
 def row_to_event(row: Any) -> RecordedEvent:
