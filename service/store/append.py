@@ -218,6 +218,10 @@ def _generated_stream(conn: Connection, cursor: _Cursor, new: NewEvent) -> str:
 
     key = (str(conn.engine.url), name(1))
     hint = _LAST_GENERATED.get(key, 0)
+    if hint > 1 and _known(cursor, name(hint)) and _known(cursor, name(hint + 1)) is False:
+        # Settled under this lock already (e.g. the batch's earlier appends of this date):
+        # the hint is taken and the next name is free; no candidates to list or ask about.
+        return _remember(key, hint + 1, name(hint + 1))
     if hint > 1:
         # The suffix this process generated last for the date, checked again in this query
         # (a rolled-back append or another database may have left it stale): streams are
@@ -249,6 +253,11 @@ def _remember(key: tuple[str, str], n: int, stream: str) -> str:
     return stream
 
 
+def _known(cursor: _Cursor, stream: str) -> bool | None:
+    """Whether the stream exists, as far as this lock knows (None: not known)."""
+    return True if cursor.versions.get(stream, 0) > 0 else cursor.probed.get(stream)
+
+
 def _taken(conn: Connection, cursor: _Cursor, names: dict[int, str]) -> set[int]:
     """Which of these candidates (ascending) exist, in the log or earlier in this batch.
 
@@ -256,19 +265,16 @@ def _taken(conn: Connection, cursor: _Cursor, names: dict[int, str]) -> set[int]
     asked again; when they settle the first free candidate, the log is not asked at all
     (names after that one may then be reported free: callers look no further).
     """
-
-    def known(stream: str) -> bool | None:
-        return True if cursor.versions.get(stream, 0) > 0 else cursor.probed.get(stream)
-
-    unknown = [s for s in names.values() if known(s) is None]
-    settled = next((known(s) for s in names.values() if known(s) is not True), None) is False
+    answers = [_known(cursor, s) for s in names.values()]
+    unknown = [s for s, answer in zip(names.values(), answers, strict=True) if answer is None]
+    settled = next((answer for answer in answers if answer is not True), None) is False
     if unknown and not settled:
         if conn.dialect.name == "postgresql":
             stored = pg_writes.existing_streams(conn, unknown)
         else:
             stored = set(conn.execute(_PROBE_IN, {"names": unknown}).scalars())
         cursor.probed.update({s: s in stored for s in unknown})
-    return {n for n, s in names.items() if known(s)}
+    return {n for n, s in names.items() if _known(cursor, s)}
 
 
 # Which of some names exist as streams (PostgreSQL: pg_writes.existing_streams).
