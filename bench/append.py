@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.append [--seconds 10] [--rounds 4] [--clients 16] [--workers 2]
 
-Creates (and at the end drops) the database ``pel_bench`` on the server of BENCH_POSTGRES_URL
+Creates (and at the end drops) the database ``pel_bench_<pid>`` on the server of BENCH_POSTGRES_URL
 (default TEST_POSTGRES_URL or the local test server), migrates it, starts the service and
 bench/bare_app.py under gunicorn with the same settings, drives each with the same JSON body
 from concurrent clients for a fixed time, then from one client — in alternating rounds, so
@@ -31,7 +31,8 @@ from tests.servers import GunicornServer
 from .bare_app import TABLE_DDL
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-DATABASE = "pel_bench"
+# One database per run: two runs at once must not drop each other's.
+DATABASE = f"pel_bench_{os.getpid()}"
 # The same JSON to both: a swap without an id, so the service generates the stream id.
 BODY = {
     "occurred_on": "2026-02-05",

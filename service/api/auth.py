@@ -1,7 +1,9 @@
 """Bearer tokens: who is calling and whether the scope allows the action.
 
-The token is looked up in the database on every request (once per request, cached on
-``flask.g``), so a revoked token is refused on the very next request in every worker.
+The token is authenticated once per request (cached on ``flask.g``): looked up in the
+database, except on write views, which may take a token this worker found valid before and
+have the append transaction confirm it (store/token_memory.py). Either way a revoked token is
+refused on the very next request in every worker.
 """
 
 from __future__ import annotations
