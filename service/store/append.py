@@ -151,19 +151,14 @@ def append_in(
 
 
 def _insert(conn: Connection, stored: list[RecordedEvent]) -> None:
+    rows = [
+        {**_row(e), "target_id": e.data.get("target_event_id") if e.type in META_TYPES else None}
+        for e in stored
+    ]
     if conn.dialect.name == "postgresql":
-        pg_writes.insert_events(conn, stored)
-        return
-    conn.execute(
-        events.insert(),
-        [
-            {
-                **_row(e),
-                "target_id": e.data.get("target_event_id") if e.type in META_TYPES else None,
-            }
-            for e in stored
-        ],
-    )
+        pg_writes.insert_rows(conn, events, rows)
+    else:
+        conn.execute(events.insert(), rows)
 
 
 def _after_insert(conn: Connection, stored: list[RecordedEvent]) -> None:

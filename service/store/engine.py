@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 
 from . import pg_writes
@@ -30,7 +31,8 @@ HEAD = "head_after_lock"
 _LOCK = f"SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})"
 _HEAD = "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"
 # Single-row reads that join the lock's round trip (name -> SQL, registered by the modules
-# that need them); each row lands in conn.info[AFTER_LOCK][name], None when there is none.
+# that need them with ``read_after_lock``); each row lands in conn.info[AFTER_LOCK][name],
+# None when there is none.
 # A value read here is only current until the transaction writes what it reads: its user
 # pops it on first use.
 AFTER_LOCK_READS: dict[str, str] = {}
@@ -39,6 +41,15 @@ AFTER_LOCK = "read_after_lock"
 # notifications); a failing hook is logged, never turns a committed write into an error.
 COMMITTED_HOOKS: list[Callable[[list[Any]], None]] = []
 log = logging.getLogger(__name__)
+
+
+def read_after_lock(name: str, statement: sa.Select) -> None:
+    """Register a parameterless single-row query to run in the lock's round trip (the same
+    statement the module runs itself, compiled once for PostgreSQL)."""
+    compiled = statement.compile(
+        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+    )
+    AFTER_LOCK_READS[name] = str(compiled)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -20,57 +20,30 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from psycopg.types.json import Jsonb
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from ..domain.events import META_TYPES, RecordedEvent
-from .projection_tables import DAY_COLUMNS, OPEN
-
-EVENT_COLUMNS = (
-    "position",
-    "id",
-    "stream",
-    "stream_version",
-    "type",
-    "schema_version",
-    "occurred_on",
-    "date_precision",
-    "recorded_at",
-    "recorded_by",
-    "data",
-    "sources",
-    "target_id",
-    "prev_hash",
-    "hash",
+from .projection_tables import (
+    DAY_COLUMNS,
+    OPEN,
+    counter_deltas,
+    counters,
+    day_counts,
+    fact_versions,
 )
-VERSION_COLUMNS = (
-    "event_id",
-    "position",
-    "type",
-    "stream",
-    "occurred_on",
-    "date_precision",
-    "data",
-    "sources",
-    "corrected_by",
-    "retracted",
-    "resource_retracted",
-    "live",
-    "parties",
-    "valid_from",
-    "valid_to",
-)
+from .tables import events
 
 
-def _from_json(table: str, columns: Sequence[str], conflict: str = "") -> str:
+def _from_json(table: sa.Table, conflict: str = "") -> str:
     """Rows sent as one JSON array of objects, typed by the table's own row type: one
     parameter (one ``json.dumps``) however many rows and columns, instead of one dumped
-    value per cell."""
-    names = ", ".join(columns)
+    value per cell. Every column but a generated primary key is written."""
+    names = ", ".join(c.name for c in table.columns if c is not table.autoincrement_column)
     return (
-        f"INSERT INTO {table} ({names}) SELECT {names}"
-        f" FROM jsonb_populate_recordset(NULL::{table}, %s){conflict}"
+        f"INSERT INTO {table.name} ({names}) SELECT {names}"
+        f" FROM jsonb_populate_recordset(NULL::{table.name}, %s){conflict}"
     )
 
 
@@ -80,11 +53,9 @@ def _add(table: str, key: str, columns: Sequence[str]) -> str:
     return f" ON CONFLICT ({key}) DO UPDATE SET {sums}"
 
 
-INSERT_EVENTS = _from_json("events", EVENT_COLUMNS)
-INSERT_VERSIONS = _from_json("fact_versions", VERSION_COLUMNS)
-INSERT_DELTAS = _from_json("counter_deltas", ("position", "key", "delta"))
-ADD_COUNTERS = _from_json("counters", ("key", "value"), _add("counters", "key", ["value"]))
-ADD_DAYS = _from_json("day_counts", ("day", *DAY_COLUMNS), _add("day_counts", "day", DAY_COLUMNS))
+INSERTS = {table.name: _from_json(table) for table in (events, fact_versions, counter_deltas)}
+ADD_COUNTERS = _from_json(counters, _add("counters", "key", ["value"]))
+ADD_DAYS = _from_json(day_counts, _add("day_counts", "day", DAY_COLUMNS))
 CLOSE_VERSIONS = "UPDATE fact_versions SET valid_to = %s WHERE event_id = %s AND valid_to = %s"
 DROP_ZERO_COUNTERS = "DELETE FROM counters WHERE key = ANY(%s::text[]) AND value = 0"
 DROP_ZERO_DAYS = (
@@ -169,28 +140,9 @@ def existing_streams(conn: Connection, names: list[str]) -> set[str]:
     return {row[0] for row in rows}
 
 
-def insert_events(conn: Connection, stored: Sequence[RecordedEvent]) -> None:
-    rows = [
-        {
-            "position": e.position,
-            "id": e.id,
-            "stream": e.stream,
-            "stream_version": e.stream_version,
-            "type": e.type,
-            "schema_version": e.schema_version,
-            "occurred_on": e.occurred_on,
-            "date_precision": e.date_precision,
-            "recorded_at": e.recorded_at,
-            "recorded_by": e.recorded_by,
-            "data": e.data,
-            "sources": e.sources,
-            "target_id": e.data.get("target_event_id") if e.type in META_TYPES else None,
-            "prev_hash": e.prev_hash,
-            "hash": e.hash,
-        }
-        for e in stored
-    ]
-    defer(conn, INSERT_EVENTS, (_rows(rows),))
+def insert_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Deferred INSERT of rows keyed by column name (events, fact_versions, counter_deltas)."""
+    defer(conn, INSERTS[table.name], (_rows(rows),))
 
 
 def write_projection(
@@ -207,9 +159,9 @@ def write_projection(
     if closed:
         defer(conn, CLOSE_VERSIONS, [(p, eid, OPEN) for p, eid in closed], many=True)
     if versions:
-        defer(conn, INSERT_VERSIONS, (_rows(versions),))
+        insert_rows(conn, fact_versions, versions)
     if deltas:
-        defer(conn, INSERT_DELTAS, (_rows(deltas),))
+        insert_rows(conn, counter_deltas, deltas)
     if net:
         defer(conn, ADD_COUNTERS, (_rows([{"key": k, "value": v} for k, v in net.items()]),))
         falling = [k for k, v in net.items() if v < 0]

@@ -27,7 +27,7 @@ from ..projections.facts import Fact, step
 from ..projections.headlines import parties
 from . import pg_writes, queries
 from .append import APPEND_HOOKS
-from .engine import AFTER_LOCK, AFTER_LOCK_READS
+from .engine import AFTER_LOCK, read_after_lock
 from .projection_tables import (
     DAY_COLUMNS,
     OPEN,
@@ -46,6 +46,9 @@ CHUNK = 500
 REBUILD_BATCH = 2000
 
 
+STORED_POSITION = sa.select(projection_state.c.position).where(
+    projection_state.c.name == STATE_NAME
+)
 CLOSE_VERSION = (
     fact_versions.update()
     .where(fact_versions.c.event_id == sa.bindparam("eid"), fact_versions.c.valid_to == OPEN)
@@ -275,9 +278,7 @@ def _position_at_start(conn: Connection) -> int:
 
 
 def stored_position(conn: Connection) -> int:
-    value = conn.execute(
-        sa.select(projection_state.c.position).where(projection_state.c.name == STATE_NAME)
-    ).scalar()
+    value = conn.execute(STORED_POSITION).scalar()
     return int(value or 0)
 
 
@@ -320,8 +321,6 @@ def rebuild(conn: Connection, batch: int = REBUILD_BATCH) -> int:
         after = page[-1].position
 
 
-AFTER_LOCK_READS[STATE_NAME] = (
-    f"SELECT position FROM {projection_state.name} WHERE name = '{STATE_NAME}'"
-)
+read_after_lock(STATE_NAME, STORED_POSITION)
 if project not in APPEND_HOOKS:
     APPEND_HOOKS.append(project)

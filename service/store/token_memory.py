@@ -24,13 +24,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from .engine import AFTER_LOCK, AFTER_LOCK_READS, read_connection
+from .engine import AFTER_LOCK, read_after_lock, read_connection
 from .tables import tokens
 from .tokens import LAST_USED_RESOLUTION, TOKEN_BY_HASH, Token, to_token, touch
 
 REVOCATIONS_READ = "revoked_tokens"
 REVOKED_COUNT = sa.select(sa.func.count()).where(tokens.c.revoked_at.is_not(None))
-AFTER_LOCK_READS[REVOCATIONS_READ] = "SELECT count(*) FROM tokens WHERE revoked_at IS NOT NULL"
+read_after_lock(REVOCATIONS_READ, REVOKED_COUNT)
 REVOKED_AT = sa.select(tokens.c.revoked_at).where(tokens.c.token_hash == sa.bindparam("h"))
 LOOKUP = TOKEN_BY_HASH.add_columns(REVOKED_COUNT.scalar_subquery().label("revoked_count"))
 
