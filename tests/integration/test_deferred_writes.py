@@ -102,8 +102,19 @@ class TestQueue:
             queued = conn.info.get(pg_writes.DEFERRED)
             if backend == "sqlite":
                 assert queued is None
-            else:  # the projection's writes and the NOTIFY wait for the next statement
-                assert queued and all(isinstance(q[0], str) for q in queued)
+            else:  # the event first, then the hooks' writes (NOTIFY, projection), all waiting
+                statements = [statement for statement, _, _ in queued]
+                assert statements[0] == pg_writes.INSERTS["events"]
+                assert sorted(statements[1:]) == sorted(
+                    [
+                        pg_writes.NOTIFY,
+                        pg_writes.INSERTS["fact_versions"],
+                        pg_writes.INSERTS["counter_deltas"],
+                        pg_writes.ADD_COUNTERS,
+                        pg_writes.ADD_DAYS,
+                        pg_writes.SET_POSITION,
+                    ]
+                )
 
     def test_an_error_in_a_deferred_write_is_raised_by_flush(self, engine, backend):
         if backend != "postgresql":
