@@ -22,6 +22,7 @@ from .api import (
 )
 from .api.auth import register_read_guard
 from .api.bodies import init_body_limits
+from .api.charts import blp as charts_blp
 from .api.corrections import blp as corrections_blp
 from .api.feed import blp as feed_blp
 from .api.headers import init_headers
@@ -55,6 +56,7 @@ BLUEPRINTS = (
     corrections_blp,
     releases_blp,
     feed_blp,
+    charts_blp,
 )
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 

@@ -40,6 +40,7 @@ EXPECTED_ACCESS: dict[str, str] = {
     "feed.get_feed": "read",
     "metrics.get_gaps": "read",
     "metrics.get_summary": "read",
+    "charts.get_gaps_chart": "read",
     "corrections.list_corrections": "read",
     "releases.list_releases": "read",
     "releases.get_release": "read",
