@@ -36,6 +36,7 @@ from .api.timeline import blp as timeline_blp
 from .config import Settings
 from .store.engine import make_engine
 from .store.migrate import upgrade
+from .web.site import init_web
 
 BLUEPRINTS = (
     proposals.blp,
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.blp)
+    init_web(app, settings)  # GET / and /embed/gaps: HTML for people, not in openapi.yaml
     problems.register(app)
     # before_request order: start the timer, count the caller, then refuse what is refused.
     init_metrics(app)
