@@ -104,7 +104,7 @@ def parse_args(args: MultiDict[str, str], *, embed: bool = False) -> PageArgs:
         loaded = schema.load(raw)
     except ValidationError as exc:
         raise PageArgsInvalid(exc.normalized_messages()) from None
-    return PageArgs(
+    parsed = PageArgs(
         as_of=loaded.get("as_of"),
         since=loaded.get("since"),
         until=loaded.get("until"),
@@ -112,3 +112,8 @@ def parse_args(args: MultiDict[str, str], *, embed: bool = False) -> PageArgs:
         parties=tuple(dict.fromkeys(loaded.get("party") or ())),
         after=loaded.get("after"),
     )
+    try:
+        parsed.cursor()  # the pattern admits 2025-13-45: the date itself must exist
+    except ValueError:
+        raise PageArgsInvalid({"after": ["Not a cursor from this page."]}) from None
+    return parsed

@@ -256,6 +256,7 @@ class TestFilters:
             ("?type=swap.cancelled", "type.0", "Must be one of:"),
             ("?party=XX", "party.0", ""),
             ("?after=nope", "after", "Not a cursor from this page."),
+            ("?after=2025-13-45.1", "after", "Not a cursor from this page."),
             ("?as_of=9999", "as_of", "position 9999 is beyond the head"),
             ("?as_of=soon", "as_of", "must be a position"),
         ],
@@ -267,6 +268,28 @@ class TestFilters:
         assert error.find("strong").full_text() == field
         assert message in error.full_text()
         assert doc.find("a", href="/").full_text() == "Back to the page without filters"
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "?as_of=%00",
+            "?as_of=release:%00",
+            "?as_of=" + "9" * 30,
+            "?as_of=2999-01-01T00:00:00Z",
+            "?from=2025-02-30",
+            "?to=0000-01-01",
+            "?party=%F0%9F%92%A5",
+            "?type=" + "x" * 5000,
+            "?after=9999-12-31." + "9" * 18,
+            "?from=2025-01-01&from=2026-01-01",
+        ],
+    )
+    def test_odd_input_is_never_a_server_error(self, client, auth, query):
+        post(client, auth, "/v1/swaps", swap_body())
+        for path in ("/", "/embed/gaps"):
+            r = client.get(path + query)
+            assert r.status_code < 500, (path + query, r.status_code)
+            assert r.mimetype == "text/html"
 
     def test_an_unknown_release_is_an_html_404(self, client):
         doc = page(client, "?as_of=release:nope", status=404)
