@@ -12,30 +12,36 @@ stylesheet overrides them by class (dark mode, focus).
 
 from __future__ import annotations
 
-import math
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from .present import MONTHS, counts_text, day_text, plural
+from .chart_frame import (
+    BAR,
+    BOTTOM,
+    FONT,
+    HEIGHT,
+    INK,
+    LONGEST,
+    MIN_BAR,
+    MUTED,
+    PAPER,
+    RIGHT,
+    TOP,
+    WIDTH,
+    Scale,
+    clamp,
+    draw_axes,
+    el,
+    make_scale,
+    n,
+)
+from .present import counts_text, day_text, plural
 
 SVG_NS = "http://www.w3.org/2000/svg"
-WIDTH, HEIGHT = 960, 360
-LEFT, RIGHT, TOP, BOTTOM = 52, 28, 44, 32
-Y_STEPS = (1, 2, 7, 14, 30, 60, 90, 180, 365, 730)
 CURRENT_KEY = "current-gap"
-MIN_BAR = 2.0  # px: a 0- or 1-day gap stays visible and focusable
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-BAR, LONGEST, INK, MUTED, GRID, PAPER = (
-    "#c0562b",
-    "#8f2d0e",
-    "#1d1d1f",
-    "#5c5c66",
-    "#dcdce2",
-    "#fff",
-)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,45 +52,6 @@ class ChartLinks:
     keys: Sequence[str]
     href: Callable[[str], str]
     target: str | None = None  # "_blank" in the embed: open the full page, not in the frame
-
-
-@dataclass(frozen=True, slots=True)
-class Scale:
-    start: date
-    days: int
-    y_top: int
-    y_step: int
-
-    def x(self, d: date) -> float:
-        return LEFT + (d - self.start).days / self.days * (WIDTH - LEFT - RIGHT)
-
-    def y(self, days: float) -> float:
-        return HEIGHT - BOTTOM - days / self.y_top * (HEIGHT - TOP - BOTTOM)
-
-
-def _scale(gaps: list[Mapping[str, Any]], current: tuple[date, date, int] | None) -> Scale:
-    starts = [date.fromisoformat(g["from_swap"]) for g in gaps]
-    ends = [date.fromisoformat(g["to_swap"]) for g in gaps]
-    if current:
-        starts.append(current[0])
-        ends.append(current[1])
-    start, end = min(starts), max(ends)
-    longest = max([g["days"] for g in gaps] + ([current[2]] if current else []) + [1])
-    step = next((s for s in Y_STEPS if longest / s <= 5), Y_STEPS[-1])
-    return Scale(start, max((end - start).days, 1), math.ceil(longest / step) * step, step)
-
-
-def _n(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")
-
-
-def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: Any) -> ET.Element:
-    element = ET.SubElement(
-        parent, tag, {k.rstrip("_").replace("_", "-"): str(v) for k, v in attrs.items()}
-    )
-    if text is not None:
-        element.text = text
-    return element
 
 
 def shows_current(report: Mapping[str, Any], since: date | None, until: date | None) -> bool:
@@ -152,11 +119,11 @@ def gaps_svg(
         attrs.update({"class": "gaps-chart", "role": "group"})
     attrs["aria-labelledby"] = "gaps-title gaps-desc"
     svg = ET.Element("svg", attrs)
-    _el(svg, "title", title, id="gaps-title")
-    _el(svg, "desc", chart_description(report, show_current), id="gaps-desc")
-    _el(svg, "rect", class_="chart-bg", width=WIDTH, height=HEIGHT, fill=PAPER)
+    el(svg, "title", title, id="gaps-title")
+    el(svg, "desc", chart_description(report, show_current), id="gaps-desc")
+    el(svg, "rect", class_="chart-bg", width=WIDTH, height=HEIGHT, fill=PAPER)
     if not gaps and current is None:
-        _el(
+        el(
             svg,
             "text",
             "No gap to show: fewer than two swaps in this range.",
@@ -167,9 +134,9 @@ def gaps_svg(
             class_="empty-note",
         )
         return ET.tostring(svg, encoding="unicode")
-    scale = _scale(gaps, current)
-    _axes(svg, scale)
-    marks = _el(svg, "g", class_="gap-marks")
+    scale = make_scale(gaps, current)
+    draw_axes(svg, scale)
+    marks = el(svg, "g", class_="gap-marks")
     longest = s.get("longest")
     for i, gap in enumerate(gaps):
         is_longest = bool(longest) and (gap["from_swap"], gap["to_swap"]) == (
@@ -183,12 +150,12 @@ def gaps_svg(
     if longest:
         first, second = (date.fromisoformat(longest[k]) for k in ("from_swap", "to_swap"))
         middle = (scale.x(first) + scale.x(second)) / 2
-        _el(
+        el(
             svg,
             "text",
             f"{s['max_days']} days",
-            x=_n(_clamp(middle)),
-            y=_n(scale.y(s["max_days"]) - 6),
+            x=n(clamp(middle)),
+            y=n(scale.y(s["max_days"]) - 6),
             text_anchor="middle",
             fill=INK,
             font_weight="600",
@@ -197,71 +164,16 @@ def gaps_svg(
     return ET.tostring(svg, encoding="unicode")
 
 
-def _clamp(x: float) -> float:
-    return min(max(x, LEFT + 30), WIDTH - RIGHT - 30)
-
-
-def _axes(svg: ET.Element, scale: Scale) -> None:
-    axes = _el(svg, "g", class_="axes", aria_hidden="true")
-    bottom, left, right = HEIGHT - BOTTOM, LEFT, WIDTH - RIGHT
-    for value in range(0, scale.y_top + 1, scale.y_step):
-        y = _n(scale.y(value))
-        _el(axes, "line", x1=left, x2=right, y1=y, y2=y, stroke=GRID, class_="grid")
-        _el(
-            axes,
-            "text",
-            str(value),
-            x=left - 6,
-            y=y,
-            dy="0.35em",
-            text_anchor="end",
-            fill=MUTED,
-            class_="tick-label",
-        )
-    _el(axes, "text", "days without a swap", x=left, y=TOP - 26, fill=MUTED, class_="axis-title")
-    end = scale.start + timedelta(days=scale.days)
-    for tick, label in _time_ticks(scale.start, end):
-        x = _n(scale.x(tick))
-        _el(axes, "line", x1=x, x2=x, y1=bottom, y2=bottom + 5, stroke=MUTED, class_="tick")
-        _el(
-            axes,
-            "text",
-            label,
-            x=x,
-            y=bottom + 20,
-            text_anchor="middle",
-            fill=MUTED,
-            class_="tick-label",
-        )
-    _el(axes, "line", x1=left, x2=right, y1=bottom, y2=bottom, stroke=MUTED, class_="baseline")
-
-
-def _time_ticks(start: date, end: date) -> list[tuple[date, str]]:
-    """New years on a long axis; months (every one to every sixth) on a short one."""
-    if (end - start).days > 540:
-        return [(date(y, 1, 1), str(y)) for y in range(start.year + 1, end.year + 1)]
-    months = []
-    y, m = start.year, start.month
-    while True:
-        m += 1
-        y, m = (y + 1, 1) if m > 12 else (y, m)
-        if date(y, m, 1) > end:
-            break
-        months.append(date(y, m, 1))
-    every = next(k for k in (1, 2, 3, 6, 12) if len(months) / k <= 8)
-    return [(d, f"{MONTHS[d.month - 1]} {d.year}") for d in months if (d.month - 1) % every == 0]
-
-
 def _mark_container(
     parent: ET.Element, links: ChartLinks | None, key: str | None, attrs: dict[str, str]
 ) -> ET.Element:
     """A ``<g>`` in the standalone image; a focusable link with its ``data-key`` in a page."""
     if links is None or key is None:
-        return _el(parent, "g", **attrs)
+        return el(parent, "g", **attrs)
     attrs["data_key"] = key
     if links.target:
         attrs["target"] = links.target
-    return _el(parent, "a", href=links.href(key), **attrs)
+    return el(parent, "a", href=links.href(key), **attrs)
 
 
 def _gap_mark(
@@ -280,31 +192,31 @@ def _gap_mark(
         "data_days": str(gap["days"]),
     }
     mark = _mark_container(parent, links, key, attrs)
-    _el(mark, "title", gap_title(gap))
+    el(mark, "title", gap_title(gap))
     x0, x1 = scale.x(first), scale.x(second)
     # A hair between neighbours keeps adjacent gaps apart; tiny gaps keep a minimum width.
     inset = 0.5 if x1 - x0 > MIN_BAR + 1 else 0.0
     width = max(x1 - x0 - 2 * inset, MIN_BAR)
     y = min(scale.y(gap["days"]), HEIGHT - BOTTOM - MIN_BAR)
     if links is not None:  # the whole column above a gap answers the pointer
-        _el(
+        el(
             mark,
             "rect",
             class_="gap-hit",
-            x=_n(x0 + inset),
+            x=n(x0 + inset),
             y=TOP,
-            width=_n(width),
-            height=_n(HEIGHT - BOTTOM - TOP),
+            width=n(width),
+            height=n(HEIGHT - BOTTOM - TOP),
             fill="transparent",
         )
-    _el(
+    el(
         mark,
         "rect",
         class_="gap-bar",
-        x=_n(x0 + inset),
-        y=_n(y),
-        width=_n(width),
-        height=_n(HEIGHT - BOTTOM - y),
+        x=n(x0 + inset),
+        y=n(y),
+        width=n(width),
+        height=n(HEIGHT - BOTTOM - y),
         fill=LONGEST if longest else BAR,
     )
 
@@ -320,7 +232,7 @@ def _current_mark(
         "data_open": "true",
     }
     mark = _mark_container(parent, links, CURRENT_KEY if links else None, attrs)
-    _el(
+    el(
         mark,
         "title",
         f"Current gap: {plural(days, 'day', 'days')} since the last swap on"
@@ -329,53 +241,53 @@ def _current_mark(
     x0, x1 = scale.x(since), max(scale.x(until), scale.x(since) + MIN_BAR)
     y, bottom = min(scale.y(days), HEIGHT - BOTTOM - MIN_BAR), HEIGHT - BOTTOM
     if links is not None:
-        _el(
+        el(
             mark,
             "rect",
             class_="gap-hit",
-            x=_n(x0),
+            x=n(x0),
             y=TOP,
-            width=_n(x1 - x0),
-            height=_n(bottom - TOP),
+            width=n(x1 - x0),
+            height=n(bottom - TOP),
             fill="transparent",
         )
-    _el(
+    el(
         mark,
         "rect",
         class_="current-fill",
-        x=_n(x0),
-        y=_n(y),
-        width=_n(x1 - x0),
-        height=_n(bottom - y),
+        x=n(x0),
+        y=n(y),
+        width=n(x1 - x0),
+        height=n(bottom - y),
         fill=BAR,
         fill_opacity="0.14",
     )
     # Left edge and top only, dashed, with an arrowhead: the gap has no end yet.
-    _el(
+    el(
         mark,
         "path",
         class_="current-edge",
-        d=f"M{_n(x0)},{_n(bottom)} V{_n(y)} H{_n(x1)}",
+        d=f"M{n(x0)},{n(bottom)} V{n(y)} H{n(x1)}",
         fill="none",
         stroke=BAR,
         stroke_width="2",
         stroke_dasharray="5 4",
     )
-    _el(
+    el(
         mark,
         "path",
         class_="current-arrow",
-        d=f"M{_n(x1 - 7)},{_n(y - 5)} L{_n(x1)},{_n(y)} L{_n(x1 - 7)},{_n(y + 5)}",
+        d=f"M{n(x1 - 7)},{n(y - 5)} L{n(x1)},{n(y)} L{n(x1 - 7)},{n(y + 5)}",
         fill="none",
         stroke=BAR,
         stroke_width="2",
     )
-    _el(
+    el(
         parent,
         "text",
         f"now: {days} days",
-        x=_n(min(x1, WIDTH - RIGHT)),
-        y=_n(y - 10),
+        x=n(min(x1, WIDTH - RIGHT)),
+        y=n(y - 10),
         text_anchor="end",
         fill=INK,
         font_weight="600",
