@@ -17,10 +17,11 @@ from ..domain import events as ev
 from ..domain.errors import NotFound
 from ..domain.vocab import SLUG_PATTERN
 from ..projections.views import resource_view
+from ..readmodel import fact_queries
+from ..readmodel.as_of import AsOf
 from ..schemas import projection_views as pv
 from ..schemas.projection_queries import AsOfQuery, PageQuery
-from ..store import fact_reads
-from ..store.projection_reads import AsOf, stream_versions
+from ..store.event_reads import stream_versions_at
 from .projection_http import projected, read_operation
 
 SLUG = re.compile(SLUG_PATTERN)
@@ -39,13 +40,13 @@ KINDS = {
 
 def views(conn: Connection, at: AsOf, creations: list) -> list[dict[str, Any]]:
     streams = [f.stream for f in creations]
-    kids = fact_reads.children(conn, at.position, streams)
-    versions = stream_versions(conn, streams, at.position)
+    kids = fact_queries.children(conn, at.position, streams)
+    versions = stream_versions_at(conn, streams, at.position)
     return [resource_view(f, kids[f.stream], versions[f.stream]) for f in creations]
 
 
 def list_body(conn: Connection, at: AsOf, type_: str, plural: str, after: int, limit: int):
-    page = fact_reads.resource_page(conn, at.position, type_, after=after, limit=limit + 1)
+    page = fact_queries.resource_page(conn, at.position, type_, after=after, limit=limit + 1)
     more = len(page) > limit
     page = page[:limit]
     return {
@@ -55,7 +56,7 @@ def list_body(conn: Connection, at: AsOf, type_: str, plural: str, after: int, l
 
 
 def one_body(conn: Connection, at: AsOf, type_: str, kind: str, rid: str):
-    fact = fact_reads.resource(conn, at.position, type_, rid) if SLUG.fullmatch(rid) else None
+    fact = fact_queries.resource(conn, at.position, type_, rid) if SLUG.fullmatch(rid) else None
     if fact is None:
         raise NotFound(f"there is no {kind} {rid!r}")
     if not fact.live:

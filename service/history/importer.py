@@ -10,15 +10,15 @@ from sqlalchemy.engine import Engine
 
 from ..api.problems import flatten_messages
 from ..domain import events as ev
-from ..domain.errors import DomainError, StreamExists
+from ..domain.errors import DomainError, PayloadInvalid, StreamExists
 from ..domain.events import EVENT_TYPES, stream_name
+from ..recording import WriteRequest, fingerprint, record
 from ..schemas.agreements import AgreementWrite, BreachWrite
 from ..schemas.attempts import AttemptWrite
 from ..schemas.proposals import AcceptanceWrite, ProposalWrite, RefusalWrite
 from ..schemas.statements import StatementWrite
 from ..schemas.swaps import SwapWrite
-from ..store import queries
-from ..writes import PayloadInvalid, WriteRequest, fingerprint, record
+from ..store import event_reads
 from .convert import DATA_DIR, PARENT_ENDPOINTS, HistoryRecord, history_records
 
 # recorded_by of every imported event, and the namespace of its idempotency keys.
@@ -106,7 +106,7 @@ def _child_recorded(engine: Engine, event_type: str, item: HistoryRecord, writer
     stream = stream_name(EVENT_TYPES[event_type].stream_kind, item.parent or "")
     urls = [source["url"] for source in item.body["sources"]]
     with engine.connect() as conn:
-        events = queries.page_of_events(conn, stream=stream, types=[event_type], limit=1000)
+        events = event_reads.page_of_events(conn, stream=stream, types=[event_type], limit=1000)
     return any(
         e.recorded_by == writer
         and e.occurred_on.isoformat() == item.body["occurred_on"]

@@ -6,8 +6,8 @@ way to look facts up and the next event, it returns the facts that changed (befo
 A full rebuild, the incremental update on append and an ``as_of`` read all fold ``step``.
 
 Rules:
-- a correction replaces top-level keys of ``data`` in order; ``occurred_on`` and
-  ``date_precision`` in ``changes`` move the fact's date;
+- a correction changes the fact as ``domain.corrections`` says (the write rules use the same
+  merge): top-level keys of ``data`` replaced in order, the date moved by its date fields;
 - retracting a fact retracts it; retracting the fact that created a resource
   (proposal.made, agreement.reached, ...) also retracts everything in its stream (its
   refusals, acceptances and breaches no longer count); retracting one refusal retracts only it.
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
 
+from ..domain.corrections import merged
 from ..domain.events import (
     EVENT_CORRECTED,
     EVENT_RETRACTED,
@@ -28,8 +29,6 @@ from ..domain.events import (
     RecordedEvent,
     resource_id,
 )
-
-DATE_CHANGES = ("occurred_on", "date_precision")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,8 +91,7 @@ def new_fact(event: RecordedEvent) -> Fact:
 
 def corrected(fact: Fact, changes: Mapping[str, Any], correction_id: str) -> Fact:
     """The fact with one correction's changes applied."""
-    data = dict(fact.data)
-    data.update({k: v for k, v in changes.items() if k not in DATE_CHANGES})
+    data = merged(fact.data, [changes])
     occurred = changes.get("occurred_on", fact.occurred_on)
     if not isinstance(occurred, date):
         occurred = date.fromisoformat(str(occurred))

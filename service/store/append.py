@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -12,8 +12,9 @@ from sqlalchemy.engine import Connection, Engine
 from ..domain.errors import NotFound, RuleViolation, StreamExists, VersionMismatch
 from ..domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent, stream_name
 from ..domain.hashing import GENESIS_HASH, envelope_hash
-from . import pg_writes, queries
+from . import event_reads, pg_writes
 from .engine import APPENDED, HEAD, append_transaction, utc_now_text
+from .hooks import hooks_of
 from .tables import events
 
 # Generated stream ids: names asked for in the first query (1..32, then powers of two), and at
@@ -24,10 +25,6 @@ _PROBES = 64
 _LAST_GENERATED: dict[tuple[str, str], int] = {}
 _MAX_HINTS = 4096
 
-AppendHook = Callable[[Connection, list[RecordedEvent]], None]
-
-# Called inside the append transaction with the events just written (stored projections).
-APPEND_HOOKS: list[AppendHook] = []
 # conn.info key of the group committer's Staging (absent outside it: append_in writes at once).
 STAGING = "append_staging"
 
@@ -50,7 +47,7 @@ class Staging:
 
     ``append_in`` continues from ``cursor`` (no head query per append) and leaves its events
     in ``pending``; ``flush_staged`` INSERTs them (before anything reads the events table);
-    ``finish_staged`` flushes and runs APPEND_HOOKS once over the whole batch.
+    ``finish_staged`` flushes and runs the ``on_append`` hooks once over the whole batch.
     """
 
     cursor: _Cursor | None = None
@@ -115,7 +112,7 @@ def append_in(
         cursor = staging.cursor.copy()  # a failure below leaves the staged state untouched
     else:
         # The head read with the lock (append_transaction_on) serves the first append only.
-        position, last_hash = conn.info.pop(HEAD, None) or queries.head(conn)
+        position, last_hash = conn.info.pop(HEAD, None) or event_reads.head(conn)
         cursor = _Cursor(position=position, hash=last_hash or GENESIS_HASH, versions={})
     recorded_at = utc_now_text()
     stored: list[RecordedEvent] = []
@@ -140,7 +137,7 @@ def append_in(
         envelope["hash"] = envelope_hash(envelope)
         cursor.hash = envelope["hash"]
         cursor.versions[stream] = version
-        stored.append(queries.event_from_envelope(envelope))
+        stored.append(event_reads.event_from_envelope(envelope))
     if staging is not None:
         staging.cursor = cursor
         staging.pending.extend(stored)
@@ -148,6 +145,22 @@ def append_in(
     _insert(conn, stored)
     _after_insert(conn, stored)
     return stored
+
+
+def append_replayed(conn: Connection, recorded: Sequence[RecordedEvent]) -> None:
+    """The append path's replay mode (a restore): events recorded elsewhere are appended as
+    they are — positions, ids, recorded_at and hashes kept — through the same insert and the
+    same hooks as a fresh append, each checked to continue the head exactly."""
+    position, last_hash = conn.info.pop(HEAD, None) or event_reads.head(conn)
+    prev = last_hash or GENESIS_HASH
+    for event in recorded:
+        if event.position != position + 1 or event.prev_hash != prev:
+            raise RuleViolation(
+                "position", f"event {event.position} does not continue the log at {position}"
+            )
+        position, prev = event.position, event.hash
+    _insert(conn, list(recorded))
+    _after_insert(conn, [event_reads.upcast_event(e) for e in recorded])
 
 
 def _insert(conn: Connection, stored: list[RecordedEvent]) -> None:
@@ -162,9 +175,9 @@ def _insert(conn: Connection, stored: list[RecordedEvent]) -> None:
 
 
 def _after_insert(conn: Connection, stored: list[RecordedEvent]) -> None:
-    for hook in APPEND_HOOKS:
+    for hook in hooks_of(conn.engine).on_append:
         hook(conn, stored)
-    # Handed to COMMITTED_HOOKS by append_transaction once (and only if) this commits.
+    # Handed to the after_commit hooks by append_transaction once (and only if) this commits.
     conn.info.setdefault(APPENDED, []).extend(stored)
 
 
@@ -194,7 +207,7 @@ def _place(conn: Connection, cursor: _Cursor, new: NewEvent) -> tuple[str, int]:
 def _version(conn: Connection, cursor: _Cursor, stream: str) -> int:
     if stream in cursor.versions:
         return cursor.versions[stream]
-    return queries.stream_version(conn, stream)
+    return event_reads.stream_version(conn, stream)
 
 
 def _generated_stream(conn: Connection, cursor: _Cursor, new: NewEvent) -> str:

@@ -93,7 +93,7 @@ class TestRoutingAndCrashes:
         def explode(*args, **kwargs):
             raise RuntimeError("secret table layout at /srv/db")
 
-        monkeypatch.setattr("service.api.writing.record", explode)
+        monkeypatch.setattr("service.api.write_views.record", explode)
         r = client.post("/v1/swaps", json=swap_body(), headers=auth)
         body = problem(r, 500, "The server could not complete the request; the error was logged.")
         assert body["type"].endswith("/internal-error")

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from service.store import queries
+from service.store import event_reads
 from service.store.backup import BackupRejected, export_to, import_from
-from service.store.engine import make_engine
+from service.wiring import open_log
 from tests.builders import correction_body, proposal_body, refusal_body, swap_body
 
 
@@ -33,7 +33,7 @@ def _export(engine) -> str:
 
 def _rows(engine) -> list[dict]:
     with engine.connect() as conn:
-        return list(queries.raw_rows(conn))
+        return list(event_reads.raw_rows(conn))
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def empty_engine(request, backend):
     """A second, empty store on the same backend."""
     factory = request.getfixturevalue(f"{backend}_factory")
     url = factory.fresh()
-    engine = make_engine(url)
+    engine = open_log(url)
     yield engine
     engine.dispose()
     factory.drop(url)
@@ -51,7 +51,7 @@ def empty_engine(request, backend):
 def empty_postgres_engine(request):
     factory = request.getfixturevalue("postgresql_factory")
     url = factory.fresh()
-    engine = make_engine(url)
+    engine = open_log(url)
     yield engine
     engine.dispose()
     factory.drop(url)
@@ -74,8 +74,8 @@ class TestRoundTrip:
         head = import_from(empty_engine, io.StringIO(text))
         assert _rows(empty_engine) == _rows(engine)
         with engine.connect() as source, empty_engine.connect() as target:
-            assert queries.head(target) == queries.head(source)
-            assert (head.events, head.hash) == queries.head(source)
+            assert event_reads.head(target) == event_reads.head(source)
+            assert (head.events, head.hash) == event_reads.head(source)
         assert _export(empty_engine) == text
 
     def test_sqlite_restores_into_postgresql_with_the_same_head(
@@ -84,14 +84,14 @@ class TestRoundTrip:
         from service.history.importer import import_history
 
         url = sqlite_factory.fresh()
-        source = make_engine(url)
+        source = open_log(url)
         try:
             import_history(source)
             text = _export(source)
             import_from(empty_postgres_engine, io.StringIO(text))
             assert _rows(empty_postgres_engine) == _rows(source)
             with source.connect() as a, empty_postgres_engine.connect() as b:
-                assert queries.head(b) == queries.head(a) and queries.head(a)[0] == 113
+                assert event_reads.head(b) == event_reads.head(a) and event_reads.head(a)[0] == 113
         finally:
             source.dispose()
             sqlite_factory.drop(url)
@@ -167,7 +167,7 @@ class TestCommands:
             imported = runner.invoke(args=["import", str(path)])
             again = runner.invoke(args=["import", str(path)])
         with engine.connect() as conn:
-            _, head_hash = queries.head(conn)
+            _, head_hash = event_reads.head(conn)
         assert imported.output == f"imported 4 events, head hash {head_hash}\n"
         assert again.exit_code == 1
         assert "the store is not empty (head position 4); refusing" in again.output

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from service.domain.events import SWAP_COMPLETED, NewEvent
-from service.store import queries, tokens
+from service.store import event_reads, tokens
 from service.store.append import append
 from tests.builders import swap_body
 
@@ -54,7 +54,7 @@ class TestVerify:
     def test_an_intact_log_verifies_and_names_the_head(self, app, engine):
         _fill(engine)
         with engine.connect() as conn:
-            head_hash = queries.head(conn)[1]
+            head_hash = event_reads.head(conn)[1]
         result = app.test_cli_runner().invoke(args=["verify"])
         assert result.exit_code == 0
         assert result.output == (

@@ -13,12 +13,13 @@ import sqlalchemy as sa
 
 from service.domain import events as ev
 from service.domain.events import NewEvent
-from service.store import pg_writes, queries
+from service.readmodel import pg_writes as readmodel_writes
+from service.readmodel.position import stored_position
+from service.readmodel.tables import counter_deltas, counters, fact_versions
+from service.store import event_reads, pg_writes
 from service.store.append import append_in
 from service.store.engine import append_transaction, append_transaction_on
 from service.store.group_commit import GroupCommitter
-from service.store.projection_tables import counters, fact_versions
-from service.store.projections import stored_position
 from service.store.tables import events
 
 
@@ -50,8 +51,8 @@ class TestVisibility:
     def test_an_append_and_its_projections_are_seen_by_later_reads_of_its_transaction(self, engine):
         with append_transaction(engine) as conn:
             (stored,) = append_in(conn, [swap("a", received=7)], recorded_by="t")
-            assert queries.head(conn) == (1, stored.hash)
-            assert queries.event_by_id(conn, stored.id) == stored
+            assert event_reads.head(conn) == (1, stored.hash)
+            assert event_reads.event_by_id(conn, stored.id) == stored
             assert stored_position(conn) == 1
             assert total_received(conn) == 7
             (second,) = append_in(conn, [swap("b", received=3)], recorded_by="t")
@@ -104,15 +105,15 @@ class TestQueue:
                 assert queued is None
             else:  # the event first, then the hooks' writes (NOTIFY, projection), all waiting
                 statements = [statement for statement, _, _ in queued]
-                assert statements[0] == pg_writes.INSERTS["events"]
+                assert statements[0] == pg_writes.insert_from_json(events)
                 assert sorted(statements[1:]) == sorted(
                     [
                         pg_writes.NOTIFY,
-                        pg_writes.INSERTS["fact_versions"],
-                        pg_writes.INSERTS["counter_deltas"],
-                        pg_writes.ADD_COUNTERS,
-                        pg_writes.ADD_DAYS,
-                        pg_writes.SET_POSITION,
+                        pg_writes.insert_from_json(fact_versions),
+                        pg_writes.insert_from_json(counter_deltas),
+                        readmodel_writes.ADD_COUNTERS,
+                        readmodel_writes.ADD_DAYS,
+                        readmodel_writes.SET_POSITION,
                     ]
                 )
 

@@ -9,7 +9,7 @@ from itertools import pairwise
 import pytest
 
 from service.history.importer import HistoryRejected, import_history
-from service.store import queries
+from service.store import event_reads
 from tests.builders import swap_body
 
 # Independent expectations, read off exchanges.csv and its README by hand.
@@ -36,10 +36,10 @@ class TestHistoryImport:
     def test_the_first_import_appends_every_record_and_a_second_appends_nothing(self, engine):
         first = import_history(engine)
         with engine.connect() as conn:
-            head_after_first = queries.head(conn)
+            head_after_first = event_reads.head(conn)
         second = import_history(engine)
         with engine.connect() as conn:
-            assert queries.head(conn) == head_after_first
+            assert event_reads.head(conn) == head_after_first
         assert (first.appended, first.present) == (RECORDS_IN_FILES, 0)
         assert (second.appended, second.present) == (0, RECORDS_IN_FILES)
         assert str(second) == "history: appended 0, already present 113"

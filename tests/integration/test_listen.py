@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-import service.app  # noqa: F401  (creating the app's modules installs the notify hook)
 from service.domain.events import SWAP_COMPLETED, NewEvent
-from service.store.append import APPEND_HOOKS, append
+from service.store.append import append
+from service.store.hooks import hooks_of
 from service.store.listen import ListeningWaiter, PollingWaiter, notify_appended, waiter_for
 
 SWAP = NewEvent(
@@ -20,8 +20,8 @@ SWAP = NewEvent(
 )
 
 
-def test_the_notify_hook_runs_inside_every_append_transaction():
-    assert APPEND_HOOKS.count(notify_appended) == 1
+def test_the_app_engine_notifies_inside_every_append_transaction(engine):
+    assert hooks_of(engine).on_append.count(notify_appended) == 1
 
 
 class TestWaiters:

@@ -7,15 +7,16 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-from flask import current_app, g, jsonify, request
+from flask import g, jsonify, request
 from flask_smorest import Blueprint
 
 from ..domain.errors import DomainError
 from ..domain.events import RecordedEvent
+from ..recording import WriteRequest, fingerprint, record
 from ..schemas.common import EnvelopeSchema
-from ..store.queries import event_envelope
-from ..writes import WriteRequest, fingerprint, record
+from ..store.event_reads import event_envelope
 from .auth import BEARER_SECURITY, requires
+from .context import log_engine
 
 # The events blueprint's url_prefix (an event's URL is EVENTS_PREFIX/<id>).
 EVENTS_PREFIX = "/v1/events"
@@ -100,7 +101,7 @@ def created(event_type: str, body: dict[str, Any], parent_id: str | None = None)
             fingerprint(request.method, request.path, request.get_json()) if key else ""
         ),
     )
-    event, fresh = record(current_app.extensions["engine"], request_obj)
+    event, fresh = record(log_engine(), request_obj)
     headers = {"Location": event_location(event)}
     if not fresh:
         headers["Idempotent-Replayed"] = "true"
