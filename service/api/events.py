@@ -17,7 +17,8 @@ from ..schemas.corrections import CorrectionWrite, RetractionWrite
 from ..schemas.events import EventQuerySchema
 from ..store import event_reads
 from .context import log_engine
-from .write_views import EVENTS_PREFIX, created, write_operation
+from .formats.urls import EVENTS_PREFIX
+from .write_views import created, write_operation
 
 blp = Blueprint("events", __name__, url_prefix=EVENTS_PREFIX, description="The event log")
 

@@ -141,7 +141,8 @@ SWAP_CASES = {
     "id with a trailing newline": (
         swap_body(id="abc\n"),
         "id",
-        "Must be a slug: lower-case letters, digits and '-', 1 to 64 characters.",
+        "Must be a slug: lower-case letters, digits and '-', 1 to 64 characters,"
+        " starting with a letter or digit.",
     ),
 }
 
