@@ -7,29 +7,16 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from service.domain.events import SWAP_COMPLETED, NewEvent
 from service.store import event_reads, tokens
 from service.store.append import append
-from tests.builders import swap_body
+from tests.builders import new_swap, swap_body
 
 LOG_SIZE = 5
 
 
 def _fill(engine, n: int = LOG_SIZE) -> None:
-    append(
-        engine,
-        [
-            NewEvent(
-                type=SWAP_COMPLETED,
-                stream=None,
-                data={"mediators": ["AE"], "sides": [{"party": "UA", "received": i}]},
-                occurred_on=date(2025, 1, i + 1),
-                sources=({"url": "https://example.org/swap"},),
-            )
-            for i in range(n)
-        ],
-        recorded_by="newsroom",
-    )
+    swaps = [new_swap(None, occurred_on=date(2025, 1, i + 1), received=i) for i in range(n)]
+    append(engine, swaps, recorded_by="newsroom")
 
 
 def _tamper(engine, backend: str, position: int) -> None:

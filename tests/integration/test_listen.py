@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from service.domain.events import SWAP_COMPLETED, NewEvent
 from service.store.append import append
 from service.store.hooks import hooks_of
 from service.store.listen import ListeningWaiter, PollingWaiter, notify_appended, waiter_for
-
-SWAP = NewEvent(
-    type=SWAP_COMPLETED,
-    stream="swap/2026-02-05",
-    data={"mediators": [], "sides": [], "categories": []},
-    occurred_on=date(2026, 2, 5),
-    sources=({"url": "https://example.org/swap"},),
-)
+from tests.builders import new_swap
 
 
 def test_the_app_engine_notifies_inside_every_append_transaction(engine):
@@ -36,7 +26,7 @@ class TestWaiters:
         with waiter_for(engine, 0.01) as waiter:
             assert isinstance(waiter, ListeningWaiter)
             assert waiter.wait(0.05) is False
-            append(engine, [SWAP], recorded_by="newsroom")
+            append(engine, [new_swap()], recorded_by="newsroom")
             assert waiter.wait(30) is True
 
     @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)

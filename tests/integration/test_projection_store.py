@@ -26,23 +26,10 @@ from service.store.engine import append_transaction
 from service.store.migrate import alembic_config
 
 from ..builders import (
-    correction_body,
+    fill,
     post,
-    proposal_body,
-    refusal_body,
-    retraction_body,
     swap_body,
 )
-
-
-def fill(client, auth):
-    post(client, auth, "/v1/swaps", swap_body(id="jan", occurred_on="2026-01-05"))
-    made = post(client, auth, "/v1/proposals", proposal_body(id="p1"))
-    post(client, auth, "/v1/proposals/p1/refusals", refusal_body())
-    feb = post(client, auth, "/v1/swaps", swap_body(id="feb"))
-    post(client, auth, f"/v1/events/{feb['id']}/corrections", correction_body({"notes": "n"}))
-    post(client, auth, f"/v1/events/{made['id']}/retractions", retraction_body())
-    post(client, auth, "/v1/swaps", swap_body(id="mar", occurred_on="2026-03-01"))
 
 
 def stored_counters(engine):
