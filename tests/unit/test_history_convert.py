@@ -377,7 +377,7 @@ class TestHistoryRecords:
         assert keys.index("agreement-geneva-2026-03-05") < keys.index("swap-2026-03-05")
 
     def test_the_converter_imports_only_the_standard_library(self) -> None:
-        for module in ("convert.py", "judgements.py", "__init__.py"):
+        for module in ("convert.py", "judgements.py", "details.py", "__init__.py"):
             tree = ast.parse((Path(convert.__file__).parent / module).read_text())
             names = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
             names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
@@ -390,3 +390,58 @@ class TestHistoryRecords:
                 assert len(set(r.body["parties"])) >= 2, r.key
             if r.endpoint == "breaches":
                 assert r.body["alleged_by"] != r.body["breached_by"], r.key
+
+
+class TestSwapDetails:
+    def _data(self, tmp_path: Path, details: list[dict[str, Any]]) -> Path:
+        (tmp_path / "negotiation_events.json").write_text("[]", encoding="utf-8")
+        exchanges_csv(
+            tmp_path,
+            {"date": "2024-01-01", "returned_to_ukraine": "5", "returned_to_russia": "5"},
+        )
+        (tmp_path / "swap_details.json").write_text(json.dumps(details), encoding="utf-8")
+        return tmp_path
+
+    def test_details_add_figures_breakdowns_and_describe_cited_sources(
+        self, tmp_path: Path
+    ) -> None:
+        breakdown = {
+            "side": "RU",
+            "dimension": "nationality",
+            "values": [{"label": "a", "count": 2}],
+        }
+        data = self._data(
+            tmp_path,
+            [
+                {
+                    "swap_id": "2024-01-01",
+                    "sides": [{"party": "RU", "received": 5, "medical": 1}],
+                    "breakdowns": [breakdown],
+                    "sources": [{"url": "https://example.org/a", "publisher": "Example"}],
+                }
+            ],
+        )
+        (swap,) = history_records(data)
+        assert swap.body["sides"][1] == {"party": "RU", "received": 5, "medical": 1}
+        assert swap.body["breakdowns"] == [breakdown]
+        assert swap.body["sources"] == [{"url": "https://example.org/a", "publisher": "Example"}]
+
+    @pytest.mark.parametrize(
+        ("detail", "message"),
+        [
+            ({"swap_id": "2024-01-02"}, "no swap with id 2024-01-02"),
+            (
+                {"swap_id": "2024-01-01", "sides": [{"party": "RU", "received": 6}]},
+                "received is 5 in exchanges.csv",
+            ),
+            (
+                {"swap_id": "2024-01-01", "sources": [{"url": "https://example.org/b"}]},
+                "https://example.org/b is not in the row's source_urls",
+            ),
+        ],
+    )
+    def test_a_detail_never_overrides_the_csv_or_cites_what_the_row_does_not(
+        self, tmp_path: Path, detail: dict[str, Any], message: str
+    ) -> None:
+        with pytest.raises(ValueError, match=message):
+            history_records(self._data(tmp_path, [detail]))
