@@ -101,7 +101,9 @@ class TestLiveOverGunicorn:
             text=True,
             timeout=120,
         )
-        assert result.stdout == "history: appended 113, already present 0\n", result.stderr
+        assert result.stdout == "history: appended 113, corrected 0, already present 0\n", (
+            result.stderr
+        )
         received = stream.events(113)
         stream.close()
         logged = httpx.get(f"{server}/v1/events?limit=1000").json()["events"]

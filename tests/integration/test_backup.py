@@ -102,7 +102,7 @@ class TestRoundTrip:
         import_history(engine)
         import_from(empty_engine, io.StringIO(_export(engine)))
         summary = import_history(empty_engine)
-        assert (summary.appended, summary.present) == (0, 113)
+        assert (summary.appended, summary.corrected, summary.present) == (0, 0, 113)
         assert _rows(empty_engine) == _rows(engine)
 
     def test_an_empty_log_exports_nothing_and_restores_to_nothing(self, engine, empty_engine):

@@ -42,7 +42,7 @@ class TestHistoryImport:
             assert queries.head(conn) == head_after_first
         assert (first.appended, first.present) == (RECORDS_IN_FILES, 0)
         assert (second.appended, second.present) == (0, RECORDS_IN_FILES)
-        assert str(second) == "history: appended 0, already present 113"
+        assert str(second) == "history: appended 0, corrected 0, already present 113"
         assert head_after_first[0] == RECORDS_IN_FILES
 
     def test_imported_swaps_agree_with_the_figures_in_the_file(self, engine, client):
@@ -134,6 +134,6 @@ class TestRejectedHistory:
         with app.app_context():
             outputs = [runner.invoke(args=["import-history"]).output for _ in range(2)]
         assert outputs == [
-            "history: appended 113, already present 0\n",
-            "history: appended 0, already present 113\n",
+            "history: appended 113, corrected 0, already present 0\n",
+            "history: appended 0, corrected 0, already present 113\n",
         ]
