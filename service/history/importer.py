@@ -58,6 +58,8 @@ APPENDED, CORRECTED, PRESENT = "appended", "corrected", "present"
 
 @dataclass(frozen=True, slots=True)
 class ImportSummary:
+    """How many records one import appended, found present, and corrected."""
+
     appended: int
     present: int
     corrected: int = 0
