@@ -113,6 +113,11 @@ class TestUpgradingAStoreLoadedWithThePreviousHistory:
         assert _timeline(client) == _timeline(fresh_client)
         upgraded = client.get("/v1/swaps/2026-02-05").get_json()
         assert upgraded["corrected"] is True
+        # The article reaches the swap through the correction that cites it.
+        assert "https://www.pravda.com.ua/eng/news/2026/02/05/8019588" in [
+            source["url"] for source in upgraded["sources"]
+        ]
+        assert upgraded["data"]["sides"][1]["medical"] == 5
         assert fresh_client.get("/v1/swaps/2026-02-05").get_json()["corrected"] is False
 
     def test_the_corrections_say_what_changed_and_cite_the_article(self, engine, client):
