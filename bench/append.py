@@ -24,8 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from service.store import tokens
-from service.store.engine import make_engine
 from service.store.migrate import upgrade
+from service.wiring import open_log
 from tests.servers import GunicornServer
 
 from .bare_app import TABLE_DDL
@@ -122,7 +122,7 @@ def _prepare(admin_url: str) -> str:
     admin.dispose()
     url = make_url(admin_url).set(database=DATABASE).render_as_string(hide_password=False)
     upgrade(url)
-    engine = make_engine(url)
+    engine = open_log(url)
     with engine.begin() as conn:
         conn.exec_driver_sql(TABLE_DDL)
     engine.dispose()
@@ -199,7 +199,7 @@ def main() -> None:
         "bench.bare_app:app", {**settings, "BARE_DSN": bare_dsn}, workers=args.workers
     )
     try:
-        engine = make_engine(url)
+        engine = open_log(url)
         secret = tokens.create_token(engine, "bench", "write")
         engine.dispose()
         headers = {"Authorization": f"Bearer {secret}"}

@@ -265,7 +265,7 @@ def measure(url: str, requests: int) -> dict:
     the first read after a write, or an as_of nobody asked for yet); then peak RSS."""
     from service.app import create_app
     from service.config import Settings
-    from service.store.projection_reads import clear_cache
+    from service.readmodel.cache import clear_cache
 
     app = create_app(Settings(database_url=url, rate_limit_enabled=False))
     client = app.test_client()
@@ -284,10 +284,11 @@ def measure(url: str, requests: int) -> dict:
 
 
 def rebuild_rate(url: str) -> dict:
-    from service.store.engine import append_transaction, make_engine
-    from service.store.projections import rebuild
+    from service.readmodel.update import rebuild
+    from service.store.engine import append_transaction
+    from service.wiring import open_log
 
-    engine = make_engine(url)
+    engine = open_log(url)
     started = time.perf_counter()
     with append_transaction(engine) as conn:
         position = rebuild(conn)
@@ -326,8 +327,8 @@ def main() -> None:
         print(json.dumps(rebuild_rate(args.rebuild)))
         return
 
-    from service.store.engine import make_engine
     from service.store.migrate import upgrade
+    from service.wiring import open_log
 
     admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     name = f"bench_read_{uuid.uuid4().hex[:8]}"
@@ -336,8 +337,7 @@ def main() -> None:
     url = admin.url.set(database=name).render_as_string(hide_password=False)
     try:
         upgrade(url)
-        engine = make_engine(url)
-        import service.store.projections  # noqa: F401  (registers the append hook)
+        engine = open_log(url)
 
         gen = Generator()
         result: dict = {"events": args.events, "batch": args.batch, "requests": args.requests}

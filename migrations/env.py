@@ -5,11 +5,13 @@ from __future__ import annotations
 from alembic import context
 
 from service.config import Settings
+from service.readmodel.tables import metadata as readmodel_metadata
 from service.store.engine import make_engine
-from service.store.tables import metadata
+from service.store.tables import metadata as log_metadata
 
 config = context.config
-target_metadata = metadata
+# The log's tables and the read model's: one schema, two owners (store/ never imports readmodel/).
+target_metadata = [log_metadata, readmodel_metadata]
 
 
 def run_migrations_online() -> None:

@@ -10,11 +10,11 @@ from werkzeug.exceptions import UnsupportedMediaType
 from .api import (
     agreements,
     attempts,
+    chain_head,
     docs,
     events,
     health,
     live,
-    log,
     problems,
     proposals,
     statements,
@@ -28,15 +28,16 @@ from .api.feed import blp as feed_blp
 from .api.headers import init_headers
 from .api.limits import init_limiter
 from .api.metrics import blp as metrics_blp
-from .api.observability import init_metrics
+from .api.observability import count_appended, init_metrics
 from .api.openapi import make_api, spec_yaml
 from .api.releases import blp as releases_blp
 from .api.resource_reads import agreements_blp, proposals_blp, swaps_blp
 from .api.timeline import blp as timeline_blp
+from .cli import register_cli
 from .config import Settings
-from .store.engine import make_engine
 from .store.migrate import upgrade
 from .web.site import init_web
+from .wiring import open_log
 
 BLUEPRINTS = (
     proposals.blp,
@@ -46,9 +47,8 @@ BLUEPRINTS = (
     swaps.blp,
     events.blp,
     live.blp,
-    log.blp,
+    chain_head.blp,
     health.blp,
-    # Projection reads (importing them registers the stored-projection append hook).
     proposals_blp,
     agreements_blp,
     swaps_blp,
@@ -71,7 +71,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["SETTINGS"] = settings
     if settings.auto_migrate:
         upgrade(settings.database_url)
-    app.extensions["engine"] = make_engine(settings.database_url)
+    # The write flow (service.wiring): projections and NOTIFY on append, metrics after commit.
+    app.extensions["engine"] = open_log(settings.database_url, after_commit=[count_appended])
 
     api = make_api(app)
     for blueprint in BLUEPRINTS:
@@ -92,8 +93,6 @@ def create_app(settings: Settings | None = None) -> Flask:
         return Response(spec_yaml(api), mimetype="application/yaml")
 
     app.extensions["api"] = api
-    from .cli import register_cli
-
     register_cli(app)
     return app
 

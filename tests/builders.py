@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+from service.domain.events import SWAP_COMPLETED, NewEvent
 
 SOURCE = {"url": "https://www.reuters.com/world/europe/swap-2026-02-05/", "publisher": "Reuters"}
 
@@ -141,3 +144,34 @@ def post(client, auth: dict[str, str], url: str, body: dict[str, Any]) -> dict[s
     response = client.post(url, json=body, headers=auth)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
+
+
+def fill(client, auth: dict[str, str]) -> list[dict[str, Any]]:
+    """The one mixed log of the tests, written through the API: the envelopes in position
+    order — 1 swap jan (2026-01-05), 2 proposal p1, 3 its refusal, 4 swap feb (2026-02-05),
+    5 a correction of feb, 6 the retraction of p1, 7 swap mar (2026-03-01)."""
+    jan = post(client, auth, "/v1/swaps", swap_body(id="jan", occurred_on="2026-01-05"))
+    made = post(client, auth, "/v1/proposals", proposal_body(id="p1"))
+    refusal = post(client, auth, "/v1/proposals/p1/refusals", refusal_body())
+    feb = post(client, auth, "/v1/swaps", swap_body(id="feb"))
+    fix = post(client, auth, f"/v1/events/{feb['id']}/corrections", correction_body({"notes": "n"}))
+    gone = post(client, auth, f"/v1/events/{made['id']}/retractions", retraction_body())
+    mar = post(client, auth, "/v1/swaps", swap_body(id="mar", occurred_on="2026-03-01"))
+    return [jan, made, refusal, feb, fix, gone, mar]
+
+
+def new_swap(
+    stream: str | None = "swap/2026-02-05",
+    *,
+    occurred_on: date = date(2026, 2, 5),
+    received: int | None = 5,
+) -> NewEvent:
+    """A swap as the store appends it (below the HTTP layer): UA side, UAE mediator."""
+    side = {"party": "UA"} if received is None else {"party": "UA", "received": received}
+    return NewEvent(
+        type=SWAP_COMPLETED,
+        stream=stream,
+        data={"mediators": ["AE"], "sides": [side], "categories": []},
+        occurred_on=occurred_on,
+        sources=({"url": "https://example.org/swap"},),
+    )

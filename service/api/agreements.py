@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from ..domain import events as ev
 from ..schemas.agreements import AgreementWrite, BreachWrite
-from .writing import created, write_operation
+from .write_views import created, write_operation
 
 blp = Blueprint("agreements", __name__, url_prefix="/v1/agreements", description="Agreements")
 

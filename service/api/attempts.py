@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from ..domain import events as ev
 from ..schemas.attempts import AttemptWrite
-from .writing import created, write_operation
+from .write_views import created, write_operation
 
 blp = Blueprint("attempts", __name__, url_prefix="/v1/attempts", description="Failed attempts")
 

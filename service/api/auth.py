@@ -2,7 +2,7 @@
 
 The token is authenticated once per request (cached on ``flask.g``): looked up in the
 database, except on write views, which may take a token this worker found valid before and
-have the append transaction confirm it (store/token_memory.py). Either way a revoked token is
+have the append transaction confirm it (store/token_cache.py). Either way a revoked token is
 refused on the very next request in every worker.
 """
 
@@ -17,8 +17,9 @@ from apispec import BasePlugin
 from flask import Flask, current_app, g, request
 
 from ..domain.errors import Forbidden, Unauthorized
-from ..store.token_memory import forget_unless_valid, remembered
+from ..store.token_cache import forget_unless_valid, remembered
 from ..store.tokens import Token, authenticate, hash_secret
+from .context import log_engine
 
 BEARER_SECURITY = [{"bearerAuth": []}]
 # Reads are public unless READS_PRIVATE=true: the document says "no token, or a bearer token".
@@ -52,7 +53,7 @@ def _resolve() -> tuple[Token | None, Unauthorized | None]:
 
     For a view that has its token confirmed by the append (``requires(...,
     confirmed_by_append=True)``), a valid token may come from this process's memory instead
-    of the database (store/token_memory.py).
+    of the database (store/token_cache.py).
     """
     if "auth_result" not in g:
         view = current_app.view_functions.get(request.endpoint or "")
@@ -70,7 +71,7 @@ def _authenticate_header(
         return None, Unauthorized("send Authorization: Bearer <token>")
     if not secret.isascii() or not secret.isprintable():
         return None, Unauthorized("the bearer token is not valid")
-    engine = current_app.extensions["engine"]
+    engine = log_engine()
     if remember:
         g.token_hash = hash_secret(secret)
         token, g.token_from_memory = remembered(engine, g.token_hash)
@@ -104,7 +105,7 @@ def requires(
                 return view(*args, **kwargs)
             except Exception:
                 if g.get("token_from_memory") and not forget_unless_valid(
-                    current_app.extensions["engine"], g.token_hash
+                    log_engine(), g.token_hash
                 ):
                     raise Unauthorized("the bearer token was revoked") from None
                 raise

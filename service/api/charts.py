@@ -7,8 +7,10 @@ from flask_smorest import Blueprint
 from sqlalchemy.engine import Connection
 
 from ..projections.gaps import gaps_of_rows
+from ..readmodel.as_of import AsOf
+from ..readmodel.cache import at_position
+from ..readmodel.counter_reads import day_rows_at
 from ..schemas.projection_queries import GapsQuery
-from ..store.projection_reads import AsOf, at_position, day_rows_at
 from ..web.chart import gaps_svg, shows_current
 from .projection_http import projected, read_operation
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from ..projections.views import correction_entry
+from ..readmodel.fact_queries import corrections_page
 from ..schemas.projection_queries import CorrectionsQuery
 from ..schemas.projection_views import CorrectionPage
-from ..store.fact_reads import corrections_page
+from .formats.entries import correction_entry
 from .projection_http import projected, read_operation
 
 blp = Blueprint("corrections", __name__, url_prefix="/v1/corrections", description="Corrections")

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, current_app, request, url_for
+from flask import Response, request, url_for
 from flask_smorest import Blueprint
 from sqlalchemy.engine import Engine
 
@@ -15,8 +15,10 @@ from ..domain.errors import NotFound
 from ..schemas.common import EnvelopeSchema, EventPageSchema
 from ..schemas.corrections import CorrectionWrite, RetractionWrite
 from ..schemas.events import EventQuerySchema
-from ..store import queries
-from .writing import EVENTS_PREFIX, created, write_operation
+from ..store import event_reads
+from .context import log_engine
+from .formats.urls import EVENTS_PREFIX
+from .write_views import created, write_operation
 
 blp = Blueprint("events", __name__, url_prefix=EVENTS_PREFIX, description="The event log")
 
@@ -50,7 +52,7 @@ ENVELOPE = EnvelopeSchema()
 )
 def list_events(after: int = 0, limit: int | None = None, type=None, stream=None, format=None):
     """Read the log in position order, page by page."""
-    engine: Engine = current_app.extensions["engine"]
+    engine: Engine = log_engine()
     wanted = request.accept_mimetypes.best_match(["application/json", NDJSON])
     if format == "ndjson" or (
         format is None
@@ -61,7 +63,7 @@ def list_events(after: int = 0, limit: int | None = None, type=None, stream=None
         return Response(lines, mimetype=NDJSON)
     page_size = limit or DEFAULT_LIMIT
     with engine.connect() as conn:
-        page = queries.page_of_events(
+        page = event_reads.page_of_events(
             conn, after=after, limit=page_size + 1, types=type, stream=stream
         )
     more = len(page) > page_size
@@ -86,7 +88,7 @@ def _ndjson(
     while remaining is None or remaining > 0:
         batch = NDJSON_BATCH if remaining is None else min(NDJSON_BATCH, remaining)
         with engine.connect() as conn:
-            page = queries.page_of_events(
+            page = event_reads.page_of_events(
                 conn, after=after, limit=batch, types=types, stream=stream
             )
         for event in page:
@@ -104,8 +106,8 @@ def _ndjson(
 @blp.doc(operationId="getEvent")
 def get_event(event_id):
     """Read one event by id."""
-    with current_app.extensions["engine"].connect() as conn:
-        event = queries.event_by_id(conn, str(event_id))
+    with log_engine().connect() as conn:
+        event = event_reads.event_by_id(conn, str(event_id))
     if event is None:
         raise NotFound(f"there is no event {event_id}")
     return event

@@ -7,10 +7,11 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy.engine import Connection
 
-from ..projections.atom import feed_document
+from ..readmodel.as_of import AsOf
+from ..readmodel.fact_queries import recent_changes
 from ..schemas.projection_queries import AsOfQuery
-from ..store.fact_reads import recent_changes, recorded_at
-from ..store.projection_reads import AsOf
+from ..store.event_reads import recorded_at
+from .formats.atom import feed_document
 from .projection_http import projected, read_operation
 
 blp = Blueprint("feed", __name__, url_prefix="/v1", description="Atom feed")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import ServiceUnavailable
+
+from .context import log_engine
 
 blp = Blueprint("health", __name__, description="Probes")
 
@@ -30,7 +31,7 @@ def healthz():
 def readyz():
     """The database answers and is migrated."""
     try:
-        with current_app.extensions["engine"].connect() as conn:
+        with log_engine().connect() as conn:
             conn.execute(sa.text("SELECT position FROM events LIMIT 1"))
     except sa.exc.SQLAlchemyError:
         raise ServiceUnavailable("the database is not reachable or not migrated") from None

@@ -15,8 +15,9 @@ from sqlalchemy.engine import Engine
 from ..domain.errors import DomainError
 from ..domain.events import RecordedEvent
 from ..schemas.common import EnvelopeSchema
-from ..store import queries
-from ..store.listen import install_notify_hook, waiter_for
+from ..store import event_reads
+from ..store.listen import waiter_for
+from .context import log_engine
 
 blp = Blueprint("live", __name__, url_prefix="/v1/events", description="The event log, live")
 
@@ -25,8 +26,6 @@ BATCH = 500
 # Tells EventSource clients how long to wait before reconnecting (milliseconds).
 RETRY_MS = 2000
 ENVELOPE = EnvelopeSchema()
-
-install_notify_hook()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +82,7 @@ def stream_events(after: int = 0):
         max_duration=settings.live_max_seconds,
         poll=settings.live_poll_seconds,
     )
-    frames = event_frames(current_app.extensions["engine"], start, timing)
+    frames = event_frames(log_engine(), start, timing)
     return Response(
         frames,
         mimetype=EVENT_STREAM,
@@ -119,7 +118,7 @@ def event_frames(
         next_beat = clock() + timing.heartbeat
         while True:
             with engine.connect() as conn:
-                page = queries.page_of_events(conn, after=after, limit=BATCH)
+                page = event_reads.page_of_events(conn, after=after, limit=BATCH)
             for event in page:
                 yield frame(event)
                 after = event.position

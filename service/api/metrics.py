@@ -6,9 +6,10 @@ from flask_smorest import Blueprint
 
 from ..projections.gaps import gaps_of_rows
 from ..projections.summary import summary
+from ..readmodel.cache import at_position
+from ..readmodel.counter_reads import TOTALS, counters_at, day_rows_at
 from ..schemas.metrics import GapReport, SummaryReport
 from ..schemas.projection_queries import AsOfQuery, GapsQuery
-from ..store.projection_reads import TOTALS, at_position, counters_at, day_rows_at
 from .projection_http import projected, read_operation
 
 blp = Blueprint("metrics", __name__, url_prefix="/v1/metrics", description="Derived metrics")

@@ -28,8 +28,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..store import engine as store_engine
-from ..store import queries
+from ..store import event_reads
 
 log = logging.getLogger(__name__)
 # Our metrics live in their own registry, not the process-global default one.
@@ -71,7 +70,7 @@ class HeadCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         try:
             with self.engine.connect() as conn:
-                position, _hash = queries.head(conn)
+                position, _hash = event_reads.head(conn)
         except SQLAlchemyError:
             log.warning("metrics: the log head is unavailable (database unreachable)")
             return  # the other metrics are still served; /readyz reports the database
@@ -114,11 +113,9 @@ def _observe(response: Response) -> Response:
 
 
 def init_metrics(app: Flask) -> None:
-    """Time every request, count committed events, serve /metrics."""
+    """Time every request and serve /metrics (``count_appended`` is installed by wiring)."""
     app.before_request(_start_timer)
     app.after_request(_observe)
-    if count_appended not in store_engine.COMMITTED_HOOKS:
-        store_engine.COMMITTED_HOOKS.append(count_appended)
 
     @app.get("/metrics")
     def metrics() -> Response:

@@ -11,7 +11,7 @@ from flask import Flask, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
 from ..domain import errors as de
-from ..writes import PayloadInvalid
+from ..domain.errors import PayloadInvalid
 
 PROBLEM_TYPE_BASE = "https://pow-exchange-log.example/problems/"
 log = logging.getLogger(__name__)

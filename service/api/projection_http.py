@@ -7,12 +7,13 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields
 from sqlalchemy.engine import Connection
 
-from ..store.projection_reads import AsOf, read_snapshot, resolve_as_of
+from ..readmodel.as_of import AsOf, read_snapshot, resolve_as_of
+from .context import log_engine
 
 POSITION_HEADER = "X-Log-Position"
 READ_HEADERS = {
@@ -64,7 +65,7 @@ def projected(build: Callable[[Connection, AsOf], Any], *, representation: str =
     ``build`` returns a body for the view's response schema (optionally with extra headers,
     as a ``(body, headers)`` pair), or a finished Response (CSV).
     """
-    with read_snapshot(current_app.extensions["engine"]) as conn:
+    with read_snapshot(log_engine()) as conn:
         as_of = resolve_as_of(conn, request.args.get("as_of"))
         etag = etag_for(as_of, representation)
         headers = {"ETag": etag, POSITION_HEADER: str(as_of.position), "Vary": "Accept"}

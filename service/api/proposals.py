@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from ..domain import events as ev
 from ..schemas.proposals import AcceptanceWrite, ProposalWrite, RefusalWrite
-from .writing import created, write_operation
+from .write_views import created, write_operation
 
 blp = Blueprint("proposals", __name__, url_prefix="/v1/proposals", description="Proposals")
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, url_for
+from flask import g, url_for
 from flask_smorest import Blueprint
 
 from ..schemas.projection_queries import ReleaseCreate
 from ..schemas.projection_views import Release, ReleaseList
 from ..store import releases as store
 from .auth import BEARER_SECURITY, requires
+from .context import log_engine
 
 blp = Blueprint("releases", __name__, url_prefix="/v1/releases", description="Releases")
 
@@ -31,7 +32,7 @@ blp = Blueprint("releases", __name__, url_prefix="/v1/releases", description="Re
 def create_release(body):
     """Cut a release at the current head (position and hash); scope admin."""
     release = store.create_release(
-        current_app.extensions["engine"], body["name"], body.get("description"), g.token.name
+        log_engine(), body["name"], body.get("description"), g.token.name
     )
     return release, 201, {"Location": url_for("releases.get_release", name=release["name"])}
 
@@ -41,7 +42,7 @@ def create_release(body):
 @blp.doc(operationId="listReleases")
 def list_releases():
     """Every release, oldest first."""
-    with current_app.extensions["engine"].connect() as conn:
+    with log_engine().connect() as conn:
         return {"releases": store.list_releases(conn)}
 
 
@@ -51,5 +52,5 @@ def list_releases():
 @blp.doc(operationId="getRelease")
 def get_release(name):
     """One release: the position and hash it pins."""
-    with current_app.extensions["engine"].connect() as conn:
+    with log_engine().connect() as conn:
         return store.get_release(conn, name)

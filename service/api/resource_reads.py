@@ -8,44 +8,63 @@ GET answers 404 saying it was retracted (the events stay readable in /v1/events)
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from flask_smorest import Blueprint
+from marshmallow import Schema
 from sqlalchemy.engine import Connection
 
 from ..domain import events as ev
 from ..domain.errors import NotFound
 from ..domain.vocab import SLUG_PATTERN
-from ..projections.views import resource_view
+from ..readmodel import fact_queries
+from ..readmodel.as_of import AsOf
 from ..schemas import projection_views as pv
 from ..schemas.projection_queries import AsOfQuery, PageQuery
-from ..store import fact_reads
-from ..store.projection_reads import AsOf, stream_versions
+from ..store.event_reads import stream_versions_at
+from .formats.entries import resource_view
 from .projection_http import projected, read_operation
 
 SLUG = re.compile(SLUG_PATTERN)
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceKind:
+    """A readable resource: its path segment, creating event type and answer schemas."""
+
+    name: str  # swap, proposal, agreement (the path parameter is <name>_id)
+    event_type: str
+    plural: str  # path segment and list key
+    view: type[Schema]
+    page: type[Schema]
+
+    @property
+    def title(self) -> str:
+        return self.name.capitalize()
+
+
 KINDS = {
-    "swap": (ev.SWAP_COMPLETED, "swaps", pv.SwapView, pv.SwapPage, "Swap"),
-    "proposal": (ev.PROPOSAL_MADE, "proposals", pv.ProposalView, pv.ProposalPage, "Proposal"),
-    "agreement": (
-        ev.AGREEMENT_REACHED,
-        "agreements",
-        pv.AgreementView,
-        pv.AgreementPage,
-        "Agreement",
-    ),
+    kind.name: kind
+    for kind in (
+        ResourceKind("swap", ev.SWAP_COMPLETED, "swaps", pv.SwapView, pv.SwapPage),
+        ResourceKind("proposal", ev.PROPOSAL_MADE, "proposals", pv.ProposalView, pv.ProposalPage),
+        ResourceKind(
+            "agreement", ev.AGREEMENT_REACHED, "agreements", pv.AgreementView, pv.AgreementPage
+        ),
+    )
 }
 
 
 def views(conn: Connection, at: AsOf, creations: list) -> list[dict[str, Any]]:
     streams = [f.stream for f in creations]
-    kids = fact_reads.children(conn, at.position, streams)
-    versions = stream_versions(conn, streams, at.position)
+    kids = fact_queries.children(conn, at.position, streams)
+    versions = stream_versions_at(conn, streams, at.position)
     return [resource_view(f, kids[f.stream], versions[f.stream]) for f in creations]
 
 
 def list_body(conn: Connection, at: AsOf, type_: str, plural: str, after: int, limit: int):
-    page = fact_reads.resource_page(conn, at.position, type_, after=after, limit=limit + 1)
+    page = fact_queries.resource_page(conn, at.position, type_, after=after, limit=limit + 1)
     more = len(page) > limit
     page = page[:limit]
     return {
@@ -55,7 +74,7 @@ def list_body(conn: Connection, at: AsOf, type_: str, plural: str, after: int, l
 
 
 def one_body(conn: Connection, at: AsOf, type_: str, kind: str, rid: str):
-    fact = fact_reads.resource(conn, at.position, type_, rid) if SLUG.fullmatch(rid) else None
+    fact = fact_queries.resource(conn, at.position, type_, rid) if SLUG.fullmatch(rid) else None
     if fact is None:
         raise NotFound(f"there is no {kind} {rid!r}")
     if not fact.live:
@@ -63,8 +82,10 @@ def one_body(conn: Connection, at: AsOf, type_: str, kind: str, rid: str):
     return views(conn, at, [fact])[0]
 
 
-def make_blueprint(kind: str) -> Blueprint:
-    type_, plural, view_schema, page_schema, title = KINDS[kind]
+def make_blueprint(name: str) -> Blueprint:
+    resource = KINDS[name]
+    kind, type_, plural, title = resource.name, resource.event_type, resource.plural, resource.title
+    view_schema, page_schema = resource.view, resource.page
     blp = Blueprint(
         f"{plural}_read", __name__, url_prefix=f"/v1/{plural}", description=f"{title}s (read)"
     )

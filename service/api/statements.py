@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from ..domain import events as ev
 from ..schemas.statements import StatementWrite
-from .writing import created, write_operation
+from .write_views import created, write_operation
 
 blp = Blueprint("statements", __name__, url_prefix="/v1/statements", description="Statements")
 

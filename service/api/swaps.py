@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from ..domain import events as ev
 from ..schemas.swaps import SwapWrite
-from .writing import created, write_operation
+from .write_views import created, write_operation
 
 blp = Blueprint("swaps", __name__, url_prefix="/v1/swaps", description="Completed swaps")
 

@@ -13,12 +13,12 @@ from sqlalchemy.engine import Connection
 
 from ..domain.errors import RuleViolation
 from ..projections.headlines import detail_text
-from ..projections.render import CSV_COLUMNS, timeline_csv, timelinejs
-from ..projections.views import timeline_entry
+from ..readmodel.as_of import AsOf
+from ..readmodel.fact_queries import TimelineFilter, timeline_page
 from ..schemas.projection_queries import TimelineQuery
 from ..schemas.projection_views import TimelinePage
-from ..store.fact_reads import TimelineFilter, timeline_page
-from ..store.projection_reads import AsOf
+from .formats.entries import timeline_entry
+from .formats.timeline_files import CSV_COLUMNS, timeline_csv, timelinejs
 from .projection_http import projected, read_operation
 
 blp = Blueprint("timeline", __name__, url_prefix="/v1/timeline", description="Timeline")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 
 class DomainError(Exception):
     """Base class: a request the domain refuses, with a human message."""
@@ -50,3 +53,11 @@ class Unauthorized(DomainError):
 
 class Forbidden(DomainError):
     """The token lacks the scope the action needs."""
+
+
+class PayloadInvalid(DomainError):
+    """A payload fails its schema (a correction's merge); ``messages`` are per field."""
+
+    def __init__(self, messages: Mapping[str, Any]) -> None:
+        super().__init__("invalid payload")
+        self.messages = messages

@@ -114,6 +114,8 @@ EVENT_TYPES: dict[str, EventType] = {
 
 META_TYPES = frozenset({EVENT_CORRECTED, EVENT_RETRACTED})
 FACT_TYPES = frozenset(EVENT_TYPES) - META_TYPES
+# Payload fields that name another resource (a swap's proposal_id...), with its stream kind.
+REFERENCE_FIELDS = {"proposal_id": "proposal", "agreement_id": "agreement"}
 
 
 def stream_name(kind: str, resource_id: str) -> str:

@@ -37,18 +37,23 @@ def envelope_hash(envelope: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_json({k: envelope[k] for k in HASHED_FIELDS})).hexdigest()
 
 
+def chain_break(envelope: Mapping[str, Any], *, position: int, prev: str) -> str | None:
+    """Why ``envelope`` does not continue a chain that expects ``position`` after ``prev``
+    (None when it does): the one link check of ``verify`` and of a restore."""
+    if envelope["position"] != position:
+        return f"position {envelope['position']}, expected {position}"
+    if envelope["prev_hash"] != prev:
+        return "prev_hash does not match the previous event's hash"
+    if envelope_hash(envelope) != envelope["hash"]:
+        return "hash does not match the envelope (altered content)"
+    return None
+
+
 def first_bad_position(envelopes: Iterable[Mapping[str, Any]]) -> int | None:
     """Walk the chain in position order; return the first position that breaks it, else None."""
-    prev = GENESIS_HASH
-    expected_position = 1
+    prev, expected = GENESIS_HASH, 1
     for env in envelopes:
-        position = env["position"]
-        if (
-            position != expected_position
-            or env["prev_hash"] != prev
-            or envelope_hash(env) != env["hash"]
-        ):
-            return expected_position if position != expected_position else position
-        prev = env["hash"]
-        expected_position += 1
+        if chain_break(env, position=expected, prev=prev) is not None:
+            return expected
+        prev, expected = env["hash"], expected + 1
     return None

@@ -40,19 +40,15 @@ def _check_swap(data: Mapping[str, Any]) -> None:
                 raise RuleViolation(
                     f"sides.{i}.{name}", f"{name} ({value}) exceeds received ({received})"
                 )
-        # Sub-groups are disjoint parts of `received`: medical (PRODUCT §3: "medical + any
-        # sub-count never exceeds received") and military + civilians.
-        for first, second in (
-            ("military", "civilians"),
-            ("medical", "military"),
-            ("medical", "civilians"),
-        ):
-            a, b = side.get(first), side.get(second)
-            if a is not None and b is not None and a + b > received:
-                raise RuleViolation(
-                    f"sides.{i}.{second if first == 'military' else first}",
-                    f"{first} + {second} ({a + b}) exceeds received ({received})",
-                )
+        # Only military and civilians are disjoint parts of `received`. The medically
+        # exchanged are counted among them too (PRODUCT §3: "157 received, of which five
+        # under a medical exchange"), so `medical` is bounded by `received` alone.
+        military, civilians = side.get("military"), side.get("civilians")
+        if military is not None and civilians is not None and military + civilians > received:
+            raise RuleViolation(
+                f"sides.{i}.civilians",
+                f"military + civilians ({military + civilians}) exceeds received ({received})",
+            )
     seen: set[tuple[str, str]] = set()
     for i, breakdown in enumerate(data.get("breakdowns", [])):
         pair = (breakdown["side"], breakdown["dimension"])

@@ -6,10 +6,11 @@ import csv
 import json
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from service.history.details import DETAILS_FILE, with_details
 from service.history.judgements import (
     ALTERNATIVE_FIGURES,
     CATEGORY_TAGS,
@@ -20,6 +21,9 @@ from service.history.judgements import (
 DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data" / "history"
 NOTES_LIMIT = 4000
 
+# Reviewed records researched after events.csv, in negotiation_events.json's format but with
+# no CSV row of their own; a data directory without them is an earlier history version.
+ADDED_RECORD_FILES = ("founding_article.json",)
 CREATION_ENDPOINTS = frozenset({"proposals", "agreements", "attempts", "statements", "swaps"})
 # Sub-resource endpoint -> the creation endpoint its parent belongs to.
 PARENT_ENDPOINTS: dict[str, str] = {
@@ -60,7 +64,12 @@ def history_records(data_dir: str | Path = DATA_DIR) -> list[HistoryRecord]:
     """Return every record in an order the API accepts: by date, referenced resources first."""
     base = Path(data_dir)
     records = negotiation_records(base / "negotiation_events.json")
-    records += swap_records(base / "exchanges.csv")
+    for name in ADDED_RECORD_FILES:
+        if (base / name).exists():
+            records += negotiation_records(base / name)
+    swaps = swap_records(base / "exchanges.csv")
+    bodies = with_details([swap.body for swap in swaps], base / DETAILS_FILE)
+    records += [replace(swap, body=body) for swap, body in zip(swaps, bodies, strict=True)]
     ordered = sorted(
         enumerate(records),
         key=lambda pair: (pair[1].body["occurred_on"], _phase(pair[1]), pair[0]),
@@ -193,14 +202,15 @@ def _mediator(name: str) -> str:
 
 def _negotiation_record(item: dict[str, Any]) -> HistoryRecord:
     extra = set(item) - _RECORD_KEYS
+    where = f"row {item['row']}" if "row" in item else f"record {item.get('key')!r}"
     if extra:
-        raise ValueError(f"row {item.get('row')}: unexpected keys {sorted(extra)}")
+        raise ValueError(f"{where}: unexpected keys {sorted(extra)}")
     endpoint = item["endpoint"]
     parent = item.get("parent")
     if endpoint not in CREATION_ENDPOINTS and endpoint not in PARENT_ENDPOINTS:
-        raise ValueError(f"row {item['row']}: unknown endpoint {endpoint!r}")
+        raise ValueError(f"{where}: unknown endpoint {endpoint!r}")
     if (endpoint in PARENT_ENDPOINTS) != (parent is not None):
-        raise ValueError(f"row {item['row']}: parent must be given exactly for sub-resources")
+        raise ValueError(f"{where}: parent must be given exactly for sub-resources")
     return HistoryRecord(key=item["key"], endpoint=endpoint, parent=parent, body=item["body"])
 
 

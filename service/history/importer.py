@@ -1,25 +1,33 @@
-"""Load the shipped history through the normal write path, idempotently."""
+"""Load the shipped history through the normal write path, idempotently.
+
+A record not yet in the log is appended as the API would append it; a record an earlier
+import loaded and the shipped history has since changed gets a correction (upgrade.py);
+a second run appends nothing.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from marshmallow import Schema, ValidationError
 from sqlalchemy.engine import Engine
 
 from ..api.problems import flatten_messages
 from ..domain import events as ev
-from ..domain.errors import DomainError, StreamExists
-from ..domain.events import EVENT_TYPES, stream_name
+from ..domain.clock import today
+from ..domain.errors import DomainError, PayloadInvalid, StreamExists
+from ..recording import WriteRequest, fingerprint, record
 from ..schemas.agreements import AgreementWrite, BreachWrite
 from ..schemas.attempts import AttemptWrite
+from ..schemas.corrections import CorrectionWrite
 from ..schemas.proposals import AcceptanceWrite, ProposalWrite, RefusalWrite
 from ..schemas.statements import StatementWrite
 from ..schemas.swaps import SwapWrite
-from ..store import queries
-from ..writes import PayloadInvalid, WriteRequest, fingerprint, record
 from .convert import DATA_DIR, PARENT_ENDPOINTS, HistoryRecord, history_records
+from .upgrade import Loaded, NotCorrectable, correction_body, loaded_record, shipped
 
 # recorded_by of every imported event, and the namespace of its idempotency keys.
 HISTORY_WRITER = "history-import"
@@ -46,36 +54,51 @@ class HistoryRejected(Exception):
         self.problem = problem
 
 
+APPENDED, CORRECTED, PRESENT = "appended", "corrected", "present"
+
+
 @dataclass(frozen=True, slots=True)
 class ImportSummary:
+    """How many records one import appended, found present, and corrected."""
+
     appended: int
     present: int
+    corrected: int = 0
 
     def __str__(self) -> str:
-        return f"history: appended {self.appended}, already present {self.present}"
+        return (
+            f"history: appended {self.appended}, corrected {self.corrected},"
+            f" already present {self.present}"
+        )
 
 
 def import_history(
     engine: Engine, data_dir: str | Path = DATA_DIR, *, recorded_by: str = HISTORY_WRITER
 ) -> ImportSummary:
-    """Append every history record not yet in the log; the record key is the idempotency key."""
-    appended = present = 0
-    for item in history_records(data_dir):
-        if import_record(engine, item, recorded_by=recorded_by):
-            appended += 1
-        else:
-            present += 1
-    return ImportSummary(appended=appended, present=present)
+    """Append every history record not yet in the log and correct loaded ones that changed;
+    the record key is the idempotency key of its first append."""
+    outcomes = [
+        import_record(engine, item, recorded_by=recorded_by) for item in history_records(data_dir)
+    ]
+    return ImportSummary(
+        appended=outcomes.count(APPENDED),
+        present=outcomes.count(PRESENT),
+        corrected=outcomes.count(CORRECTED),
+    )
 
 
-def import_record(engine: Engine, item: HistoryRecord, *, recorded_by: str) -> bool:
-    """Write one record as the API would; False when it is already in the log."""
+def import_record(engine: Engine, item: HistoryRecord, *, recorded_by: str) -> str:
+    """Write one record as the API would, or correct it where an earlier import loaded an
+    older version; returns APPENDED, CORRECTED or PRESENT."""
     event_type, schema = ENDPOINTS[item.endpoint]
     path = api_path(item)
-    if item.parent is not None and _child_recorded(engine, event_type, item, recorded_by):
-        return False
     try:
         body = schema().load(item.body)
+        with engine.connect() as conn:
+            loaded = loaded_record(conn, item, event_type, recorded_by)
+        if loaded is not None:
+            path = f"/v1/events/{loaded.event.id}/corrections"
+            return _bring_up_to_date(engine, body, loaded, recorded_by)
         _, fresh = record(
             engine,
             WriteRequest(
@@ -88,31 +111,35 @@ def import_record(engine: Engine, item: HistoryRecord, *, recorded_by: str) -> b
             ),
         )
     except StreamExists:
-        # Created earlier without this key (by hand, or by an older import): leave it be.
-        return False
+        # Created in the meantime by another writer: leave it be.
+        return PRESENT
+    except NotCorrectable as exc:
+        raise HistoryRejected(item.key, f"{path}: {exc}") from exc
     except (ValidationError, PayloadInvalid) as exc:
         raise HistoryRejected(item.key, f"{path}: {_fields(exc.messages)}") from exc
     except DomainError as exc:
         raise HistoryRejected(item.key, f"{path}: {exc.message}") from exc
-    return fresh
+    return APPENDED if fresh else PRESENT
 
 
-def _child_recorded(engine: Engine, event_type: str, item: HistoryRecord, writer: str) -> bool:
-    """Whether the parent's stream already holds this imported record.
-
-    Idempotency keys are not part of a backup, so after a restore only the log itself can
-    tell that a refusal or breach (which has no id of its own) was already imported.
-    """
-    stream = stream_name(EVENT_TYPES[event_type].stream_kind, item.parent or "")
-    urls = [source["url"] for source in item.body["sources"]]
-    with engine.connect() as conn:
-        events = queries.page_of_events(conn, stream=stream, types=[event_type], limit=1000)
-    return any(
-        e.recorded_by == writer
-        and e.occurred_on.isoformat() == item.body["occurred_on"]
-        and [source["url"] for source in e.sources] == urls
-        for e in events
+def _bring_up_to_date(engine: Engine, body: Mapping[str, Any], loaded: Loaded, writer: str) -> str:
+    # A resource someone else created under the record's id, or one that was retracted, is
+    # theirs to keep as it is.
+    if not loaded.mine or loaded.retracted:
+        return PRESENT
+    correction = correction_body(shipped(body), loaded, today=today())
+    if correction is None:
+        return PRESENT
+    record(
+        engine,
+        WriteRequest(
+            event_type=ev.EVENT_CORRECTED,
+            body=CorrectionWrite().load(correction),
+            recorded_by=writer,
+            parent_id=loaded.event.id,
+        ),
     )
+    return CORRECTED
 
 
 def api_path(item: HistoryRecord) -> str:

@@ -40,10 +40,15 @@ CATEGORY_TAGS: dict[str, tuple[str, ...]] = {
     "foreign national": ("foreigners",),
     "civilian sailors": ("civilians", "sailors"),
     "long-held civilians (since 2014-2017)": ("civilians", "long_held"),
+    # 5 Feb 2026, Russia's side (I Want to Live project): fighters of the Chechen Akhmat unit
+    # and convicts who signed contracts from prison.
+    "Akhmat fighters": ("akhmat",),
+    "convicts": ("convicts",),
 }
 
 # Swap id -> party -> figures the other side reported for that party's `received`.
-# Only rows whose notes plainly state a different count are listed. Reviewed and left out:
+# Only rows whose notes plainly state a different count are listed (2026-02-05's is in
+# swap_details.json, with the founding article's other figures). Reviewed and left out:
 # 2022-09-21 (55 vs 56 to Russia: reports differ on counting Medvedchuk; no side claims
 # another figure), 2023-07-06 (Reuters 47 vs Zelensky 45, both reports of Ukraine's figure),
 # 2025-03-19 and 2025-08-24 (the UAE's 175+175 and 146+146 leave out people that both sides

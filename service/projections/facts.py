@@ -6,8 +6,10 @@ way to look facts up and the next event, it returns the facts that changed (befo
 A full rebuild, the incremental update on append and an ``as_of`` read all fold ``step``.
 
 Rules:
-- a correction replaces top-level keys of ``data`` in order; ``occurred_on`` and
-  ``date_precision`` in ``changes`` move the fact's date;
+- a correction changes the fact as ``domain.corrections`` says (the write rules use the same
+  merge): top-level keys of ``data`` replaced in order, the date moved by its date fields;
+  the correction's own sources join the fact's (a URL the fact already cites is not
+  repeated), since its current values rest on them too;
 - retracting a fact retracts it; retracting the fact that created a resource
   (proposal.made, agreement.reached, ...) also retracts everything in its stream (its
   refusals, acceptances and breaches no longer count); retracting one refusal retracts only it.
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
 
+from ..domain.corrections import merged
 from ..domain.events import (
     EVENT_CORRECTED,
     EVENT_RETRACTED,
@@ -28,8 +31,6 @@ from ..domain.events import (
     RecordedEvent,
     resource_id,
 )
-
-DATE_CHANGES = ("occurred_on", "date_precision")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -90,10 +91,14 @@ def new_fact(event: RecordedEvent) -> Fact:
     )
 
 
-def corrected(fact: Fact, changes: Mapping[str, Any], correction_id: str) -> Fact:
-    """The fact with one correction's changes applied."""
-    data = dict(fact.data)
-    data.update({k: v for k, v in changes.items() if k not in DATE_CHANGES})
+def corrected(
+    fact: Fact,
+    changes: Mapping[str, Any],
+    correction_id: str,
+    sources: Iterable[Mapping[str, Any]] = (),
+) -> Fact:
+    """The fact with one correction's changes applied and its sources added."""
+    data = merged(fact.data, [changes])
     occurred = changes.get("occurred_on", fact.occurred_on)
     if not isinstance(occurred, date):
         occurred = date.fromisoformat(str(occurred))
@@ -102,8 +107,22 @@ def corrected(fact: Fact, changes: Mapping[str, Any], correction_id: str) -> Fac
         data=data,
         occurred_on=occurred,
         date_precision=str(changes.get("date_precision", fact.date_precision)),
+        sources=cited_sources(fact.sources, sources),
         corrected_by=(*fact.corrected_by, correction_id),
     )
+
+
+def cited_sources(
+    cited: Iterable[Mapping[str, Any]], added: Iterable[Mapping[str, Any]]
+) -> tuple[Mapping[str, Any], ...]:
+    """The sources already cited, then each added one whose URL is not among them yet."""
+    result = list(cited)
+    urls = {source.get("url") for source in result}
+    for source in added:
+        if source.get("url") not in urls:
+            urls.add(source.get("url"))
+            result.append(source)
+    return tuple(result)
 
 
 def step(lookup: FactLookup, event: RecordedEvent) -> list[FactChange]:
@@ -114,7 +133,8 @@ def step(lookup: FactLookup, event: RecordedEvent) -> list[FactChange]:
     if target is None:  # the write rules forbid it; a projection must still not crash
         return []
     if event.type == EVENT_CORRECTED:
-        return [FactChange(target, corrected(target, event.data["changes"], event.id), event.id)]
+        after = corrected(target, event.data["changes"], event.id, event.sources)
+        return [FactChange(target, after, event.id)]
     if event.type == EVENT_RETRACTED:
         changes = [FactChange(target, replace(target, retracted=True), event.id)]
         if target.creates_resource:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from ..domain.events import EVENT_TYPES
-from ..domain.vocab import SLUG_PATTERN, DatePrecision
-from .fields import FullMatch, HttpUrl, Text
+from ..domain.vocab import DatePrecision
+from .fields import HttpUrl, Text, slug
 
 
 class StrictSchema(Schema):
@@ -54,13 +54,7 @@ class WriteSchema(StrictSchema):
 class CreateSchema(WriteSchema):
     """A write that creates a resource; ``id`` is chosen by the client or by the server."""
 
-    id = fields.String(
-        validate=FullMatch(
-            SLUG_PATTERN,
-            error="Must be a slug: lower-case letters, digits and '-', 1 to 64 characters.",
-        ),
-        metadata={"description": "Resource id; generated from occurred_on when absent"},
-    )
+    id = slug(metadata={"description": "Resource id; generated from occurred_on when absent"})
 
 
 class ChildSchema(WriteSchema):

@@ -24,9 +24,9 @@ class SideSchema(StrictSchema):
     civilians = count(metadata={"description": "Civilians among received"})
     medical = count(
         metadata={
-            "description": "Returned under a medical (severely wounded or sick) exchange,"
-            " counted apart from military and civilians: medical + military and"
-            " medical + civilians never exceed received"
+            "description": "Returned under a medical (severely wounded or sick) exchange;"
+            " they are counted among military or civilians too, so medical never exceeds"
+            " received (only military + civilians are disjoint parts of it)"
         }
     )
     bodies = count(metadata={"description": "Bodies handed over in the same operation"})

@@ -3,45 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.errors import NotFound, RuleViolation, StreamExists, VersionMismatch
-from ..domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent, stream_name
+from ..domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent
 from ..domain.hashing import GENESIS_HASH, envelope_hash
-from . import pg_writes, queries
+from . import event_reads, pg_writes
 from .engine import APPENDED, HEAD, append_transaction, utc_now_text
+from .hooks import hooks_of
+from .lock_state import Cursor
+from .stream_ids import generated_stream
 from .tables import events
 
-# Generated stream ids: names asked for in the first query (1..32, then powers of two), and at
-# most this many per narrowing query after that.
-_FIRST_PROBES = 32
-_PROBES = 64
-# (database, first name) -> the suffix last generated here: a hint, always re-checked.
-_LAST_GENERATED: dict[tuple[str, str], int] = {}
-_MAX_HINTS = 4096
-
-AppendHook = Callable[[Connection, list[RecordedEvent]], None]
-
-# Called inside the append transaction with the events just written (stored projections).
-APPEND_HOOKS: list[AppendHook] = []
 # conn.info key of the group committer's Staging (absent outside it: append_in writes at once).
 STAGING = "append_staging"
-
-
-@dataclass
-class _Cursor:
-    position: int
-    hash: str
-    versions: dict[str, int]
-    # Generated names the log was asked about while this lock is held: name -> taken.
-    probed: dict[str, bool] = field(default_factory=dict)
-
-    def copy(self) -> _Cursor:
-        return _Cursor(self.position, self.hash, dict(self.versions), dict(self.probed))
 
 
 @dataclass
@@ -50,18 +28,18 @@ class Staging:
 
     ``append_in`` continues from ``cursor`` (no head query per append) and leaves its events
     in ``pending``; ``flush_staged`` INSERTs them (before anything reads the events table);
-    ``finish_staged`` flushes and runs APPEND_HOOKS once over the whole batch.
+    ``finish_staged`` flushes and runs the ``on_append`` hooks once over the whole batch.
     """
 
-    cursor: _Cursor | None = None
+    cursor: Cursor | None = None
     pending: list[RecordedEvent] = field(default_factory=list)  # assigned, not inserted yet
     written: list[RecordedEvent] = field(default_factory=list)  # inserted, hooks not run yet
 
-    def mark(self) -> tuple[_Cursor | None, int]:
+    def mark(self) -> tuple[Cursor | None, int]:
         cursor = self.cursor.copy() if self.cursor else None
         return cursor, cursor.position if cursor else -1
 
-    def reset(self, mark: tuple[_Cursor | None, int]) -> None:
+    def reset(self, mark: tuple[Cursor | None, int]) -> None:
         """Forget what was staged after ``mark`` (its piece failed or was rolled back)."""
         cursor, position = mark
         if position < 0:  # nothing was staged before the mark
@@ -115,8 +93,8 @@ def append_in(
         cursor = staging.cursor.copy()  # a failure below leaves the staged state untouched
     else:
         # The head read with the lock (append_transaction_on) serves the first append only.
-        position, last_hash = conn.info.pop(HEAD, None) or queries.head(conn)
-        cursor = _Cursor(position=position, hash=last_hash or GENESIS_HASH, versions={})
+        position, last_hash = conn.info.pop(HEAD, None) or event_reads.head(conn)
+        cursor = Cursor(position=position, hash=last_hash or GENESIS_HASH, versions={})
     recorded_at = utc_now_text()
     stored: list[RecordedEvent] = []
     for new in new_events:
@@ -140,7 +118,7 @@ def append_in(
         envelope["hash"] = envelope_hash(envelope)
         cursor.hash = envelope["hash"]
         cursor.versions[stream] = version
-        stored.append(queries.event_from_envelope(envelope))
+        stored.append(event_reads.event_from_envelope(envelope))
     if staging is not None:
         staging.cursor = cursor
         staging.pending.extend(stored)
@@ -148,6 +126,22 @@ def append_in(
     _insert(conn, stored)
     _after_insert(conn, stored)
     return stored
+
+
+def append_replayed(conn: Connection, recorded: Sequence[RecordedEvent]) -> None:
+    """The append path's replay mode (a restore): events recorded elsewhere are appended as
+    they are — positions, ids, recorded_at and hashes kept — through the same insert and the
+    same hooks as a fresh append, each checked to continue the head exactly."""
+    position, last_hash = conn.info.pop(HEAD, None) or event_reads.head(conn)
+    prev = last_hash or GENESIS_HASH
+    for event in recorded:
+        if event.position != position + 1 or event.prev_hash != prev:
+            raise RuleViolation(
+                "position", f"event {event.position} does not continue the log at {position}"
+            )
+        position, prev = event.position, event.hash
+    _insert(conn, list(recorded))
+    _after_insert(conn, [event_reads.upcast_event(e) for e in recorded])
 
 
 def _insert(conn: Connection, stored: list[RecordedEvent]) -> None:
@@ -162,18 +156,18 @@ def _insert(conn: Connection, stored: list[RecordedEvent]) -> None:
 
 
 def _after_insert(conn: Connection, stored: list[RecordedEvent]) -> None:
-    for hook in APPEND_HOOKS:
+    for hook in hooks_of(conn.engine).on_append:
         hook(conn, stored)
-    # Handed to COMMITTED_HOOKS by append_transaction once (and only if) this commits.
+    # Handed to the after_commit hooks by append_transaction once (and only if) this commits.
     conn.info.setdefault(APPENDED, []).extend(stored)
 
 
-def _place(conn: Connection, cursor: _Cursor, new: NewEvent) -> tuple[str, int]:
+def _place(conn: Connection, cursor: Cursor, new: NewEvent) -> tuple[str, int]:
     """Choose the stream and its next version, enforcing existence and expected versions."""
     event_type = EVENT_TYPES[new.type]
     if event_type.creates_stream:
         if new.stream is None:
-            return _generated_stream(conn, cursor, new), 1
+            return generated_stream(conn, cursor, new), 1
         if _version(conn, cursor, new.stream) > 0:
             raise StreamExists(f"{new.stream} already exists; choose another id")
         return new.stream, 1
@@ -191,91 +185,10 @@ def _place(conn: Connection, cursor: _Cursor, new: NewEvent) -> tuple[str, int]:
     return new.stream, current + 1
 
 
-def _version(conn: Connection, cursor: _Cursor, stream: str) -> int:
+def _version(conn: Connection, cursor: Cursor, stream: str) -> int:
     if stream in cursor.versions:
         return cursor.versions[stream]
-    return queries.stream_version(conn, stream)
-
-
-def _generated_stream(conn: Connection, cursor: _Cursor, new: NewEvent) -> str:
-    """A readable id from the date: ``swap/2026-02-05``, then ``-2``, ``-3`` when taken.
-
-    The first free suffix after a taken one, found with few queries however busy the date:
-    each query asks which of up to ~64 candidate names exist (one IN over the unique index).
-    The first asks 1..32 and the powers of two beyond, so a date with k streams costs one
-    query while k < 32 and a handful after that, not one query per earlier stream.
-    """
-    kind = new.stream_kind or EVENT_TYPES[new.type].stream_kind
-    base = new.occurred_on.isoformat()
-
-    def name(n: int) -> str:
-        return stream_name(kind, base if n == 1 else f"{base}-{n}")
-
-    key = (str(conn.engine.url), name(1))
-    hint = _LAST_GENERATED.get(key, 0)
-    if hint > 1 and _known(cursor, name(hint)) and _known(cursor, name(hint + 1)) is False:
-        # Settled under this lock already (e.g. the batch's earlier appends of this date):
-        # the hint is taken and the next name is free; no candidates to list or ask about.
-        return _remember(key, hint + 1, name(hint + 1))
-    if hint > 1:
-        # The suffix this process generated last for the date, checked again in this query
-        # (a rolled-back append or another database may have left it stale): streams are
-        # never removed, so while it is still taken the search can start right there.
-        candidates = list(range(hint, hint + _PROBES))
-        taken = _taken(conn, cursor, {n: name(n) for n in candidates})
-        free = next((n for n in candidates if n not in taken), 0)
-        if hint in taken and free:
-            return _remember(key, free, name(free))
-    low, high = 0, 0  # invariant: low is taken (0 stands for "before 1"), high is free
-    candidates = [*range(1, _FIRST_PROBES + 1), *(2**p for p in range(6, 41))]
-    while True:
-        taken = _taken(conn, cursor, {n: name(n) for n in candidates})
-        free = next((n for n in candidates if n not in taken), 0)
-        low = max([low, *(n for n in candidates if n in taken and (not free or n < free))])
-        high = free or high
-        if high == 0:
-            raise RuntimeError(f"no free stream id left for {name(1)}")
-        if high == low + 1:
-            return _remember(key, high, name(high))
-        step = -(-(high - low - 1) // _PROBES)  # ceil: at most _PROBES names per query
-        candidates = list(range(low + 1, high, step))
-
-
-def _remember(key: tuple[str, str], n: int, stream: str) -> str:
-    if len(_LAST_GENERATED) > _MAX_HINTS:
-        _LAST_GENERATED.clear()
-    _LAST_GENERATED[key] = n
-    return stream
-
-
-def _known(cursor: _Cursor, stream: str) -> bool | None:
-    """Whether the stream exists, as far as this lock knows (None: not known)."""
-    return True if cursor.versions.get(stream, 0) > 0 else cursor.probed.get(stream)
-
-
-def _taken(conn: Connection, cursor: _Cursor, names: dict[int, str]) -> set[int]:
-    """Which of these candidates (ascending) exist, in the log or earlier in this batch.
-
-    Answers already known under this lock (earlier probes, this batch's streams) are not
-    asked again; when they settle the first free candidate, the log is not asked at all
-    (names after that one may then be reported free: callers look no further).
-    """
-    answers = [_known(cursor, s) for s in names.values()]
-    unknown = [s for s, answer in zip(names.values(), answers, strict=True) if answer is None]
-    settled = next((answer for answer in answers if answer is not True), None) is False
-    if unknown and not settled:
-        if conn.dialect.name == "postgresql":
-            stored = pg_writes.existing_streams(conn, unknown)
-        else:
-            stored = set(conn.execute(_PROBE_IN, {"names": unknown}).scalars())
-        cursor.probed.update({s: s in stored for s in unknown})
-    return {n for n, s in names.items() if _known(cursor, s)}
-
-
-# Which of some names exist as streams (PostgreSQL: pg_writes.existing_streams).
-_PROBE_IN = sa.select(events.c.stream).where(
-    events.c.stream.in_(sa.bindparam("names", expanding=True)), events.c.stream_version == 1
-)
+    return event_reads.stream_version(conn, stream)
 
 
 def _row(e: RecordedEvent) -> dict:

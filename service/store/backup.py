@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TextIO
@@ -11,12 +11,11 @@ from typing import Any, TextIO
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from ..domain.events import EVENT_TYPES, META_TYPES
-from ..domain.hashing import GENESIS_HASH, HASHED_FIELDS, canonical_json, envelope_hash
-from . import queries
-from .append import APPEND_HOOKS
+from ..domain.events import EVENT_TYPES
+from ..domain.hashing import GENESIS_HASH, HASHED_FIELDS, canonical_json, chain_break
+from . import event_reads, pg_writes
+from .append import append_replayed
 from .engine import append_transaction
-from .tables import events
 
 ENVELOPE_KEYS = frozenset(HASHED_FIELDS) | {"hash"}
 IMPORT_BATCH = 500
@@ -54,8 +53,8 @@ class BackupHead:
 
 def exported_envelopes(conn: Connection) -> Iterator[dict[str, Any]]:
     """Every stored envelope up to the head at the start, exactly as hashed, in order."""
-    last, _ = queries.head(conn)
-    for envelope in queries.raw_rows(conn):
+    last, _ = event_reads.head(conn)
+    for envelope in event_reads.raw_rows(conn):
         if envelope["position"] > last:
             return
         yield envelope
@@ -79,7 +78,7 @@ def import_from(engine: Engine, lines: Iterable[str]) -> BackupHead:
     rolls the whole restore back.
     """
     with append_transaction(engine) as conn:
-        position, _ = queries.head(conn)
+        position, _ = event_reads.head(conn)
         if position:
             raise BackupRejected(f"the store is not empty (head position {position}); refusing")
         prev, batch, first_line, count = GENESIS_HASH, [], 1, 0
@@ -113,14 +112,9 @@ def checked_envelope(line: str, number: int, *, expected_position: int, prev: st
         value = envelope[field]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise BackupRejected(f"{field} has the wrong type", number)
-    if envelope["position"] != expected_position:
-        raise BackupRejected(
-            f"position {envelope['position']}, expected {expected_position}", number
-        )
-    if envelope["prev_hash"] != prev:
-        raise BackupRejected("prev_hash does not match the previous line's hash", number)
-    if envelope_hash(envelope) != envelope["hash"]:
-        raise BackupRejected("hash does not match the envelope (altered content)", number)
+    broken = chain_break(envelope, position=expected_position, prev=prev)
+    if broken is not None:
+        raise BackupRejected(broken, number)
     if envelope["type"] not in EVENT_TYPES:
         raise BackupRejected(f"unknown event type {envelope['type']!r}", number)
     if not _is_iso_date(envelope["occurred_on"]):
@@ -136,20 +130,10 @@ def _is_iso_date(text: str) -> bool:
 
 
 def _insert(conn: Connection, batch: list[dict], first_line: int, last_line: int) -> None:
+    """Append the batch through the append path's replay mode (same rows, same hooks)."""
     try:
-        conn.execute(events.insert(), [_row(e) for e in batch])
+        append_replayed(conn, [event_reads.event_as_stored(e) for e in batch])
+        pg_writes.flush(conn)  # PostgreSQL defers the INSERT: its clash is raised here
     except IntegrityError as exc:
         detail = str(exc.orig).splitlines()[0]
         raise BackupRejected(f"lines {first_line}-{last_line} clash ({detail})") from None
-    stored = [queries.event_from_envelope(e) for e in batch]
-    for hook in APPEND_HOOKS:
-        hook(conn, stored)
-
-
-def _row(envelope: Mapping[str, Any]) -> dict[str, Any]:
-    target = envelope["data"].get("target_event_id") if envelope["type"] in META_TYPES else None
-    return {
-        **envelope,
-        "occurred_on": date.fromisoformat(envelope["occurred_on"]),
-        "target_id": target,
-    }

@@ -5,17 +5,17 @@ from __future__ import annotations
 import logging
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 
 from . import pg_writes
+from .hooks import CommitHook, hooks_of
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PING_IDLE_SECONDS = 1.0
@@ -30,26 +30,11 @@ HEAD = "head_after_lock"
 # granted (one statement would read it before).
 _LOCK = f"SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})"
 _HEAD = "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"
-# Single-row reads that join the lock's round trip (name -> SQL, registered by the modules
-# that need them with ``read_after_lock``); each row lands in conn.info[AFTER_LOCK][name],
-# None when there is none.
-# A value read here is only current until the transaction writes what it reads: its user
-# pops it on first use.
-AFTER_LOCK_READS: dict[str, str] = {}
+# conn.info key: the rows of the engine's ``after_lock_reads`` (see store.hooks), read in the
+# lock's round trip. A value read here is only current until the transaction writes what it
+# reads: its user pops it on first use.
 AFTER_LOCK = "read_after_lock"
-# Called with those events only after the append transaction has COMMITTED (metrics,
-# notifications); a failing hook is logged, never turns a committed write into an error.
-COMMITTED_HOOKS: list[Callable[[list[Any]], None]] = []
 log = logging.getLogger(__name__)
-
-
-def read_after_lock(name: str, statement: sa.Select) -> None:
-    """Register a parameterless single-row query to run in the lock's round trip (the same
-    statement the module runs itself, compiled once for PostgreSQL)."""
-    compiled = statement.compile(
-        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
-    )
-    AFTER_LOCK_READS[name] = str(compiled)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -168,7 +153,7 @@ def append_transaction(engine: Engine) -> Iterator[Connection]:
 def append_transaction_on(conn: Connection) -> Iterator[Connection]:
     """``append_transaction`` on a connection the caller holds (the group committer's).
 
-    After COMMIT, the events written in it are handed to COMMITTED_HOOKS.
+    After COMMIT, the events written in it are handed to the engine's ``after_commit`` hooks.
     """
     conn.execution_options(write_lock=True)
     conn.info.pop(APPENDED, None)  # info outlives the checkout: start clean
@@ -182,7 +167,7 @@ def append_transaction_on(conn: Connection) -> Iterator[Connection]:
     finally:
         conn.info.pop(HEAD, None)
         conn.info.pop(AFTER_LOCK, None)
-    _run_committed_hooks(conn.info.pop(APPENDED, []))
+    _run_committed_hooks(hooks_of(conn.engine).after_commit, conn.info.pop(APPENDED, []))
 
 
 def _lock_and_head(conn: Connection) -> tuple[tuple[int, str | None], dict[str, Any]]:
@@ -192,14 +177,19 @@ def _lock_and_head(conn: Connection) -> tuple[tuple[int, str | None], dict[str, 
     with driver.pipeline():
         driver.execute(_LOCK)
         head = driver.execute(_HEAD)
-        reads = {name: driver.execute(sql) for name, sql in AFTER_LOCK_READS.items()}
+        reads = {
+            name: driver.execute(sql)
+            for name, sql in hooks_of(conn.engine).after_lock_reads.items()
+        }
     row = head.fetchone()
     after_lock = {name: cursor.fetchone() for name, cursor in reads.items()}
     return ((row[0], row[1]) if row else (0, None)), after_lock
 
 
-def _run_committed_hooks(appended: list[Any]) -> None:
-    for hook in COMMITTED_HOOKS:
+def _run_committed_hooks(hooks: tuple[CommitHook, ...], appended: list[Any]) -> None:
+    if not appended:
+        return
+    for hook in hooks:
         try:
             hook(appended)
         except Exception:

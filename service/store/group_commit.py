@@ -191,7 +191,9 @@ _COMMITTERS: weakref.WeakKeyDictionary[Engine, GroupCommitter] = weakref.WeakKey
 _COMMITTERS_LOCK = threading.Lock()
 
 
-def committed(engine: Engine, work: Callable[[Connection], T], *, isolated: bool = True) -> T:
+def run_in_shared_transaction(
+    engine: Engine, work: Callable[[Connection], T], *, isolated: bool = True
+) -> T:
     """Run ``work(conn)`` in a serialized append transaction shared with concurrent appends.
 
     ``isolated=False`` promises that ``work`` raises (other than a database error) only

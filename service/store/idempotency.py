@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ..domain.errors import IdempotencyInFlight, IdempotencyMismatch
 from ..domain.events import RecordedEvent
-from . import queries
+from . import event_reads
 from .engine import format_timestamp, utc_now_text, write_transaction
-from .group_commit import committed
+from .group_commit import run_in_shared_transaction
 from .tables import idempotency_keys
 
 # A claim older than this belongs to a request that died mid-way; a retry may take it over.
@@ -52,7 +52,7 @@ def run_once(
 
     try:
         # Its one SQL write is its last statement: nothing to undo if it raises.
-        return committed(engine, write_and_settle, isolated=False), True
+        return run_in_shared_transaction(engine, write_and_settle, isolated=False), True
     except BaseException:
         with engine.begin() as conn:
             conn.execute(
@@ -96,7 +96,7 @@ def _claim(engine: Engine, key: IdempotencyKey) -> list[RecordedEvent] | None:
                 "this Idempotency-Key was already used with a different request body"
             )
         if row.first_position is not None:
-            return queries.events_by_positions(conn, row.first_position, row.last_position)
+            return event_reads.events_by_positions(conn, row.first_position, row.last_position)
         stale_before = format_timestamp(datetime.now(UTC) - STALE_CLAIM)
         if row.claimed_at < stale_before:
             taken = conn.execute(

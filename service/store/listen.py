@@ -13,7 +13,6 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..domain.events import RecordedEvent
 from . import pg_writes
-from .append import APPEND_HOOKS
 
 CHANNEL = "events"
 # Even with LISTEN, look at the log this often: a writer without the hook is still seen.
@@ -25,12 +24,6 @@ def notify_appended(conn: Connection, stored: list[RecordedEvent]) -> None:
     """Append hook: PostgreSQL delivers the notice on commit, to every listener on any host."""
     if stored and conn.dialect.name == "postgresql":
         pg_writes.notify(conn, CHANNEL, str(stored[-1].position))
-
-
-def install_notify_hook() -> None:
-    """Register the hook once per process."""
-    if notify_appended not in APPEND_HOOKS:
-        APPEND_HOOKS.append(notify_appended)
 
 
 class Waiter(Protocol):

@@ -1,16 +1,16 @@
 """PostgreSQL: the append path's driver-level statements — deferred writes, stream probe.
 
 The append transaction holds the one append lock, so every round trip it makes delays every
-other writer. On PostgreSQL the batch's writes (events, fact versions, counter deltas,
-counters, day counts, the projection position, the NOTIFY) need no answer, so they are not
+other writer. On PostgreSQL the batch's writes (events, the NOTIFY, and what the append hooks
+write: the read model's rows, see ``readmodel.pg_writes``) need no answer, so they are not
 sent when made: ``defer`` queues them on the connection, and they go out together through
 psycopg in one pipeline (one round trip) just before the next statement SQLAlchemy sends on
 that connection (a read then sees them), before COMMIT, or when ``flush`` is called. A
 rollback drops what is still queued (it would be undone anyway). Each statement is a
 constant text (prepared once per connection by psycopg), and the many-row parts travel as
-arrays (``unnest``), so a batch is a handful of statements however many rows it holds, and
-nothing is compiled per call. SQLite, in-process, keeps the SQLAlchemy statements
-(``projections``/``append``); both stores get the same rows, which the tests compare.
+one JSON parameter, so a batch is a handful of statements however many rows it holds, and
+nothing is compiled per call. SQLite, in-process, keeps the SQLAlchemy statements; both
+stores get the same rows, which the tests compare.
 """
 
 from __future__ import annotations
@@ -25,18 +25,8 @@ from psycopg.types.json import Jsonb
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from .projection_tables import (
-    DAY_COLUMNS,
-    OPEN,
-    counter_deltas,
-    counters,
-    day_counts,
-    fact_versions,
-)
-from .tables import events
 
-
-def _from_json(table: sa.Table, conflict: str = "") -> str:
+def insert_from_json(table: sa.Table, conflict: str = "") -> str:
     """Rows sent as one JSON array of objects, typed by the table's own row type: one
     parameter (one ``json.dumps``) however many rows and columns, instead of one dumped
     value per cell. Every column but a generated primary key is written."""
@@ -47,25 +37,14 @@ def _from_json(table: sa.Table, conflict: str = "") -> str:
     )
 
 
-def _add(table: str, key: str, columns: Sequence[str]) -> str:
+def add_on_conflict(table: str, key: str, columns: Sequence[str]) -> str:
     """ON CONFLICT clause adding the new values to the stored ones."""
     sums = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in columns)
     return f" ON CONFLICT ({key}) DO UPDATE SET {sums}"
 
 
-INSERTS = {table.name: _from_json(table) for table in (events, fact_versions, counter_deltas)}
-ADD_COUNTERS = _from_json(counters, _add("counters", "key", ["value"]))
-ADD_DAYS = _from_json(day_counts, _add("day_counts", "day", DAY_COLUMNS))
-CLOSE_VERSIONS = "UPDATE fact_versions SET valid_to = %s WHERE event_id = %s AND valid_to = %s"
-DROP_ZERO_COUNTERS = "DELETE FROM counters WHERE key = ANY(%s::text[]) AND value = 0"
-DROP_ZERO_DAYS = (
-    "DELETE FROM day_counts WHERE day = ANY(%s::date[])"
-    f" AND {' AND '.join(f'{c} = 0' for c in DAY_COLUMNS)}"
-)
-SET_POSITION = (
-    "INSERT INTO projection_state (name, position) VALUES (%s, %s)"
-    " ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position"
-)
+# Built once per table (the first insert of its rows): constant texts psycopg prepares once.
+_INSERTS: dict[str, str] = {}
 NOTIFY = "SELECT pg_notify(%s, %s)"
 
 
@@ -75,7 +54,8 @@ def _iso(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def _rows(rows: list[dict[str, Any]]) -> Jsonb:
+def json_rows(rows: list[dict[str, Any]]) -> Jsonb:
+    """Rows as the one JSON parameter of an ``insert_from_json`` statement."""
     return Jsonb(rows, dumps=_dumps)
 
 
@@ -110,6 +90,7 @@ def install(engine: Engine) -> None:
 
 
 def defer(conn: Connection, statement: str, params: Any, *, many: bool = False) -> None:
+    """Queue a write that needs no answer; it is sent with the connection's next statement."""
     conn.info.setdefault(DEFERRED, []).append((statement, params, many))
 
 
@@ -141,38 +122,11 @@ def existing_streams(conn: Connection, names: list[str]) -> set[str]:
 
 
 def insert_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """Deferred INSERT of rows keyed by column name (events, fact_versions, counter_deltas)."""
-    defer(conn, INSERTS[table.name], (_rows(rows),))
-
-
-def write_projection(
-    conn: Connection,
-    *,
-    closed: Sequence[tuple[int, str]],
-    versions: list[dict[str, Any]],
-    deltas: list[dict[str, Any]],
-    net: dict[str, int],
-    days: list[dict[str, Any]],
-    state: tuple[str, int],
-) -> None:
-    """Every write of one projection step (deferred: none needs an answer)."""
-    if closed:
-        defer(conn, CLOSE_VERSIONS, [(p, eid, OPEN) for p, eid in closed], many=True)
-    if versions:
-        insert_rows(conn, fact_versions, versions)
-    if deltas:
-        insert_rows(conn, counter_deltas, deltas)
-    if net:
-        defer(conn, ADD_COUNTERS, (_rows([{"key": k, "value": v} for k, v in net.items()]),))
-        falling = [k for k, v in net.items() if v < 0]
-        if falling:
-            defer(conn, DROP_ZERO_COUNTERS, (falling,))
-    if days:
-        defer(conn, ADD_DAYS, (_rows(days),))
-        falling_days = [d["day"] for d in days if any(d[c] < 0 for c in DAY_COLUMNS)]
-        if falling_days:
-            defer(conn, DROP_ZERO_DAYS, (falling_days,))
-    defer(conn, SET_POSITION, state)
+    """Deferred INSERT of rows keyed by column name (events, and the read model's rows)."""
+    statement = _INSERTS.get(table.name)
+    if statement is None:
+        statement = _INSERTS[table.name] = insert_from_json(table)
+    defer(conn, statement, (json_rows(rows),))
 
 
 def notify(conn: Connection, channel: str, payload: str) -> None:

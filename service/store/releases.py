@@ -10,9 +10,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..domain.errors import NotFound, StreamExists
 from ..domain.vocab import SLUG_PATTERN
-from . import queries
+from . import event_reads
 from .engine import append_transaction, utc_now_text
-from .projection_tables import releases
+from .tables import releases
 
 
 class ReleaseExists(StreamExists):
@@ -31,7 +31,7 @@ def create_release(engine: Engine, name: str, description: str | None, created_b
     with append_transaction(engine) as conn:
         if conn.execute(sa.select(releases.c.name).where(releases.c.name == name)).first():
             raise ReleaseExists(f"release {name!r} already exists; releases are immutable")
-        position, hash_ = queries.head(conn)
+        position, hash_ = event_reads.head(conn)
         row = {
             "name": name,
             "description": description,
@@ -50,9 +50,19 @@ def list_releases(conn: Connection) -> list[dict[str, Any]]:
 
 
 def get_release(conn: Connection, name: str) -> dict[str, Any]:
+    """One release by name; NotFound when there is none."""
+    return _as_dict(_release_row(conn, name))
+
+
+def release_position(conn: Connection, name: str) -> int:
+    """The log position a release pinned (``as_of=release:<name>``); NotFound if unknown."""
+    return int(_release_row(conn, name).position)
+
+
+def _release_row(conn: Connection, name: str) -> Any:
     row = None
-    if re.fullmatch(SLUG_PATTERN, name):
+    if re.fullmatch(SLUG_PATTERN, name):  # anything else cannot name a release
         row = conn.execute(sa.select(releases).where(releases.c.name == name)).first()
     if row is None:
         raise NotFound(f"there is no release {name!r}")
-    return _as_dict(row)
+    return row

@@ -55,3 +55,15 @@ tokens = sa.Table(
     sa.Column("last_used_at", sa.String(32), nullable=True),
     sa.Column("revoked_at", sa.String(32), nullable=True),
 )
+
+# Named, immutable (position, hash) pairs: the log head when a release was cut.
+releases = sa.Table(
+    "releases",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("description", sa.Text, nullable=True),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+)

@@ -20,9 +20,10 @@ from sqlalchemy.engine import Connection
 from ..api.projection_http import projected
 from ..projections.facts import Fact
 from ..projections.headlines import headline
-from ..store.fact_reads import TimelineFilter, recorded_at
-from ..store.projection_reads import AsOf
-from ..store.projections import stored_position
+from ..readmodel.as_of import AsOf
+from ..readmodel.fact_queries import TimelineFilter
+from ..readmodel.position import stored_position
+from ..store.event_reads import recorded_at
 from ..store.releases import list_releases
 from . import present, reads
 from .chart import CURRENT_KEY, ChartLinks, gaps_svg, shows_current

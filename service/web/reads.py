@@ -20,10 +20,12 @@ from ..domain.events import EVENT_CORRECTED
 from ..projections.facts import Fact
 from ..projections.gaps import gaps_of_rows
 from ..projections.summary import summary
-from ..store.fact_reads import TimelineFilter, timeline_page
-from ..store.projection_reads import TOTALS, AsOf, at_position, counters_at, day_rows_at
-from ..store.projection_tables import fact_versions as fv
-from ..store.projections import fact_from_row
+from ..readmodel.as_of import AsOf
+from ..readmodel.cache import at_position
+from ..readmodel.counter_reads import TOTALS, counters_at, day_rows_at
+from ..readmodel.fact_queries import TimelineFilter, timeline_page
+from ..readmodel.rows import fact_from_row
+from ..readmodel.tables import fact_versions as fv
 from ..store.tables import events
 from .present import IN_GAPS, Change, changed_values
 

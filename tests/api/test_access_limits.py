@@ -60,9 +60,9 @@ class TestRateLimits:
         head = client.get("/v1/log/head", headers=auth)
         assert head.status_code == 429  # the token's allowance covers reads too
         with tight_app.extensions["engine"].connect() as conn:
-            from service.store import queries
+            from service.store import event_reads
 
-            assert queries.head(conn)[0] == 3
+            assert event_reads.head(conn)[0] == 3
 
     def test_probes_metrics_and_docs_are_never_limited(self, tight_app):
         client = tight_app.test_client()

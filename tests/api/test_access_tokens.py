@@ -7,7 +7,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from service.store import token_memory, tokens
+from service.store import token_cache, tokens
 from service.store.engine import append_transaction
 from tests.api.expect import head, problem
 from tests.builders import swap_body
@@ -68,7 +68,7 @@ class TestRememberedWriteTokens:
         secret = tokens.create_token(engine, name, "write")
         auth = {"Authorization": f"Bearer {secret}"}
         assert client.post("/v1/swaps", json=swap_body(), headers=auth).status_code == 201
-        token, from_memory = token_memory.remembered(engine, tokens.hash_secret(secret))
+        token, from_memory = token_cache.remembered(engine, tokens.hash_secret(secret))
         assert token is not None and from_memory  # the next write will not look it up
         return auth
 
@@ -109,14 +109,14 @@ class TestRememberedWriteTokens:
         )
         looked_up = "SELECT tokens.revoked_at FROM tokens WHERE tokens.token_hash"
         with append_transaction(engine) as conn:
-            assert token_memory.confirm(conn, token_hash)
+            assert token_cache.confirm(conn, token_hash)
         assert not any(looked_up in s for s in statements)
         tokens.create_token(engine, "other", "write")
         tokens.revoke_token(engine, "other")
         with append_transaction(engine) as conn:
-            assert token_memory.confirm(conn, token_hash)
+            assert token_cache.confirm(conn, token_hash)
         assert any(looked_up in s for s in statements)
         tokens.revoke_token(engine, "desk")
         with append_transaction(engine) as conn:
-            assert not token_memory.confirm(conn, token_hash)
-        assert token_memory.remembered(engine, token_hash)[1] is False  # forgotten
+            assert not token_cache.confirm(conn, token_hash)
+        assert token_cache.remembered(engine, token_hash)[1] is False  # forgotten

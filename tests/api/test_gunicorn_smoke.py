@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from service.store import tokens
-from service.store.engine import make_engine
+from service.wiring import open_log
 from tests.builders import swap_body
 from tests.servers import running_gunicorn
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 
 def _create_token(database_url: str, name: str, scope: str = "write") -> str:
-    engine = make_engine(database_url)
+    engine = open_log(database_url)
     try:
         return tokens.create_token(engine, name, scope)
     finally:

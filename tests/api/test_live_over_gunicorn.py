@@ -101,11 +101,13 @@ class TestLiveOverGunicorn:
             text=True,
             timeout=120,
         )
-        assert result.stdout == "history: appended 113, already present 0\n", result.stderr
-        received = stream.events(113)
+        assert result.stdout == "history: appended 119, corrected 0, already present 0\n", (
+            result.stderr
+        )
+        received = stream.events(119)
         stream.close()
         logged = httpx.get(f"{server}/v1/events?limit=1000").json()["events"]
-        assert [m.id for m in received] == [str(p) for p in range(1, 114)]
+        assert [m.id for m in received] == [str(p) for p in range(1, 120)]
         assert [m.envelope for m in received] == logged
         assert [m.event for m in received] == [e["type"] for e in logged]
 

@@ -13,7 +13,7 @@ import pytest
 
 from service.history.importer import import_history
 from service.store import tokens
-from service.store.engine import make_engine
+from service.wiring import open_log
 from tests.servers import running_gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +48,7 @@ def _curl(base_url: str, token: str, body: str) -> tuple[int, str]:
 
 
 def _prepare(database_url: str, with_history: bool) -> tuple[str, str]:
-    engine = make_engine(database_url)
+    engine = open_log(database_url)
     try:
         if with_history:
             import_history(engine)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from service.domain.hashing import envelope_hash
-from service.store import queries
+from service.store import event_reads
 from tests.api.expect import FIRST, head, invalid, problem, stored
 from tests.builders import (
     SOURCE,
@@ -336,7 +336,7 @@ class TestTheStoredChain:
         _post(client, auth, f"/v1/events/{swap['id']}/retractions", retraction_body())
         engine = client.application.extensions["engine"]
         with engine.connect() as conn:
-            rows = list(queries.raw_rows(conn))
+            rows = list(event_reads.raw_rows(conn))
             types = conn.execute(sa.text("SELECT type FROM events ORDER BY position")).scalars()
             assert list(types) == [
                 "proposal.made",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import url_for
 
+from service.recording import fingerprint
 from service.store import tokens
 from service.store.engine import utc_now_text
 from service.store.tables import idempotency_keys
-from service.writes import fingerprint
 from tests.api.expect import head, invalid, problem
 from tests.builders import proposal_body, refusal_body, swap_body
 

@@ -141,7 +141,8 @@ SWAP_CASES = {
     "id with a trailing newline": (
         swap_body(id="abc\n"),
         "id",
-        "Must be a slug: lower-case letters, digits and '-', 1 to 64 characters.",
+        "Must be a slug: lower-case letters, digits and '-', 1 to 64 characters,"
+        " starting with a letter or digit.",
     ),
 }
 
@@ -166,6 +167,13 @@ class TestSwapRules:
         r = client.post("/v1/swaps", json=swap_body(breakdowns=[_breakdown(*values)]), headers=auth)
         assert r.status_code == 201, r.json
         assert [v["share"] for v in r.json["data"]["breakdowns"][0]["values"]] == [0.8, 0.134, 0.07]
+
+    def test_the_medically_exchanged_are_counted_among_the_military_received(self, client, auth):
+        # PRODUCT §3: "157 received, of which five under a medical exchange".
+        sides = [{"party": "RU", "received": 157, "military": 157, "medical": 5}]
+        r = client.post("/v1/swaps", json=swap_body(sides=sides), headers=auth)
+        assert r.status_code == 201, r.json
+        assert r.json["data"]["sides"][0] == {**sides[0], "alternative_figures": []}
 
     def test_several_broken_fields_are_all_named_on_one_line(self, client, auth):
         body = swap_body(sides=[_side(received=-1)], categories=["heroes"], sources=[])

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from service.api.writing import IDEMPOTENCY_KEY, IF_MATCH
+from service.api.write_views import IDEMPOTENCY_KEY, IF_MATCH
 from service.app import create_app
 from service.config import Settings
 from service.domain.vocab import PARTIES

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
-from service.domain.events import SWAP_COMPLETED, NewEvent
 from service.store.append import append
 from service.store.tables import events
+from tests.builders import new_swap
 
 
 @pytest.fixture
 def stored_row(engine) -> dict:
     append(
         engine,
-        [
-            NewEvent(
-                type=SWAP_COMPLETED,
-                stream="swap/2026-02-05",
-                data={"mediators": ["AE"]},
-                occurred_on=date(2026, 2, 5),
-                sources=({"url": "https://example.org/swap"},),
-            )
-        ],
+        [new_swap()],
         recorded_by="newsroom",
     )
     return _rows(engine)[0]

@@ -7,22 +7,10 @@ import json
 
 import pytest
 
-from service.store import queries
+from service.store import event_reads
 from service.store.backup import BackupRejected, export_to, import_from
-from service.store.engine import make_engine
-from tests.builders import correction_body, proposal_body, refusal_body, swap_body
-
-
-def _fill(client, auth) -> None:
-    client.post("/v1/proposals", json=proposal_body(id="all-for-all"), headers=auth)
-    client.post("/v1/proposals/all-for-all/refusals", json=refusal_body(), headers=auth)
-    swap = client.post("/v1/swaps", json=swap_body(), headers=auth).json
-    r = client.post(
-        f"/v1/events/{swap['id']}/corrections",
-        json=correction_body({"mediators": ["AE", "TR"]}),
-        headers=auth,
-    )
-    assert r.status_code == 201, r.json
+from service.wiring import open_log
+from tests.builders import fill
 
 
 def _export(engine) -> str:
@@ -33,7 +21,7 @@ def _export(engine) -> str:
 
 def _rows(engine) -> list[dict]:
     with engine.connect() as conn:
-        return list(queries.raw_rows(conn))
+        return list(event_reads.raw_rows(conn))
 
 
 @pytest.fixture
@@ -41,7 +29,7 @@ def empty_engine(request, backend):
     """A second, empty store on the same backend."""
     factory = request.getfixturevalue(f"{backend}_factory")
     url = factory.fresh()
-    engine = make_engine(url)
+    engine = open_log(url)
     yield engine
     engine.dispose()
     factory.drop(url)
@@ -51,7 +39,7 @@ def empty_engine(request, backend):
 def empty_postgres_engine(request):
     factory = request.getfixturevalue("postgresql_factory")
     url = factory.fresh()
-    engine = make_engine(url)
+    engine = open_log(url)
     yield engine
     engine.dispose()
     factory.drop(url)
@@ -61,21 +49,21 @@ class TestRoundTrip:
     def test_export_writes_one_stored_envelope_per_line_in_position_order(
         self, engine, client, auth
     ):
-        _fill(client, auth)
+        fill(client, auth)
         lines = [json.loads(line) for line in _export(engine).splitlines()]
-        assert [e["position"] for e in lines] == [1, 2, 3, 4]
+        assert [e["position"] for e in lines] == [1, 2, 3, 4, 5, 6, 7]
         assert lines == _rows(engine)
 
     def test_a_restore_reproduces_positions_ids_and_hashes(
         self, engine, client, auth, empty_engine
     ):
-        _fill(client, auth)
+        fill(client, auth)
         text = _export(engine)
         head = import_from(empty_engine, io.StringIO(text))
         assert _rows(empty_engine) == _rows(engine)
         with engine.connect() as source, empty_engine.connect() as target:
-            assert queries.head(target) == queries.head(source)
-            assert (head.events, head.hash) == queries.head(source)
+            assert event_reads.head(target) == event_reads.head(source)
+            assert (head.events, head.hash) == event_reads.head(source)
         assert _export(empty_engine) == text
 
     def test_sqlite_restores_into_postgresql_with_the_same_head(
@@ -84,14 +72,14 @@ class TestRoundTrip:
         from service.history.importer import import_history
 
         url = sqlite_factory.fresh()
-        source = make_engine(url)
+        source = open_log(url)
         try:
             import_history(source)
             text = _export(source)
             import_from(empty_postgres_engine, io.StringIO(text))
             assert _rows(empty_postgres_engine) == _rows(source)
             with source.connect() as a, empty_postgres_engine.connect() as b:
-                assert queries.head(b) == queries.head(a) and queries.head(a)[0] == 113
+                assert event_reads.head(b) == event_reads.head(a) and event_reads.head(a)[0] == 119
         finally:
             source.dispose()
             sqlite_factory.drop(url)
@@ -102,7 +90,7 @@ class TestRoundTrip:
         import_history(engine)
         import_from(empty_engine, io.StringIO(_export(engine)))
         summary = import_history(empty_engine)
-        assert (summary.appended, summary.present) == (0, 113)
+        assert (summary.appended, summary.corrected, summary.present) == (0, 0, 119)
         assert _rows(empty_engine) == _rows(engine)
 
     def test_an_empty_log_exports_nothing_and_restores_to_nothing(self, engine, empty_engine):
@@ -113,15 +101,15 @@ class TestRoundTrip:
 
 class TestRefusals:
     def test_a_store_that_is_not_empty_is_refused(self, engine, client, auth):
-        _fill(client, auth)
+        fill(client, auth)
         with pytest.raises(BackupRejected) as caught:
             import_from(engine, io.StringIO(_export(engine)))
-        assert str(caught.value) == "the store is not empty (head position 4); refusing"
+        assert str(caught.value) == "the store is not empty (head position 7); refusing"
 
     def test_an_altered_line_is_named_and_nothing_is_restored(
         self, engine, client, auth, empty_engine
     ):
-        _fill(client, auth)
+        fill(client, auth)
         lines = _export(engine).splitlines()
         tampered = json.loads(lines[2])
         tampered["data"]["mediators"] = ["QA"]
@@ -134,7 +122,7 @@ class TestRefusals:
     def test_a_missing_line_breaks_the_chain_at_the_next_line(
         self, engine, client, auth, empty_engine
     ):
-        _fill(client, auth)
+        fill(client, auth)
         lines = _export(engine).splitlines()
         del lines[1]
         with pytest.raises(BackupRejected) as caught:
@@ -142,7 +130,7 @@ class TestRefusals:
         assert str(caught.value) == "line 2: position 3, expected 2"
 
     def test_malformed_json_is_named_by_line(self, engine, client, auth, empty_engine):
-        _fill(client, auth)
+        fill(client, auth)
         lines = _export(engine).splitlines()
         lines[3] = lines[3][:-5]
         with pytest.raises(BackupRejected) as caught:
@@ -156,7 +144,7 @@ class TestCommands:
     def test_export_and_import_commands_round_trip_through_a_file(
         self, app, engine, client, auth, empty_engine, tmp_path, monkeypatch
     ):
-        _fill(client, auth)
+        fill(client, auth)
         path = tmp_path / "log.ndjson"
         runner = app.test_cli_runner()
         with app.app_context():
@@ -167,14 +155,14 @@ class TestCommands:
             imported = runner.invoke(args=["import", str(path)])
             again = runner.invoke(args=["import", str(path)])
         with engine.connect() as conn:
-            _, head_hash = queries.head(conn)
-        assert imported.output == f"imported 4 events, head hash {head_hash}\n"
+            _, head_hash = event_reads.head(conn)
+        assert imported.output == f"imported 7 events, head hash {head_hash}\n"
         assert again.exit_code == 1
-        assert "the store is not empty (head position 4); refusing" in again.output
+        assert "the store is not empty (head position 7); refusing" in again.output
 
     def test_export_to_standard_output_is_pure_ndjson(self, app, client, auth):
-        _fill(client, auth)
+        fill(client, auth)
         with app.app_context():
             result = app.test_cli_runner().invoke(args=["export"])
         lines = result.stdout.splitlines()
-        assert [json.loads(line)["position"] for line in lines] == [1, 2, 3, 4]
+        assert [json.loads(line)["position"] for line in lines] == [1, 2, 3, 4, 5, 6, 7]

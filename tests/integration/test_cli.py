@@ -7,29 +7,16 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from service.domain.events import SWAP_COMPLETED, NewEvent
-from service.store import queries, tokens
+from service.store import event_reads, tokens
 from service.store.append import append
-from tests.builders import swap_body
+from tests.builders import new_swap, swap_body
 
 LOG_SIZE = 5
 
 
 def _fill(engine, n: int = LOG_SIZE) -> None:
-    append(
-        engine,
-        [
-            NewEvent(
-                type=SWAP_COMPLETED,
-                stream=None,
-                data={"mediators": ["AE"], "sides": [{"party": "UA", "received": i}]},
-                occurred_on=date(2025, 1, i + 1),
-                sources=({"url": "https://example.org/swap"},),
-            )
-            for i in range(n)
-        ],
-        recorded_by="newsroom",
-    )
+    swaps = [new_swap(None, occurred_on=date(2025, 1, i + 1), received=i) for i in range(n)]
+    append(engine, swaps, recorded_by="newsroom")
 
 
 def _tamper(engine, backend: str, position: int) -> None:
@@ -54,7 +41,7 @@ class TestVerify:
     def test_an_intact_log_verifies_and_names_the_head(self, app, engine):
         _fill(engine)
         with engine.connect() as conn:
-            head_hash = queries.head(conn)[1]
+            head_hash = event_reads.head(conn)[1]
         result = app.test_cli_runner().invoke(args=["verify"])
         assert result.exit_code == 0
         assert result.output == (

@@ -19,12 +19,12 @@ import sqlalchemy as sa
 from service.domain import events as ev
 from service.domain.errors import IdempotencyInFlight, VersionMismatch
 from service.domain.hashing import first_bad_position
+from service.recording import WriteRequest, fingerprint, record
 from service.schemas.corrections import CorrectionWrite
 from service.schemas.swaps import SwapWrite
-from service.store import queries
-from service.store.engine import make_engine
+from service.store import event_reads
 from service.store.tables import events
-from service.writes import WriteRequest, fingerprint, record
+from service.wiring import open_log
 from tests.builders import correction_body, swap_body
 
 pytestmark = pytest.mark.slow
@@ -38,7 +38,7 @@ def _in_threads(database_url: str, n: int, work: Callable[[Any, int], Any]) -> l
     """Run ``work(engine, i)`` in n threads, each with its own engine; collect results."""
 
     def run(i: int) -> Any:
-        engine = make_engine(database_url, pool_size=1, max_overflow=0)
+        engine = open_log(database_url, pool_size=1, max_overflow=0)
         try:
             return work(engine, i)
         finally:
@@ -74,8 +74,8 @@ class TestManyWritersAppending:
         with engine.connect() as conn:
             stored = conn.execute(sa.select(events.c.position).order_by(events.c.position))
             assert [r.position for r in stored] == list(range(1, total + 1))
-            assert first_bad_position(queries.raw_rows(conn)) is None
-            assert queries.head(conn)[0] == total
+            assert first_bad_position(event_reads.raw_rows(conn)) is None
+            assert event_reads.head(conn)[0] == total
 
 
 class TestWritersRacingForOneVersion:
@@ -111,8 +111,8 @@ class TestWritersRacingForOneVersion:
         per_round = [Counter(r[rnd] for r in results) for rnd in range(RACE_ROUNDS)]
         assert per_round == [Counter(won=1, lost=WRITERS - 1)] * RACE_ROUNDS
         with engine.connect() as conn:
-            assert queries.stream_version(conn, target.stream) == RACE_ROUNDS + 1
-            assert first_bad_position(queries.raw_rows(conn)) is None
+            assert event_reads.stream_version(conn, target.stream) == RACE_ROUNDS + 1
+            assert first_bad_position(event_reads.raw_rows(conn)) is None
 
 
 class TestWritersRacingWithOneIdempotencyKey:
@@ -144,7 +144,7 @@ class TestWritersRacingWithOneIdempotencyKey:
         assert kinds["written"] + kinds["replayed"] + kinds["in-flight"] == WRITERS
         assert len({event_id for _, event_id in results if event_id}) == 1
         with engine.connect() as conn:
-            assert queries.head(conn)[0] == 1
+            assert event_reads.head(conn)[0] == 1
         again, fresh = record(engine, request)  # a later retry gets the original back
         assert (again.id, again.position, fresh) == (
             next(i for k, i in results if k == "written"),

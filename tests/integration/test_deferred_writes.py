@@ -5,35 +5,24 @@ and disappears with its ROLLBACK (or its SAVEPOINT's) without leaking into the n
 from __future__ import annotations
 
 from concurrent.futures import Future
-from datetime import date
 
 import psycopg
 import pytest
 import sqlalchemy as sa
 
-from service.domain import events as ev
-from service.domain.events import NewEvent
-from service.store import pg_writes, queries
+from service.readmodel import pg_writes as readmodel_writes
+from service.readmodel.position import stored_position
+from service.readmodel.tables import counter_deltas, counters, fact_versions
+from service.store import event_reads, pg_writes
 from service.store.append import append_in
 from service.store.engine import append_transaction, append_transaction_on
 from service.store.group_commit import GroupCommitter
-from service.store.projection_tables import counters, fact_versions
-from service.store.projections import stored_position
 from service.store.tables import events
+from tests.builders import new_swap
 
 
 class Boom(Exception):
     pass
-
-
-def swap(stream: str, received: int = 5) -> NewEvent:
-    return NewEvent(
-        type=ev.SWAP_COMPLETED,
-        stream=f"swap/{stream}",
-        data={"sides": [{"party": "UA", "received": received}], "categories": ["military"]},
-        occurred_on=date(2026, 2, 5),
-        sources=({"url": "https://example.org/a"},),
-    )
 
 
 def streams(engine) -> list[str]:
@@ -49,12 +38,12 @@ def total_received(conn) -> int | None:
 class TestVisibility:
     def test_an_append_and_its_projections_are_seen_by_later_reads_of_its_transaction(self, engine):
         with append_transaction(engine) as conn:
-            (stored,) = append_in(conn, [swap("a", received=7)], recorded_by="t")
-            assert queries.head(conn) == (1, stored.hash)
-            assert queries.event_by_id(conn, stored.id) == stored
+            (stored,) = append_in(conn, [new_swap("swap/a", received=7)], recorded_by="t")
+            assert event_reads.head(conn) == (1, stored.hash)
+            assert event_reads.event_by_id(conn, stored.id) == stored
             assert stored_position(conn) == 1
             assert total_received(conn) == 7
-            (second,) = append_in(conn, [swap("b", received=3)], recorded_by="t")
+            (second,) = append_in(conn, [new_swap("swap/b", received=3)], recorded_by="t")
             assert second.position == 2 and second.prev_hash == stored.hash
             assert total_received(conn) == 10
         assert streams(engine) == ["swap/a", "swap/b"]
@@ -70,11 +59,11 @@ class TestRollback:
     ):
         with engine.connect() as conn:
             with pytest.raises(Boom), append_transaction_on(conn):
-                append_in(conn, [swap("lost")], recorded_by="t")
+                append_in(conn, [new_swap("swap/lost")], recorded_by="t")
                 raise Boom()
             assert pg_writes.DEFERRED not in conn.info
             with append_transaction_on(conn):
-                (kept,) = append_in(conn, [swap("kept", received=2)], recorded_by="t")
+                (kept,) = append_in(conn, [new_swap("swap/kept", received=2)], recorded_by="t")
         assert kept.position == 1
         assert streams(engine) == ["swap/kept"]
         with engine.connect() as conn:
@@ -83,11 +72,11 @@ class TestRollback:
 
     def test_a_rolled_back_savepoint_undoes_its_appends_and_keeps_the_earlier_ones(self, engine):
         with append_transaction(engine) as conn:
-            append_in(conn, [swap("before", received=1)], recorded_by="t")
+            append_in(conn, [new_swap("swap/before", received=1)], recorded_by="t")
             savepoint = conn.begin_nested()
-            append_in(conn, [swap("inside", received=100)], recorded_by="t")
+            append_in(conn, [new_swap("swap/inside", received=100)], recorded_by="t")
             savepoint.rollback()
-            (after,) = append_in(conn, [swap("after", received=4)], recorded_by="t")
+            (after,) = append_in(conn, [new_swap("swap/after", received=4)], recorded_by="t")
         assert after.position == 2
         assert streams(engine) == ["swap/before", "swap/after"]
         with engine.connect() as conn:
@@ -98,21 +87,21 @@ class TestRollback:
 class TestQueue:
     def test_nothing_is_deferred_on_sqlite(self, engine, backend):
         with append_transaction(engine) as conn:
-            append_in(conn, [swap("a")], recorded_by="t")
+            append_in(conn, [new_swap("swap/a")], recorded_by="t")
             queued = conn.info.get(pg_writes.DEFERRED)
             if backend == "sqlite":
                 assert queued is None
             else:  # the event first, then the hooks' writes (NOTIFY, projection), all waiting
                 statements = [statement for statement, _, _ in queued]
-                assert statements[0] == pg_writes.INSERTS["events"]
+                assert statements[0] == pg_writes.insert_from_json(events)
                 assert sorted(statements[1:]) == sorted(
                     [
                         pg_writes.NOTIFY,
-                        pg_writes.INSERTS["fact_versions"],
-                        pg_writes.INSERTS["counter_deltas"],
-                        pg_writes.ADD_COUNTERS,
-                        pg_writes.ADD_DAYS,
-                        pg_writes.SET_POSITION,
+                        pg_writes.insert_from_json(fact_versions),
+                        pg_writes.insert_from_json(counter_deltas),
+                        readmodel_writes.ADD_COUNTERS,
+                        readmodel_writes.ADD_DAYS,
+                        readmodel_writes.SET_POSITION,
                     ]
                 )
 
@@ -133,10 +122,10 @@ class TestQueue:
             pytest.skip("writes are deferred on PostgreSQL only")
 
         def append(name: str):
-            return lambda conn: append_in(conn, [swap(name)], recorded_by="t")
+            return lambda conn: append_in(conn, [new_swap(f"swap/{name}")], recorded_by="t")
 
         def bad(conn):
-            append_in(conn, [swap("bad")], recorded_by="t")
+            append_in(conn, [new_swap("swap/bad")], recorded_by="t")
             pg_writes.defer(conn, "INSERT INTO no_such_table VALUES (%s)", (1,))
 
         batch = [(append("one"), Future(), False), (bad, Future(), False)]

@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 from service.domain.hashing import first_bad_position
-from service.store import queries, tokens
-from service.store.engine import make_engine
+from service.store import event_reads, tokens
+from service.wiring import open_log
 from tests.builders import swap_body
 from tests.servers import running_gunicorn
 
@@ -22,7 +22,7 @@ def sqlite_url(sqlite_factory):
 
 
 def _token(url: str) -> str:
-    engine = make_engine(url)
+    engine = open_log(url)
     try:
         return tokens.create_token(engine, "newsroom", "write")
     finally:
@@ -46,9 +46,9 @@ class TestDurability:
             head = httpx.get(server.url("/v1/log/head")).json()
             assert head == {"position": 2, "hash": written.json()["hash"]}
 
-        engine = make_engine(sqlite_url)
+        engine = open_log(sqlite_url)
         try:
             with engine.connect() as conn:
-                assert first_bad_position(queries.raw_rows(conn)) is None
+                assert first_bad_position(event_reads.raw_rows(conn)) is None
         finally:
             engine.dispose()

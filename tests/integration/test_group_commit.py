@@ -11,11 +11,12 @@ import sqlalchemy as sa
 from service.domain import events as ev
 from service.domain.errors import RuleViolation
 from service.domain.hashing import first_bad_position
+from service.readmodel import position
+from service.recording import WriteRequest, new_event, record
 from service.schemas.swaps import SwapWrite
-from service.store import projections, queries
+from service.store import event_reads
 from service.store.append import append_in, flush_staged
 from service.store.group_commit import GroupCommitter
-from service.writes import WriteRequest, _new_event, record
 from tests.builders import swap_body
 
 
@@ -25,12 +26,12 @@ def _request(received: int) -> WriteRequest:
 
 
 def _append_work(received: int):
-    new = _new_event(_request(received))
+    new = new_event(_request(received))
     return lambda conn: append_in(conn, [new], recorded_by="newsroom")
 
 
 def _failing_work(conn):
-    append_in(conn, [_new_event(_request(1))], recorded_by="newsroom")
+    append_in(conn, [new_event(_request(1))], recorded_by="newsroom")
     raise RuleViolation("sides.0.received", "refused after writing, inside the batch")
 
 
@@ -47,7 +48,7 @@ class TestOneBatch:
         assert isinstance(failed.exception(), RuleViolation)
         assert [e.position for e in third.result()] == [2]
         with engine.connect() as conn:
-            stored = list(queries.raw_rows(conn))
+            stored = list(event_reads.raw_rows(conn))
         assert [row["data"]["sides"][0]["received"] for row in stored] == [10, 30]
         assert first_bad_position(stored) is None
 
@@ -62,8 +63,8 @@ class TestSharedEngine:
             positions = [p for chunk in pool.map(writer, range(8)) for p in chunk]
         assert sorted(positions) == list(range(1, 401))
         with engine.connect() as conn:
-            assert first_bad_position(queries.raw_rows(conn)) is None
-            assert queries.head(conn)[0] == 400
+            assert first_bad_position(event_reads.raw_rows(conn)) is None
+            assert event_reads.head(conn)[0] == 400
 
 
 def _refused_before_writing(conn):
@@ -89,8 +90,8 @@ class TestStagedBatch:
         assert isinstance(futures[3].exception(), RuleViolation)
         assert [e.position for e in futures[4].result()] == [3]
         with engine.connect() as conn:
-            stored = list(queries.raw_rows(conn))
-            assert projections.stored_position(conn) == 3
+            stored = list(event_reads.raw_rows(conn))
+            assert position.stored_position(conn) == 3
         assert [row["data"]["sides"][0]["received"] for row in stored] == [10, 30, 50]
         assert first_bad_position(stored) is None
 
@@ -99,8 +100,8 @@ class TestStagedBatch:
 
         def reader(conn):
             flush_staged(conn)
-            seen.append(queries.head(conn)[0])
-            return append_in(conn, [_new_event(_request(2))], recorded_by="newsroom")
+            seen.append(event_reads.head(conn)[0])
+            return append_in(conn, [new_event(_request(2))], recorded_by="newsroom")
 
         batch = [(_append_work(1), Future(), False), (reader, Future(), False)]
         GroupCommitter(engine)._commit(batch)
@@ -120,7 +121,7 @@ class TestStagedBatch:
         assert isinstance(batch[1][1].exception(), sa.exc.DBAPIError)
         assert len(calls) == 2  # staged once, then again in its own savepoint
         with engine.connect() as conn:
-            assert queries.head(conn)[0] == 1
+            assert event_reads.head(conn)[0] == 1
 
 
 class TestHeldConnection:

@@ -9,12 +9,13 @@ from itertools import pairwise
 import pytest
 
 from service.history.importer import HistoryRejected, import_history
-from service.store import queries
+from service.store import event_reads
 from tests.builders import swap_body
 
 # Independent expectations, read off exchanges.csv and its README by hand.
 SWAPS_IN_FILE = 73
-RECORDS_IN_FILES = 73 + 40
+# 73 swaps, 40 negotiation records, 6 records of the founding article.
+RECORDS_IN_FILES = 73 + 40 + 6
 
 
 def _all_swaps(client) -> list[dict]:
@@ -36,13 +37,13 @@ class TestHistoryImport:
     def test_the_first_import_appends_every_record_and_a_second_appends_nothing(self, engine):
         first = import_history(engine)
         with engine.connect() as conn:
-            head_after_first = queries.head(conn)
+            head_after_first = event_reads.head(conn)
         second = import_history(engine)
         with engine.connect() as conn:
-            assert queries.head(conn) == head_after_first
+            assert event_reads.head(conn) == head_after_first
         assert (first.appended, first.present) == (RECORDS_IN_FILES, 0)
         assert (second.appended, second.present) == (0, RECORDS_IN_FILES)
-        assert str(second) == "history: appended 0, already present 113"
+        assert str(second) == "history: appended 0, corrected 0, already present 119"
         assert head_after_first[0] == RECORDS_IN_FILES
 
     def test_imported_swaps_agree_with_the_figures_in_the_file(self, engine, client):
@@ -51,9 +52,17 @@ class TestHistoryImport:
         assert len(swaps) == SWAPS_IN_FILE
         assert {s["recorded_by"] for s in swaps} == {"history-import"}
         by_stream = {s["stream"]: s for s in swaps}
-        assert by_stream["swap/2026-02-05"]["data"]["sides"] == [
-            {"party": "UA", "received": 157, "civilians": 7, "alternative_figures": []},
-            {"party": "RU", "received": 160, "alternative_figures": []},
+        ua, ru = by_stream["swap/2026-02-05"]["data"]["sides"]
+        assert ua == {"party": "UA", "received": 157, "civilians": 7, "alternative_figures": []}
+        assert {k: v for k, v in ru.items() if k != "alternative_figures"} == {
+            "party": "RU",
+            "received": 160,
+            "military": 157,
+            "civilians": 3,
+            "medical": 5,
+        }
+        assert [(f["claimed_by"], f["received"]) for f in ru["alternative_figures"]] == [
+            ("UA", 157)
         ]
         # Neither side disclosed per-stage numbers in June 2025: unknown, so absent, not 0.
         assert by_stream["swap/2025-06-09"]["data"]["sides"] == [
@@ -134,6 +143,6 @@ class TestRejectedHistory:
         with app.app_context():
             outputs = [runner.invoke(args=["import-history"]).output for _ in range(2)]
         assert outputs == [
-            "history: appended 113, already present 0\n",
-            "history: appended 0, already present 113\n",
+            "history: appended 119, corrected 0, already present 0\n",
+            "history: appended 0, corrected 0, already present 119\n",
         ]

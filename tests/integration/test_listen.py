@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-import service.app  # noqa: F401  (creating the app's modules installs the notify hook)
-from service.domain.events import SWAP_COMPLETED, NewEvent
-from service.store.append import APPEND_HOOKS, append
+from service.store.append import append
+from service.store.hooks import hooks_of
 from service.store.listen import ListeningWaiter, PollingWaiter, notify_appended, waiter_for
-
-SWAP = NewEvent(
-    type=SWAP_COMPLETED,
-    stream="swap/2026-02-05",
-    data={"mediators": [], "sides": [], "categories": []},
-    occurred_on=date(2026, 2, 5),
-    sources=({"url": "https://example.org/swap"},),
-)
+from tests.builders import new_swap
 
 
-def test_the_notify_hook_runs_inside_every_append_transaction():
-    assert APPEND_HOOKS.count(notify_appended) == 1
+def test_the_app_engine_notifies_inside_every_append_transaction(engine):
+    assert hooks_of(engine).on_append.count(notify_appended) == 1
 
 
 class TestWaiters:
@@ -36,7 +26,7 @@ class TestWaiters:
         with waiter_for(engine, 0.01) as waiter:
             assert isinstance(waiter, ListeningWaiter)
             assert waiter.wait(0.05) is False
-            append(engine, [SWAP], recorded_by="newsroom")
+            append(engine, [new_swap()], recorded_by="newsroom")
             assert waiter.wait(30) is True
 
     @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)

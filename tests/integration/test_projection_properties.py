@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from service.app import create_app
 from service.config import Settings
 from service.projections.state import fold
-from service.store import queries, tokens
+from service.readmodel.check import differing_projections
+from service.readmodel.tables import counters
+from service.store import event_reads, tokens
 from service.store.engine import append_transaction
-from service.store.projection_check import differing_projections
-from service.store.projection_tables import counters
 
 from ..builders import (
     agreement_body,
@@ -155,7 +155,7 @@ def test_incremental_projections_equal_a_rebuild_and_as_of_replays_history(fresh
         assert writer.answers(as_of=n) == answer, f"as_of={n}"
     engine = app.extensions["engine"]
     with engine.connect() as conn:
-        state = fold(queries.page_of_events(conn, limit=1000))
+        state = fold(event_reads.page_of_events(conn, limit=1000))
         stored = dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all())
     assert stored == state.counters
     with append_transaction(engine) as conn:

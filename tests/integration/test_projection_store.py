@@ -5,41 +5,31 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import command
 
-from service.cli import verify
-from service.projection_cli import rebuild_command
+from service.cli.log import verify
+from service.cli.readmodel import rebuild_command
 from service.projections.gaps import DAY_ROW_KINDS, day_histogram, day_rows
 from service.projections.state import fold
-from service.store import projections, queries
-from service.store.engine import append_transaction
-from service.store.migrate import alembic_config
-from service.store.projection_check import differing_projections
-from service.store.projection_reads import DAYS, TOTALS, counters_at, day_rows_at
-from service.store.projection_tables import (
+from service.readmodel import update
+from service.readmodel.check import differing_projections
+from service.readmodel.counter_reads import DAYS, TOTALS, counters_at, day_rows_at
+from service.readmodel.rows import fact_from_row
+from service.readmodel.tables import (
     DAY_COLUMNS,
     OPEN,
+    PROJECTION_TABLES,
     counters,
     day_counts,
     fact_versions,
 )
+from service.store import event_reads
+from service.store.engine import append_transaction
+from service.store.migrate import alembic_config
 
 from ..builders import (
-    correction_body,
+    fill,
     post,
-    proposal_body,
-    refusal_body,
-    retraction_body,
     swap_body,
 )
-
-
-def fill(client, auth):
-    post(client, auth, "/v1/swaps", swap_body(id="jan", occurred_on="2026-01-05"))
-    made = post(client, auth, "/v1/proposals", proposal_body(id="p1"))
-    post(client, auth, "/v1/proposals/p1/refusals", refusal_body())
-    feb = post(client, auth, "/v1/swaps", swap_body(id="feb"))
-    post(client, auth, f"/v1/events/{feb['id']}/corrections", correction_body({"notes": "n"}))
-    post(client, auth, f"/v1/events/{made['id']}/retractions", retraction_body())
-    post(client, auth, "/v1/swaps", swap_body(id="mar", occurred_on="2026-03-01"))
 
 
 def stored_counters(engine):
@@ -51,9 +41,9 @@ class TestStoredProjections:
     def test_incremental_state_equals_the_pure_fold_of_the_log(self, client, auth, engine):
         fill(client, auth)
         with engine.connect() as conn:
-            events = queries.page_of_events(conn, limit=1000)
+            events = event_reads.page_of_events(conn, limit=1000)
             rows = conn.execute(sa.select(fact_versions).where(fact_versions.c.valid_to == OPEN))
-            facts = {r.event_id: projections.fact_from_row(r) for r in rows}
+            facts = {r.event_id: fact_from_row(r) for r in rows}
         state = fold(events)
         assert stored_counters(engine) == state.counters
         assert facts == state.facts.by_id
@@ -62,8 +52,8 @@ class TestStoredProjections:
         fill(client, auth)
         with engine.connect() as conn:
             rows = conn.execute(sa.select(day_counts).order_by(day_counts.c.day)).all()
-            head = queries.head(conn)[0]
-            events = queries.page_of_events(conn, limit=1000)
+            head = event_reads.head(conn)[0]
+            events = event_reads.page_of_events(conn, limit=1000)
             assert day_rows_at(conn, head) == day_rows(day_histogram(fold(events).counters))
         assert DAY_COLUMNS == DAY_ROW_KINDS  # a stored row is a day row as gaps reads it
         by_day = {r.day.isoformat(): tuple(r)[1:] for r in rows}
@@ -87,7 +77,7 @@ class TestStoredProjections:
         fill(client, auth)
         before = stored_counters(engine)
         with append_transaction(engine) as conn:
-            assert projections.rebuild(conn) == 7
+            assert update.rebuild(conn) == 7
         assert stored_counters(engine) == before
         with append_transaction(engine) as conn:
             assert differing_projections(conn) == []
@@ -109,7 +99,7 @@ class TestStoredProjections:
     def test_snapshots_land_on_exact_multiples_whatever_the_batches(
         self, client, auth, engine, monkeypatch
     ):
-        monkeypatch.setattr(projections, "SNAPSHOT_EVERY", 3)
+        monkeypatch.setattr(update, "SNAPSHOT_EVERY", 3)
         fill(client, auth)
         with engine.connect() as conn:
             snapshot_positions = (
@@ -117,7 +107,7 @@ class TestStoredProjections:
                 .scalars()
                 .all()
             )
-            events = queries.page_of_events(conn, limit=1000)
+            events = event_reads.page_of_events(conn, limit=1000)
             for n in range(len(events) + 1):
                 both = {**counters_at(conn, n, DAYS), **counters_at(conn, n, TOTALS)}
                 assert both == fold(events[:n]).counters, n
@@ -130,7 +120,7 @@ class TestStoredProjections:
     ):
         fill(client, auth)
         with engine.begin() as conn:
-            for table in reversed(projections.PROJECTION_TABLES):
+            for table in reversed(PROJECTION_TABLES):
                 conn.execute(table.delete())
         post(client, auth, "/v1/swaps", swap_body(id="apr", occurred_on="2026-03-02"))
         assert client.get("/v1/metrics/summary").get_json()["swaps"]["total"] == 4

@@ -7,8 +7,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from service.readmodel.tables import metadata as readmodel_metadata
 from service.store.migrate import alembic_config
-from service.store.tables import metadata
+from service.store.tables import metadata as log_metadata
+
+
+def _schema() -> sa.MetaData:
+    """The log's tables and the read model's in one MetaData, as the migrations build them."""
+    combined = sa.MetaData()
+    for metadata in (log_metadata, readmodel_metadata):
+        for table in metadata.tables.values():
+            table.to_metadata(combined)
+    return combined
 
 
 def _differences(engine) -> list:
@@ -16,7 +26,7 @@ def _differences(engine) -> list:
         context = MigrationContext.configure(
             conn, opts={"compare_type": True, "compare_server_default": True}
         )
-        return compare_metadata(context, metadata)
+        return compare_metadata(context, _schema())
 
 
 class TestSchemaDrift:
@@ -31,9 +41,7 @@ class TestSchemaDrift:
         assert len(heads) == 1
 
     def test_a_column_missing_from_the_database_is_reported(self, engine):
-        extended = sa.MetaData()
-        for table in metadata.tables.values():
-            table.to_metadata(extended)
+        extended = _schema()
         extended.tables["tokens"].append_column(sa.Column("note", sa.Text, nullable=True))
         with engine.connect() as conn:
             diffs = compare_metadata(MigrationContext.configure(conn), extended)

@@ -8,7 +8,7 @@ from datetime import date
 from service.domain.events import RecordedEvent
 from service.domain.hashing import envelope_hash
 from service.schemas.common import EnvelopeSchema
-from service.store.queries import event_envelope, stored_envelope
+from service.store.event_reads import event_envelope, stored_envelope
 
 
 def test_event_envelope_is_the_envelope_schema_dump_and_hashes_the_same():

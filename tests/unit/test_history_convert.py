@@ -152,7 +152,21 @@ class TestSwapRecords:
 
     def test_5_feb_2026_has_157_received_by_ukraine_and_160_by_russia(self) -> None:
         assert side("2026-02-05", "UA") == {"party": "UA", "received": 157, "civilians": 7}
-        assert side("2026-02-05", "RU") == {"party": "RU", "received": 160}
+        ru = side("2026-02-05", "RU")
+        assert {k: v for k, v in ru.items() if k != "alternative_figures"} == {
+            "party": "RU",
+            "received": 160,
+            "military": 157,
+            "civilians": 3,
+            "medical": 5,
+        }
+
+    def test_the_csv_row_alone_holds_only_what_its_columns_can(self) -> None:
+        row = next(
+            r for r in swap_records(DATA_DIR / "exchanges.csv") if r.key == "swap-2026-02-05"
+        )
+        assert row.body["sides"][1] == {"party": "RU", "received": 160}
+        assert "breakdowns" not in row.body
 
     def test_empty_returned_to_russia_leaves_no_received_key(self) -> None:
         assert side("2022-04-09", "RU") == {"party": "RU"}
@@ -170,7 +184,7 @@ class TestSwapRecords:
         assert [(f["claimed_by"], f["received"]) for f in figures] == [("RU", 195)]
         assert side("2024-01-31", "UA")["received"] == 207
 
-    def test_only_the_three_reviewed_conflicts_carry_alternative_figures(self) -> None:
+    def test_only_the_four_reviewed_conflicts_carry_alternative_figures(self) -> None:
         found = {
             (swap_id, s["party"], f["claimed_by"], f["received"])
             for swap_id, body in SWAPS.items()
@@ -181,6 +195,7 @@ class TestSwapRecords:
             ("2022-10-29", "UA", "RU", 50),
             ("2024-01-31", "UA", "RU", 195),
             ("2024-12-30", "UA", "RU", 150),
+            ("2026-02-05", "RU", "UA", 157),
         }
 
     def test_mediators_become_iso_codes(self) -> None:
@@ -312,8 +327,8 @@ class TestNegotiationRecords:
 
 
 class TestHistoryRecords:
-    def test_all_113_records_are_in_date_order(self) -> None:
-        assert len(ALL) == 113
+    def test_all_119_records_are_in_date_order(self) -> None:
+        assert len(ALL) == 119
         dates = [r.body["occurred_on"] for r in ALL]
         assert dates == sorted(dates)
 
@@ -348,7 +363,9 @@ class TestHistoryRecords:
         for r in ALL:
             assert DATE.match(r.body["occurred_on"])
             assert "2014-01-01" <= r.body["occurred_on"] <= "2026-11-26"
-            assert r.body["date_precision"] == "day"
+            assert r.body["date_precision"] in {"day", "month"}
+            if r.body["date_precision"] == "month":
+                assert r.body["occurred_on"].endswith("-01"), r.key
             assert r.body["sources"]
             assert all(s["url"].startswith(("http://", "https://")) for s in r.body["sources"])
 
@@ -377,7 +394,7 @@ class TestHistoryRecords:
         assert keys.index("agreement-geneva-2026-03-05") < keys.index("swap-2026-03-05")
 
     def test_the_converter_imports_only_the_standard_library(self) -> None:
-        for module in ("convert.py", "judgements.py", "__init__.py"):
+        for module in ("convert.py", "judgements.py", "details.py", "__init__.py"):
             tree = ast.parse((Path(convert.__file__).parent / module).read_text())
             names = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
             names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
@@ -390,3 +407,127 @@ class TestHistoryRecords:
                 assert len(set(r.body["parties"])) >= 2, r.key
             if r.endpoint == "breaches":
                 assert r.body["alleged_by"] != r.body["breached_by"], r.key
+
+
+class TestFoundingArticleRecords:
+    """founding_article.json: what the article and the reporting around it add."""
+
+    ITEMS = json.loads((DATA_DIR / "founding_article.json").read_text(encoding="utf-8"))
+    RECORDS = {r.key: r for r in negotiation_records(DATA_DIR / "founding_article.json")}
+    ARTICLE = "https://www.pravda.com.ua/eng/news/2026/02/05/8019588"
+
+    def test_six_reviewed_records_in_date_order_each_explaining_itself(self) -> None:
+        assert Counter(r.endpoint for r in self.RECORDS.values()) == {
+            "breaches": 1,
+            "attempts": 2,
+            "proposals": 1,
+            "statements": 2,
+        }
+        dates = [item["body"]["occurred_on"] for item in self.ITEMS]
+        assert dates == sorted(dates)
+        assert all(item["review_note"] for item in self.ITEMS)
+
+    def test_the_breach_is_ukraines_claim_against_russia_citing_the_article(self) -> None:
+        breach = self.RECORDS["breach-ua-medinsky-istanbul-2025-07-23"]
+        assert breach.parent == "istanbul-2025-06-02"
+        body = breach.body
+        assert (body["alleged_by"], body["breached_by"], body["occurred_on"]) == (
+            "UA",
+            "RU",
+            "2025-07-23",
+        )
+        assert body["attributed_to"] == "Vladimir Medinsky (aide to Putin)"
+        assert [s["url"] for s in body["sources"]] == [self.ARTICLE]
+
+    def test_failed_attempts_are_dated_no_more_precisely_than_their_sources(self) -> None:
+        new_year = self.RECORDS["attempt-new-year-exchange-2025-12"].body
+        assert (new_year["occurred_on"], new_year["date_precision"]) == ("2025-12-01", "month")
+        of_500 = self.RECORDS["attempt-exchange-of-500-2026-01-16"].body
+        assert (of_500["occurred_on"], of_500["date_precision"]) == ("2026-01-16", "day")
+        assert "dated by that statement" in of_500["reason"]
+        assert {new_year["blamed_party"], of_500["blamed_party"]} == {"RU"}
+
+    def test_the_gap_before_5_february_2026_holds_them_and_no_swap(self) -> None:
+        inside = [r for r in ALL if "2025-10-02" < r.body["occurred_on"] <= "2026-02-05"]
+        assert [r.key for r in inside if r.endpoint in {"attempts", "proposals"}] == [
+            "proposal-umerov-unblock-2025-11-11",
+            "attempt-new-year-exchange-2025-12",
+            "proposal-all-for-all-20-points-2025-12-24",
+            "attempt-exchange-of-500-2026-01-16",
+        ]
+        assert [r.key for r in inside if r.endpoint == "swaps"] == ["swap-2026-02-05"]
+
+    def test_the_kursk_breach_no_longer_says_no_such_source_was_found(self) -> None:
+        kursk = next(r for r in ALL if r.key == "breach-kursk-civilians-medinsky-2025-07-23")
+        assert "No source was found" not in kursk.body["description"]
+        assert kursk.body["alleged_by"] == "RU"
+
+
+class TestSubResourceIdentity:
+    def test_each_sub_resource_record_is_told_apart_by_parent_date_and_first_source(self) -> None:
+        # How an upgrade finds a loaded refusal or breach in a store that kept no keys.
+        children = [r for r in ALL if r.parent is not None]
+        identities = {
+            (r.parent, r.body["occurred_on"], r.body["sources"][0]["url"]) for r in children
+        }
+        assert len(identities) == len(children)
+
+    def test_no_record_cites_a_url_twice(self) -> None:
+        for r in ALL:
+            urls = [s["url"] for s in r.body["sources"]]
+            assert len(urls) == len(set(urls)), r.key
+
+
+class TestSwapDetails:
+    def _data(self, tmp_path: Path, details: list[dict[str, Any]]) -> Path:
+        (tmp_path / "negotiation_events.json").write_text("[]", encoding="utf-8")
+        exchanges_csv(
+            tmp_path,
+            {"date": "2024-01-01", "returned_to_ukraine": "5", "returned_to_russia": "5"},
+        )
+        (tmp_path / "swap_details.json").write_text(json.dumps(details), encoding="utf-8")
+        return tmp_path
+
+    def test_details_add_figures_breakdowns_and_describe_cited_sources(
+        self, tmp_path: Path
+    ) -> None:
+        breakdown = {
+            "side": "RU",
+            "dimension": "nationality",
+            "values": [{"label": "a", "count": 2}],
+        }
+        data = self._data(
+            tmp_path,
+            [
+                {
+                    "swap_id": "2024-01-01",
+                    "sides": [{"party": "RU", "received": 5, "medical": 1}],
+                    "breakdowns": [breakdown],
+                    "sources": [{"url": "https://example.org/a", "publisher": "Example"}],
+                }
+            ],
+        )
+        (swap,) = history_records(data)
+        assert swap.body["sides"][1] == {"party": "RU", "received": 5, "medical": 1}
+        assert swap.body["breakdowns"] == [breakdown]
+        assert swap.body["sources"] == [{"url": "https://example.org/a", "publisher": "Example"}]
+
+    @pytest.mark.parametrize(
+        ("detail", "message"),
+        [
+            ({"swap_id": "2024-01-02"}, "no swap with id 2024-01-02"),
+            (
+                {"swap_id": "2024-01-01", "sides": [{"party": "RU", "received": 6}]},
+                "received is 5 in exchanges.csv",
+            ),
+            (
+                {"swap_id": "2024-01-01", "sources": [{"url": "https://example.org/b"}]},
+                "https://example.org/b is not in the row's source_urls",
+            ),
+        ],
+    )
+    def test_a_detail_never_overrides_the_csv_or_cites_what_the_row_does_not(
+        self, tmp_path: Path, detail: dict[str, Any], message: str
+    ) -> None:
+        with pytest.raises(ValueError, match=message):
+            history_records(self._data(tmp_path, [detail]))

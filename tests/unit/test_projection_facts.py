@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from service.projections.state import fold
@@ -20,6 +21,17 @@ class TestFacts:
         assert (fact.occurred_on, fact.date_precision) == (date(2025, 1, 3), "month")
         assert fact.corrected_by == (first.id, second.id)
         assert fact.live
+
+    def test_a_corrections_sources_join_the_facts_once_each(self):
+        log = Log()
+        swap = log.swap("2026-02-05", ua=157)
+        log.events[-1] = swap = replace(swap, sources=({"url": "https://a.example/1"},))
+        log.correct(swap, notes="five under a medical exchange")
+        article = {"url": "https://up.example/8019588", "publisher": "Ukrainska Pravda"}
+        cited = ({"url": "https://a.example/1", "quote": "again"}, article, dict(article))
+        log.events[-1] = replace(log.events[-1], sources=cited)
+        fact = fold(log.events).facts.fact(swap.id)
+        assert fact.sources == ({"url": "https://a.example/1"}, article)
 
     def test_retracting_a_resource_retracts_its_children_but_not_other_resources(self):
         log = Log()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from service.domain.vocab import Category, DatePrecision
-from service.writes import fingerprint, jsonable
+from service.recording import fingerprint, jsonable
 
 
 class TestJsonable:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from .store.engine import append_transaction
-from .store.projection_check import differing_projections
-from .store.projections import rebuild
+from ..readmodel.check import differing_projections
+from ..readmodel.update import rebuild
+from ..store.engine import append_transaction
+from .context import log_engine
 
 
 @click.command("rebuild")
@@ -18,7 +18,7 @@ from .store.projections import rebuild
 def rebuild_command() -> None:
     """Drop every stored projection and rebuild it from the log (holds the append lock)."""
     started = time.perf_counter()
-    with append_transaction(current_app.extensions["engine"]) as conn:
+    with append_transaction(log_engine()) as conn:
         position = rebuild(conn)
     seconds = time.perf_counter() - started
     rate = position / seconds if seconds else 0.0
@@ -29,5 +29,5 @@ def rebuild_command() -> None:
 
 def projection_problems() -> list[str]:
     """Stored projections that differ from a fresh rebuild (empty when all match)."""
-    with append_transaction(current_app.extensions["engine"]) as conn:
+    with append_transaction(log_engine()) as conn:
         return differing_projections(conn)

@@ -7,18 +7,18 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-from flask import current_app, g, jsonify, request
+from flask import g, jsonify, request
 from flask_smorest import Blueprint
 
 from ..domain.errors import DomainError
 from ..domain.events import RecordedEvent
+from ..recording import WriteRequest, fingerprint, record
 from ..schemas.common import EnvelopeSchema
-from ..store.queries import event_envelope
-from ..writes import WriteRequest, fingerprint, record
+from ..store.event_reads import event_envelope
 from .auth import BEARER_SECURITY, requires
+from .context import log_engine
+from .formats.urls import event_href
 
-# The events blueprint's url_prefix (an event's URL is EVENTS_PREFIX/<id>).
-EVENTS_PREFIX = "/v1/events"
 IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
@@ -100,7 +100,7 @@ def created(event_type: str, body: dict[str, Any], parent_id: str | None = None)
             fingerprint(request.method, request.path, request.get_json()) if key else ""
         ),
     )
-    event, fresh = record(current_app.extensions["engine"], request_obj)
+    event, fresh = record(log_engine(), request_obj)
     headers = {"Location": event_location(event)}
     if not fresh:
         headers["Idempotent-Replayed"] = "true"
@@ -111,7 +111,7 @@ def created(event_type: str, body: dict[str, Any], parent_id: str | None = None)
 
 def event_location(event: RecordedEvent) -> str:
     """``url_for("events.get_event", …)`` without the URL map's reverse lookup on each write."""
-    return f"{request.script_root}{EVENTS_PREFIX}/{event.id}"
+    return f"{request.script_root}{event_href(event.id)}"
 
 
 def _if_match() -> int | None:

@@ -10,13 +10,25 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..domain.events import EVENT_TYPES, META_TYPES, stream_name
-from ..projections.atom import FeedEntry
 from ..projections.facts import Fact
-from .projection_reads import valid_at
-from .projection_tables import fact_versions as fv
-from .projections import fact_from_row
-from .queries import stored_envelope
-from .tables import events
+from ..store.event_reads import stored_envelope
+from ..store.tables import events
+from .rows import fact_from_row
+from .tables import fact_versions as fv
+
+
+def valid_at(position: int) -> sa.ColumnElement[bool]:
+    """Fact versions valid at a position."""
+    return sa.and_(fv.c.valid_from <= position, fv.c.valid_to > position)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """A live fact with when it was recorded and when it last changed (a correction)."""
+
+    fact: Fact
+    published: str  # recorded_at of the fact
+    updated: str  # recorded_at of its latest correction, or of the fact
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +82,6 @@ def recent_changes(conn: Connection, position: int, *, limit: int) -> list[FeedE
         .limit(limit)
     )
     return [FeedEntry(fact_from_row(r), r.published, r.updated) for r in conn.execute(query)]
-
-
-def recorded_at(conn: Connection, position: int) -> str | None:
-    """When the event at ``position`` was recorded (None for position 0)."""
-    return conn.execute(
-        sa.select(events.c.recorded_at).where(events.c.position == position)
-    ).scalar()
 
 
 def resource_page(

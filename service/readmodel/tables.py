@@ -14,7 +14,6 @@
   have no row (as the counters drop zero keys). ``as_of`` reads use the counter snapshots.
 - ``projection_state``: the position the stored projections reflect, written in the same
   append transaction as their rows.
-- ``releases``: named, immutable (position, hash) pairs.
 """
 
 from __future__ import annotations
@@ -22,7 +21,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..projections.counters import DAY_KINDS
-from .tables import JSONType, metadata
+from ..store.tables import JSONType
+
+# The read model's own schema (migrations create it beside the log's; see migrations/env.py).
+metadata = sa.MetaData()
 
 # The kinds of the per-day histogram, as day_counts columns (see projections.counters).
 DAY_COLUMNS = tuple(DAY_KINDS.values())
@@ -89,17 +91,6 @@ projection_state = sa.Table(
     metadata,
     sa.Column("name", sa.String(40), primary_key=True),
     sa.Column("position", sa.BigInteger, nullable=False),
-)
-
-releases = sa.Table(
-    "releases",
-    metadata,
-    sa.Column("name", sa.String(64), primary_key=True),
-    sa.Column("description", sa.Text, nullable=True),
-    sa.Column("position", sa.BigInteger, nullable=False),
-    sa.Column("hash", sa.String(64), nullable=True),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.Column("created_by", sa.String(64), nullable=False),
 )
 
 PROJECTION_TABLES = (

@@ -3,7 +3,8 @@
 Looking a token up costs a database round trip on every request. A write does not need it
 before its append: the append transaction can confirm the token itself, for free, because
 revocations only ever grow (a token is never un-revoked, renamed or deleted). The lock's
-round trip reads how many tokens are revoked (``AFTER_LOCK_READS``); while that count is the
+round trip reads how many tokens are revoked (``REVOKED_COUNT``, installed by
+``service.wiring`` as an after-lock read); while that count is the
 one seen when the token was last found valid in the database, nothing was revoked since and
 the token still holds. Otherwise it is looked up again, inside the transaction. So a revoked
 token never appends: a write either meets the revocation in its transaction (401), or
@@ -24,13 +25,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from .engine import AFTER_LOCK, read_after_lock, read_connection
+from .engine import AFTER_LOCK, read_connection
 from .tables import tokens
 from .tokens import LAST_USED_RESOLUTION, TOKEN_BY_HASH, Token, to_token, touch
 
 REVOCATIONS_READ = "revoked_tokens"
 REVOKED_COUNT = sa.select(sa.func.count()).where(tokens.c.revoked_at.is_not(None))
-read_after_lock(REVOCATIONS_READ, REVOKED_COUNT)
 REVOKED_AT = sa.select(tokens.c.revoked_at).where(tokens.c.token_hash == sa.bindparam("h"))
 LOOKUP = TOKEN_BY_HASH.add_columns(REVOKED_COUNT.scalar_subquery().label("revoked_count"))
 

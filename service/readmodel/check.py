@@ -15,15 +15,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import queries
-from .projection_tables import (
+from ..store import event_reads
+from .position import stored_position
+from .tables import (
     counter_deltas,
     counter_snapshots,
     counters,
     day_counts,
     fact_versions,
 )
-from .projections import rebuild, stored_position
+from .update import rebuild
 
 CHECKED = {
     "fact_versions (timeline, resources, corrections)": (
@@ -63,7 +64,7 @@ def differing_projections(conn: Connection) -> list[str]:
     """Names of the stored projections that differ from a fresh rebuild (run it in an append
     transaction so no write interleaves)."""
     problems = []
-    head, _ = queries.head(conn)
+    head, _ = event_reads.head(conn)
     if stored_position(conn) != head:
         problems.append(f"projection_state (reflects {stored_position(conn)}, log head {head})")
     stored = {name: digest(conn, t, order) for name, (t, order) in CHECKED.items()}

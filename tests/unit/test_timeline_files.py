@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from service.projections.render import CSV_COLUMNS, safe_cell, start_date, timeline_csv
+from service.api.formats.timeline_files import CSV_COLUMNS, safe_cell, start_date, timeline_csv
 
 
 def entry(**overrides):

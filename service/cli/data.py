@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
 
-from .history.convert import DATA_DIR
-from .history.importer import HistoryRejected, import_history
-from .store.backup import BackupRejected, export_to, import_from
-
-
-def register_data_commands(app: Flask) -> None:
-    for command in (import_history_command, export_command, import_command):
-        app.cli.add_command(command)
+from ..history.convert import DATA_DIR
+from ..history.importer import HistoryRejected, import_history
+from ..store.backup import BackupRejected, export_to, import_from
+from .context import log_engine
 
 
 @click.command("import-history")
@@ -25,7 +20,7 @@ def register_data_commands(app: Flask) -> None:
 def import_history_command(data_dir: str) -> None:
     """Append the shipped exchange history through the write path; a rerun appends nothing."""
     try:
-        summary = import_history(current_app.extensions["engine"], data_dir)
+        summary = import_history(log_engine(), data_dir)
     except HistoryRejected as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(str(summary))
@@ -36,7 +31,7 @@ def import_history_command(data_dir: str) -> None:
 def export_command(path: str) -> None:
     """Write the whole log as NDJSON stored envelopes to PATH ('-': standard output)."""
     with click.open_file(path, "w", encoding="utf-8") as out:
-        head = export_to(current_app.extensions["engine"], out)
+        head = export_to(log_engine(), out)
     click.echo(f"exported {head.events} events, head hash {head.hash or '-'}", err=True)
 
 
@@ -46,7 +41,7 @@ def import_command(path: str) -> None:
     """Restore an NDJSON export into an empty store (same positions, ids and hashes)."""
     try:
         with click.open_file(path, "r", encoding="utf-8") as lines:
-            head = import_from(current_app.extensions["engine"], lines)
+            head = import_from(log_engine(), lines)
     except BackupRejected as exc:
         raise click.ClickException(f"{path}: {exc}") from exc
     click.echo(f"imported {head.events} events, head hash {head.hash or '-'}")

@@ -1,8 +1,9 @@
-"""Read helpers over the events table, shared by the append path and the log reads."""
+"""Reads of the events table, shared by the append path, the log reads and the read model."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -22,6 +23,30 @@ def head(conn: Connection) -> tuple[int, str | None]:
     """The last position and its hash; (0, None) for an empty log."""
     row = conn.execute(HEAD_QUERY).first()
     return (row.position, row.hash) if row else (0, None)
+
+
+def recorded_at(conn: Connection, position: int) -> str | None:
+    """When the event at ``position`` was recorded (None for position 0)."""
+    return conn.execute(
+        sa.select(events.c.recorded_at).where(events.c.position == position)
+    ).scalar()
+
+
+def hash_at(conn: Connection, position: int) -> str | None:
+    """The chain hash at ``position`` (None for position 0): it names the log up to there."""
+    return conn.execute(sa.select(events.c.hash).where(events.c.position == position)).scalar()
+
+
+def stream_versions_at(conn: Connection, streams: list[str], position: int) -> dict[str, int]:
+    """Each stream's version as of ``position``."""
+    if not streams:
+        return {}
+    rows = conn.execute(
+        sa.select(events.c.stream, sa.func.max(events.c.stream_version))
+        .where(events.c.stream.in_(streams), events.c.position <= position)
+        .group_by(events.c.stream)
+    )
+    return dict(rows.all())
 
 
 def stream_version(conn: Connection, stream: str) -> int:
@@ -141,7 +166,12 @@ def row_to_event(row: Any) -> RecordedEvent:
 
 def event_from_envelope(m: Mapping[str, Any]) -> RecordedEvent:
     """A stored envelope (row mapping or JSON) as a domain event, upcast like every read."""
-    version, data = upcast(m["type"], m["schema_version"], m["data"])
+    return upcast_event(event_as_stored(m))
+
+
+def event_as_stored(m: Mapping[str, Any]) -> RecordedEvent:
+    """A stored envelope as a domain event with its payload exactly as stored (a restore
+    writes it back byte for byte: the hash covers it)."""
     occurred = m["occurred_on"]
     return RecordedEvent(
         id=m["id"],
@@ -149,13 +179,40 @@ def event_from_envelope(m: Mapping[str, Any]) -> RecordedEvent:
         stream=m["stream"],
         stream_version=m["stream_version"],
         type=m["type"],
-        schema_version=version,
+        schema_version=m["schema_version"],
         occurred_on=occurred if isinstance(occurred, date) else date.fromisoformat(occurred),
         date_precision=m["date_precision"],
         recorded_at=m["recorded_at"],
         recorded_by=m["recorded_by"],
-        data=data,
+        data=m["data"],
         sources=tuple(m["sources"]),
         prev_hash=m["prev_hash"],
         hash=m["hash"],
     )
+
+
+def upcast_event(event: RecordedEvent) -> RecordedEvent:
+    """The event with its payload upcast to the type's current schema version."""
+    version, data = upcast(event.type, event.schema_version, event.data)
+    if version == event.schema_version:
+        return event
+    return replace(event, schema_version=version, data=data)
+
+
+class LogReader:
+    """The ``domain.log_rules.LogLookup`` over a connection (the append transaction's)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def stream_creation(self, stream: str) -> RecordedEvent | None:
+        return stream_creation(self.conn, stream)
+
+    def event_by_id(self, event_id: str) -> RecordedEvent | None:
+        return event_by_id(self.conn, event_id)
+
+    def is_retracted(self, event_id: str) -> bool:
+        return is_retracted(self.conn, event_id)
+
+    def corrections_of(self, event_id: str) -> list[RecordedEvent]:
+        return corrections_of(self.conn, event_id)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_smorest import Blueprint
 
 from ..schemas.common import LogHeadSchema
-from ..store import queries
+from ..store import event_reads
+from .context import log_engine
 
 blp = Blueprint("log", __name__, url_prefix="/v1/log", description="Tamper evidence")
 
@@ -16,6 +16,6 @@ blp = Blueprint("log", __name__, url_prefix="/v1/log", description="Tamper evide
 @blp.doc(operationId="getLogHead")
 def get_log_head():
     """The last position and its chain hash."""
-    with current_app.extensions["engine"].connect() as conn:
-        position, hash_ = queries.head(conn)
+    with log_engine().connect() as conn:
+        position, hash_ = event_reads.head(conn)
     return {"position": position, "hash": hash_}

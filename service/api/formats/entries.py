@@ -5,19 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..domain import events as ev
-from .facts import Fact
-from .headlines import headline, parties
+from ...domain import events as ev
+from ...projections.facts import Fact
+from ...projections.headlines import headline, parties
+from .urls import event_href
 
 CHILDREN = {
     ev.PROPOSAL_MADE: {ev.PROPOSAL_REFUSED: "refusals", ev.PROPOSAL_ACCEPTED: "acceptances"},
     ev.AGREEMENT_REACHED: {ev.AGREEMENT_BREACHED: "breaches"},
     ev.SWAP_COMPLETED: {},
 }
-
-
-def event_href(event_id: str) -> str:
-    return f"/v1/events/{event_id}"
 
 
 def corrections_of(fact: Fact) -> list[dict[str, Any]]:

@@ -11,12 +11,12 @@ import html
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from .facts import Fact
-from .headlines import detail_text, headline
-from .views import event_href
+from ...projections.facts import Fact
+from ...projections.headlines import detail_text, headline
+from ...readmodel.fact_queries import FeedEntry
+from .urls import TIMELINE_PATH, event_href
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ID = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "pow-exchange-log:timeline"))
@@ -26,13 +26,6 @@ CATEGORY_SCHEME = "https://pow-exchange-log.example/event-types"
 EPOCH = "1970-01-01T00:00:00Z"  # the feed's updated when the log is empty
 
 ET.register_namespace("", ATOM)
-
-
-@dataclass(frozen=True, slots=True)
-class FeedEntry:
-    fact: Fact
-    published: str  # recorded_at of the fact
-    updated: str  # recorded_at of its latest correction, or of the fact
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -106,7 +99,7 @@ def feed_document(
     )
     _sub(feed, "updated", updated or EPOCH)
     _sub(feed, "link", rel="self", type="application/atom+xml", href=self_url)
-    _sub(feed, "link", rel="alternate", type="application/json", href=base_url + "/v1/timeline")
+    _sub(feed, "link", rel="alternate", type="application/json", href=base_url + TIMELINE_PATH)
     author = _sub(feed, "author")
     _sub(author, "name", AUTHOR)
     _sub(feed, "generator", AUTHOR)

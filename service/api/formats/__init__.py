@@ -1,0 +1,1 @@
+"""Renderings of projected data for HTTP: JSON entries, CSV, TimelineJS, Atom, URLs."""

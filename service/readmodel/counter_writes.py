@@ -1,0 +1,85 @@
+"""Counter, day-count and snapshot writes of one projection step (SQLite's statements;
+PostgreSQL sends the same rows through ``readmodel.pg_writes``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from ..projections.counters import DAY_PREFIX, SEP, apply_delta
+from .tables import DAY_COLUMNS, counter_snapshots, counters, day_counts
+
+CHUNK = 500
+
+
+def _insert(conn: Connection, table: sa.Table) -> Any:
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
+
+
+def apply_counters(conn: Connection, change: Counter[str]) -> None:
+    """Add the batch's net change: one upsert per chunk, then drop counters that hit zero
+    (so the stored set equals the pure fold's, which drops zeros too)."""
+    if not change:
+        return
+    insert = _insert(conn, counters)
+    upsert = insert.on_conflict_do_update(
+        index_elements=[counters.c.key], set_={"value": counters.c.value + insert.excluded.value}
+    )
+    rows = [{"key": k, "value": v} for k, v in change.items()]
+    for i in range(0, len(rows), CHUNK):
+        conn.execute(upsert, rows[i : i + CHUNK])
+    falling = [k for k, v in change.items() if v < 0]
+    for i in range(0, len(falling), CHUNK):
+        conn.execute(
+            counters.delete().where(
+                counters.c.key.in_(falling[i : i + CHUNK]), counters.c.value == 0
+            )
+        )
+
+
+def day_rows(change: Counter[str]) -> list[dict[str, Any]]:
+    """The per-day part of a net change: one row per day, a column per kind."""
+    days: dict[str, dict[str, int]] = {}
+    for k, v in change.items():
+        if k.startswith(DAY_PREFIX):
+            _, day, kind = k.split(SEP)
+            days.setdefault(day, dict.fromkeys(DAY_COLUMNS, 0))[kind] += v
+    return [{"day": date.fromisoformat(d), **kinds} for d, kinds in sorted(days.items())]
+
+
+def apply_day_counts(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Add the day rows to day_counts (one upsert), then remove days whose five counts fell
+    to zero (as the counters drop their zero keys)."""
+    if not rows:
+        return
+    insert = _insert(conn, day_counts)
+    upsert = insert.on_conflict_do_update(
+        index_elements=[day_counts.c.day],
+        set_={c: day_counts.c[c] + insert.excluded[c] for c in DAY_COLUMNS},
+    )
+    for i in range(0, len(rows), CHUNK):
+        conn.execute(upsert, rows[i : i + CHUNK])
+    falling = [r["day"] for r in rows if any(r[c] < 0 for c in DAY_COLUMNS)]
+    for i in range(0, len(falling), CHUNK):
+        conn.execute(
+            day_counts.delete().where(
+                day_counts.c.day.in_(falling[i : i + CHUNK]),
+                *(day_counts.c[c] == 0 for c in DAY_COLUMNS),
+            )
+        )
+
+
+def write_snapshots(conn: Connection, points: list[tuple[int, Counter[str]]]) -> None:
+    """Snapshots at exact multiples of SNAPSHOT_EVERY, whatever the batch boundaries, so an
+    incremental build and a rebuild store the same rows: the stored counters (still as
+    before this batch) plus the batch's changes up to that position."""
+    base = dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all())
+    conn.execute(
+        counter_snapshots.insert(),
+        [{"position": p, "counters": apply_delta(base, acc)} for p, acc in points],
+    )

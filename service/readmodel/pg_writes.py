@@ -1,0 +1,58 @@
+"""PostgreSQL: one projection step's writes, deferred on the append connection.
+
+Every write of a step needs no answer, so it joins the append's deferred pipeline
+(``store.pg_writes``): constant statement texts, many-row parts as one JSON parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from ..store.pg_writes import add_on_conflict, defer, insert_from_json, insert_rows, json_rows
+from .tables import DAY_COLUMNS, OPEN, counter_deltas, counters, day_counts, fact_versions
+
+ADD_COUNTERS = insert_from_json(counters, add_on_conflict("counters", "key", ["value"]))
+ADD_DAYS = insert_from_json(day_counts, add_on_conflict("day_counts", "day", DAY_COLUMNS))
+CLOSE_VERSIONS = "UPDATE fact_versions SET valid_to = %s WHERE event_id = %s AND valid_to = %s"
+DROP_ZERO_COUNTERS = "DELETE FROM counters WHERE key = ANY(%s::text[]) AND value = 0"
+DROP_ZERO_DAYS = (
+    "DELETE FROM day_counts WHERE day = ANY(%s::date[])"
+    f" AND {' AND '.join(f'{c} = 0' for c in DAY_COLUMNS)}"
+)
+SET_POSITION = (
+    "INSERT INTO projection_state (name, position) VALUES (%s, %s)"
+    " ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position"
+)
+
+
+def write_projection(
+    conn: Connection,
+    *,
+    closed: Sequence[tuple[int, str]],
+    versions: list[dict[str, Any]],
+    deltas: list[dict[str, Any]],
+    net: dict[str, int],
+    days: list[dict[str, Any]],
+    state: tuple[str, int],
+) -> None:
+    """Every write of one projection step (deferred: none needs an answer)."""
+    if closed:
+        defer(conn, CLOSE_VERSIONS, [(p, eid, OPEN) for p, eid in closed], many=True)
+    if versions:
+        insert_rows(conn, fact_versions, versions)
+    if deltas:
+        insert_rows(conn, counter_deltas, deltas)
+    if net:
+        defer(conn, ADD_COUNTERS, (json_rows([{"key": k, "value": v} for k, v in net.items()]),))
+        falling = [k for k, v in net.items() if v < 0]
+        if falling:
+            defer(conn, DROP_ZERO_COUNTERS, (falling,))
+    if days:
+        defer(conn, ADD_DAYS, (json_rows(days),))
+        falling_days = [d["day"] for d in days if any(d[c] < 0 for c in DAY_COLUMNS)]
+        if falling_days:
+            defer(conn, DROP_ZERO_DAYS, (falling_days,))
+    defer(conn, SET_POSITION, state)

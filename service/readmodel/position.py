@@ -1,0 +1,48 @@
+"""The log position the stored projections reflect (written with their rows, never apart)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from ..store.engine import AFTER_LOCK
+from .tables import projection_state
+
+STATE_NAME = "projections"
+STORED_POSITION = sa.select(projection_state.c.position).where(
+    projection_state.c.name == STATE_NAME
+)
+
+
+def stored_position(conn: Connection) -> int:
+    """The position the stored projections reflect (0 before the first append)."""
+    value = conn.execute(STORED_POSITION).scalar()
+    return int(value or 0)
+
+
+def position_at_start(conn: Connection) -> int:
+    """The stored position, as read with the append lock when this is the transaction's
+    first projection step (PostgreSQL: no round trip of its own), else read now."""
+    after_lock = conn.info.get(AFTER_LOCK) or {}
+    if STATE_NAME in after_lock:
+        row = after_lock.pop(STATE_NAME)
+        return int(row[0]) if row else 0
+    return stored_position(conn)
+
+
+def forget_position_read(conn: Connection) -> None:
+    """Drop the position read with the lock (the projections are about to be emptied)."""
+    (conn.info.get(AFTER_LOCK) or {}).pop(STATE_NAME, None)
+
+
+def set_position(conn: Connection, new: int) -> None:
+    """Record the position reached (SQLite; PostgreSQL defers the same upsert)."""
+    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(
+        projection_state
+    )
+    conn.execute(
+        insert.values(name=STATE_NAME, position=new).on_conflict_do_update(
+            index_elements=[projection_state.c.name], set_={"position": new}
+        )
+    )

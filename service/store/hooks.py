@@ -1,0 +1,62 @@
+"""What runs around an append, installed per engine by ``service.wiring``.
+
+Nothing registers itself on import: whoever builds the engine says, in one place, what runs
+inside the append transaction (``on_append``), which single-row reads join the append lock's
+round trip on PostgreSQL (``after_lock_reads``), and what runs once a batch has committed
+(``after_commit``). An engine with nothing installed appends bare events.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection, Engine
+
+from ..domain.events import RecordedEvent
+
+AppendHook = Callable[[Connection, list[RecordedEvent]], None]
+CommitHook = Callable[[list[RecordedEvent]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class LogHooks:
+    """The hooks of one engine, in the order they run."""
+
+    # Inside the append transaction, right after the batch's events are written.
+    on_append: tuple[AppendHook, ...] = ()
+    # After COMMIT only; a failing hook is logged, never turns a committed write into an error.
+    after_commit: tuple[CommitHook, ...] = ()
+    # name -> SQL of a parameterless single-row read sent with the lock (PostgreSQL); each
+    # row lands in conn.info[AFTER_LOCK][name] (None when there is none).
+    after_lock_reads: Mapping[str, str] = field(default_factory=dict)
+
+
+NO_HOOKS = LogHooks()
+_INSTALLED: weakref.WeakKeyDictionary[Engine, LogHooks] = weakref.WeakKeyDictionary()
+
+
+def lock_read(statement: sa.Select) -> str:
+    """A read for ``after_lock_reads``: the module's own statement, compiled once for
+    PostgreSQL with its constants inlined."""
+    compiled = statement.compile(
+        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+    )
+    return str(compiled)
+
+
+def install(engine: Engine, hooks: LogHooks) -> None:
+    """Make ``hooks`` the engine's append hooks (replacing any installed before)."""
+    _INSTALLED[engine] = hooks
+
+
+def hooks_of(engine: Any) -> LogHooks:
+    """The hooks installed on the engine (or on the engine an option engine derives from)."""
+    found = _INSTALLED.get(engine)
+    if found is None and hasattr(engine, "_proxied"):
+        found = _INSTALLED.get(engine._proxied)
+    return found or NO_HOOKS

@@ -1,0 +1,19 @@
+"""What an append transaction knows while it holds the lock: the head and the streams seen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Cursor:
+    """The head (position, hash) and stream versions as this lock has placed them."""
+
+    position: int
+    hash: str
+    versions: dict[str, int]
+    # Generated names the log was asked about while this lock is held: name -> taken.
+    probed: dict[str, bool] = field(default_factory=dict)
+
+    def copy(self) -> Cursor:
+        return Cursor(self.position, self.hash, dict(self.versions), dict(self.probed))

@@ -1,0 +1,100 @@
+"""Server-generated resource ids: ``swap/2026-02-05``, then ``-2``, ``-3``… found in few queries."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ..domain.events import EVENT_TYPES, NewEvent, stream_name
+from . import pg_writes
+from .lock_state import Cursor
+from .tables import events
+
+# Names asked for in the first query (1..32, then powers of two), and at most this many per
+# narrowing query after that.
+_FIRST_PROBES = 32
+_PROBES = 64
+# (database, first name) -> the suffix last generated here: a hint, always re-checked.
+_LAST_GENERATED: dict[tuple[str, str], int] = {}
+_MAX_HINTS = 4096
+
+
+def generated_stream(conn: Connection, cursor: Cursor, new: NewEvent) -> str:
+    """A readable id from the date: ``swap/2026-02-05``, then ``-2``, ``-3`` when taken.
+
+    The first free suffix after a taken one, found with few queries however busy the date:
+    each query asks which of up to ~64 candidate names exist (one IN over the unique index).
+    The first asks 1..32 and the powers of two beyond, so a date with k streams costs one
+    query while k < 32 and a handful after that, not one query per earlier stream.
+    """
+    kind = new.stream_kind or EVENT_TYPES[new.type].stream_kind
+    base = new.occurred_on.isoformat()
+
+    def name(n: int) -> str:
+        return stream_name(kind, base if n == 1 else f"{base}-{n}")
+
+    key = (str(conn.engine.url), name(1))
+    hint = _LAST_GENERATED.get(key, 0)
+    if hint > 1 and _known(cursor, name(hint)) and _known(cursor, name(hint + 1)) is False:
+        # Settled under this lock already (e.g. the batch's earlier appends of this date):
+        # the hint is taken and the next name is free; no candidates to list or ask about.
+        return _remember(key, hint + 1, name(hint + 1))
+    if hint > 1:
+        # The suffix this process generated last for the date, checked again in this query
+        # (a rolled-back append or another database may have left it stale): streams are
+        # never removed, so while it is still taken the search can start right there.
+        candidates = list(range(hint, hint + _PROBES))
+        taken = _taken(conn, cursor, {n: name(n) for n in candidates})
+        free = next((n for n in candidates if n not in taken), 0)
+        if hint in taken and free:
+            return _remember(key, free, name(free))
+    low, high = 0, 0  # invariant: low is taken (0 stands for "before 1"), high is free
+    candidates = [*range(1, _FIRST_PROBES + 1), *(2**p for p in range(6, 41))]
+    while True:
+        taken = _taken(conn, cursor, {n: name(n) for n in candidates})
+        free = next((n for n in candidates if n not in taken), 0)
+        low = max([low, *(n for n in candidates if n in taken and (not free or n < free))])
+        high = free or high
+        if high == 0:
+            raise RuntimeError(f"no free stream id left for {name(1)}")
+        if high == low + 1:
+            return _remember(key, high, name(high))
+        step = -(-(high - low - 1) // _PROBES)  # ceil: at most _PROBES names per query
+        candidates = list(range(low + 1, high, step))
+
+
+def _remember(key: tuple[str, str], n: int, stream: str) -> str:
+    if len(_LAST_GENERATED) > _MAX_HINTS:
+        _LAST_GENERATED.clear()
+    _LAST_GENERATED[key] = n
+    return stream
+
+
+def _known(cursor: Cursor, stream: str) -> bool | None:
+    """Whether the stream exists, as far as this lock knows (None: not known)."""
+    return True if cursor.versions.get(stream, 0) > 0 else cursor.probed.get(stream)
+
+
+def _taken(conn: Connection, cursor: Cursor, names: dict[int, str]) -> set[int]:
+    """Which of these candidates (ascending) exist, in the log or earlier in this batch.
+
+    Answers already known under this lock (earlier probes, this batch's streams) are not
+    asked again; when they settle the first free candidate, the log is not asked at all
+    (names after that one may then be reported free: callers look no further).
+    """
+    answers = [_known(cursor, s) for s in names.values()]
+    unknown = [s for s, answer in zip(names.values(), answers, strict=True) if answer is None]
+    settled = next((answer for answer in answers if answer is not True), None) is False
+    if unknown and not settled:
+        if conn.dialect.name == "postgresql":
+            stored = pg_writes.existing_streams(conn, unknown)
+        else:
+            stored = set(conn.execute(_PROBE_IN, {"names": unknown}).scalars())
+        cursor.probed.update({s: s in stored for s in unknown})
+    return {n for n, s in names.items() if _known(cursor, s)}
+
+
+# Which of some names exist as streams (PostgreSQL: pg_writes.existing_streams).
+_PROBE_IN = sa.select(events.c.stream).where(
+    events.c.stream.in_(sa.bindparam("names", expanding=True)), events.c.stream_version == 1
+)

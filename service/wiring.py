@@ -1,0 +1,47 @@
+"""The write flow in one place: the engine, and what runs on every append, in order.
+
+An append (``store.append.append_in``, one or a batch, fresh or replayed) goes:
+
+1. BEGIN and the append lock (PostgreSQL: advisory lock; SQLite: BEGIN IMMEDIATE). On
+   PostgreSQL the head and the ``after_lock_reads`` below come back in the same round trip.
+2. The use case checks its rules against the log and the token (``token_cache.confirm``
+   reads the revocation count read with the lock).
+3. The events are placed (position, stream version, hash chain) and inserted.
+4. ``on_append`` hooks, inside the same transaction: the read model's update (so a reader
+   never sees an event without its projections), then the live-feed NOTIFY (PostgreSQL
+   delivers it on commit).
+5. COMMIT; only then the ``after_commit`` hooks (metrics), and the caller is answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from .readmodel.position import STATE_NAME, STORED_POSITION
+from .readmodel.update import project
+from .store import hooks
+from .store.engine import make_engine
+from .store.listen import notify_appended
+from .store.token_cache import REVOCATIONS_READ, REVOKED_COUNT
+
+
+def open_log(
+    url: str, *, after_commit: Sequence[hooks.CommitHook] = (), **engine_options: Any
+) -> Engine:
+    """An engine on the log at ``url`` with the append flow above installed on it."""
+    engine = make_engine(url, **engine_options)
+    hooks.install(
+        engine,
+        hooks.LogHooks(
+            after_lock_reads={
+                STATE_NAME: hooks.lock_read(STORED_POSITION),
+                REVOCATIONS_READ: hooks.lock_read(REVOKED_COUNT),
+            },
+            on_append=(project, notify_appended),
+            after_commit=tuple(after_commit),
+        ),
+    )
+    return engine
