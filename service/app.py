@@ -22,6 +22,7 @@ from .api import (
 )
 from .api.auth import register_read_guard
 from .api.bodies import init_body_limits
+from .api.charts import blp as charts_blp
 from .api.corrections import blp as corrections_blp
 from .api.feed import blp as feed_blp
 from .api.headers import init_headers
@@ -35,6 +36,7 @@ from .api.timeline import blp as timeline_blp
 from .cli import register_cli
 from .config import Settings
 from .store.migrate import upgrade
+from .web.site import init_web
 from .wiring import open_log
 
 BLUEPRINTS = (
@@ -55,6 +57,7 @@ BLUEPRINTS = (
     corrections_blp,
     releases_blp,
     feed_blp,
+    charts_blp,
 )
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -75,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(docs.blp)
+    init_web(app, settings)  # GET / and /embed/gaps: HTML for people, not in openapi.yaml
     problems.register(app)
     # before_request order: start the timer, count the caller, then refuse what is refused.
     init_metrics(app)

@@ -52,6 +52,8 @@ class Settings:
     rate_limits: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
     ratelimit_storage_uri: str = "memory://"
     cors_origins: tuple[str, ...] = ()
+    # Origins whose pages may frame /embed/gaps (CSP frame-ancestors); empty: none may.
+    embed_origins: tuple[str, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -74,4 +76,5 @@ class Settings:
             },
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI") or "memory://",
             cors_origins=_list(env.get("CORS_ORIGINS")),
+            embed_origins=_list(env.get("EMBED_ORIGINS")),
         )

@@ -36,7 +36,7 @@ ENVELOPE = EnvelopeSchema()
     responses={
         "200": {
             "description": "A page of events in position order (JSON), or every matching"
-            " event as NDJSON with Accept: application/x-ndjson",
+            " event as NDJSON with Accept: application/x-ndjson or ?format=ndjson",
             "headers": {
                 "Link": {
                     "description": 'rel="next" URL while more events exist',
@@ -50,12 +50,13 @@ ENVELOPE = EnvelopeSchema()
         }
     },
 )
-def list_events(after: int = 0, limit: int | None = None, type=None, stream=None):
+def list_events(after: int = 0, limit: int | None = None, type=None, stream=None, format=None):
     """Read the log in position order, page by page."""
     engine: Engine = log_engine()
     wanted = request.accept_mimetypes.best_match(["application/json", NDJSON])
-    if (
-        wanted == NDJSON
+    if format == "ndjson" or (
+        format is None
+        and wanted == NDJSON
         and request.accept_mimetypes[NDJSON] > request.accept_mimetypes["application/json"]
     ):
         lines = _ndjson(engine, after=after, limit=limit, types=type, stream=stream)

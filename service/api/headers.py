@@ -23,7 +23,9 @@ def security_headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     html_docs = request.path.startswith("/docs") and response.mimetype == "text/html"
-    response.headers["Content-Security-Policy"] = DOCS_CSP if html_docs else API_CSP
+    # A response that brings its own policy keeps it (the HTML pages: service/web/site.py).
+    if "Content-Security-Policy" not in response.headers:
+        response.headers["Content-Security-Policy"] = DOCS_CSP if html_docs else API_CSP
     # Whatever server runs the app, the response does not advertise it or its version.
     response.headers.pop("Server", None)
     return response

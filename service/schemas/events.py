@@ -24,6 +24,13 @@ class EventQuerySchema(Schema):
         fields.String(validate=validate.OneOf(sorted(EVENT_TYPES))),
         metadata={"description": "Only these event types (repeat the parameter for several)"},
     )
+    format = fields.String(
+        validate=validate.OneOf(("json", "ndjson")),
+        metadata={
+            "description": "json (default) or ndjson: every matching event, one per line, as"
+            " with Accept: application/x-ndjson (for a plain download link)"
+        },
+    )
     stream = fields.String(
         # No NUL: PostgreSQL cannot even compare text holding one (it was a 500).
         validate=[

@@ -40,6 +40,11 @@ EXPECTED_ACCESS: dict[str, str] = {
     "feed.get_feed": "read",
     "metrics.get_gaps": "read",
     "metrics.get_summary": "read",
+    "charts.get_gaps_chart": "read",
+    # The HTML pages are reads too (READS_PRIVATE applies); their CSS and script are not.
+    "web.page": "read",
+    "web.embed_gaps": "read",
+    "web.static": "public",
     "corrections.list_corrections": "read",
     "releases.list_releases": "read",
     "releases.get_release": "read",
