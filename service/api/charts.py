@@ -6,10 +6,9 @@ from flask import Response, request
 from flask_smorest import Blueprint
 from sqlalchemy.engine import Connection
 
-from ..projections.gaps import gaps_of_rows
 from ..readmodel.as_of import AsOf
 from ..readmodel.cache import at_position
-from ..readmodel.counter_reads import day_rows_at
+from ..readmodel.reports import gap_report
 from ..schemas.projection_queries import GapsQuery
 from ..web.chart import gaps_svg, shows_current
 from .projection_http import projected, read_operation
@@ -53,9 +52,7 @@ def get_gaps_chart(as_of=None, since=None, until=None):
 
     def build(conn: Connection, at: AsOf) -> Response:
         def compute() -> str:
-            report = gaps_of_rows(
-                day_rows_at(conn, at.position), reference=at.reference, since=since, until=until
-            )
+            report = gap_report(conn, at, since, until)
             return gaps_svg(report, show_current=shows_current(report, since, until))
 
         svg = at_position(conn, at.position, ("gaps.svg", since, until, at.reference), compute)

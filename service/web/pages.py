@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from ..api.projection_http import projected
 from ..projections.facts import Fact
 from ..projections.headlines import headline
+from ..readmodel import reports
 from ..readmodel.as_of import AsOf
 from ..readmodel.fact_queries import TimelineFilter
 from ..readmodel.position import stored_position
@@ -73,7 +74,7 @@ def page() -> Any:
     def build(conn: Connection, at: AsOf) -> Response:
         context = _chart_context(conn, at, args, embed=False)
         context.update(_timeline_context(conn, at, args))
-        context["summary"] = summary = reads.summary_report(conn, at)
+        context["summary"] = summary = reports.summary_report(conn, at)
         context["parties"] = _parties(summary, args.parties)
         context["releases"] = list_releases(conn)
         context["head"] = stored_position(conn)
@@ -103,9 +104,9 @@ def _html(text: str) -> Response:
 
 def _chart_context(conn: Connection, at: AsOf, args: PageArgs, *, embed: bool) -> dict[str, Any]:
     """The whole-log figures, the chart of the chosen range, and each gap's contents."""
-    whole = reads.gap_report(conn, at)
+    whole = reports.gap_report(conn, at)
     ranged = args.since or args.until
-    report = reads.gap_report(conn, at, args.since, args.until) if ranged else whole
+    report = reports.gap_report(conn, at, args.since, args.until) if ranged else whole
     since_text = whole["summary"]["current_gap_since"]
     last_swap = date.fromisoformat(since_text) if since_text else None
     show_current = shows_current(whole, args.since, args.until)

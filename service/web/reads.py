@@ -1,9 +1,7 @@
 """What the page and the embed read from the stored projections at one ``as_of``.
 
 Every function takes the connection of the request's one snapshot and the position it answers
-for. The gap report and the summary are the very values ``/v1/metrics/gaps`` and
-``/v1/metrics/summary`` answer (and share their per-position cache), so the page never shows
-a figure the API would not.
+for. The gap report and the summary come from ``readmodel.reports``, as the API's do.
 """
 
 from __future__ import annotations
@@ -11,18 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..domain.events import EVENT_CORRECTED
 from ..projections.facts import Fact
-from ..projections.gaps import gaps_of_rows
-from ..projections.summary import summary
 from ..readmodel.as_of import AsOf
-from ..readmodel.cache import at_position
-from ..readmodel.counter_reads import TOTALS, counters_at, day_rows_at
 from ..readmodel.fact_queries import TimelineFilter, timeline_page
 from ..readmodel.rows import fact_from_row
 from ..readmodel.tables import fact_versions as fv
@@ -32,26 +25,6 @@ from .present import IN_GAPS, Change, changed_values
 # Facts a page lists before it links to the next page; facts a chart's details can show.
 TIMELINE_PAGE = 500
 GAP_FACTS_MAX = 5000
-
-
-def gap_report(
-    conn: Connection, at: AsOf, since: date | None = None, until: date | None = None
-) -> dict[str, Any]:
-    """The gap report exactly as ``GET /v1/metrics/gaps`` answers it (without the position)."""
-
-    def compute() -> dict[str, Any]:
-        days = day_rows_at(conn, at.position)
-        return gaps_of_rows(days, reference=at.reference, since=since, until=until)
-
-    # The same cache key as the API's view: one computation serves both.
-    return at_position(conn, at.position, ("gaps", since, until, at.reference), compute)
-
-
-def summary_report(conn: Connection, at: AsOf) -> dict[str, Any]:
-    """The summary exactly as ``GET /v1/metrics/summary`` answers it."""
-    return at_position(
-        conn, at.position, ("summary",), lambda: summary(counters_at(conn, at.position, TOTALS))
-    )
 
 
 def timeline_facts(
