@@ -6,6 +6,7 @@ import click
 
 from ..history.convert import DATA_DIR
 from ..history.importer import HistoryRejected, import_history
+from ..schemas.stored import envelope_problem
 from ..store.backup import BackupRejected, export_to, import_from
 from .context import log_engine
 
@@ -38,10 +39,13 @@ def export_command(path: str) -> None:
 @click.command("import")
 @click.argument("path")
 def import_command(path: str) -> None:
-    """Restore an NDJSON export into an empty store (same positions, ids and hashes)."""
+    """Restore an NDJSON export into an empty store (same positions, ids and hashes).
+
+    Every line is checked as the API checks a write (data and sources by the same schemas).
+    """
     try:
         with click.open_file(path, "r", encoding="utf-8") as lines:
-            head = import_from(log_engine(), lines)
+            head = import_from(log_engine(), lines, check=envelope_problem)
     except BackupRejected as exc:
         raise click.ClickException(f"{path}: {exc}") from exc
     click.echo(f"imported {head.events} events, head hash {head.hash or '-'}")

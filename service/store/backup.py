@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TextIO
@@ -18,6 +18,10 @@ from .append import append_replayed
 from .engine import append_transaction
 
 ENVELOPE_KEYS = frozenset(HASHED_FIELDS) | {"hash"}
+# Checks a line's content as the API checks a write: the envelope and the type of an earlier
+# event by id (for corrections) in, a "field: message" problem or None out. The store knows
+# no schemas; ``exchange-log import`` passes ``service.schemas.stored.envelope_problem``.
+ContentCheck = Callable[[Mapping[str, Any], Callable[[str], "str | None"]], "str | None"]
 IMPORT_BATCH = 500
 _FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
     "id": str,
@@ -70,22 +74,33 @@ def export_to(engine: Engine, out: TextIO) -> BackupHead:
     return BackupHead(events=count, hash=last_hash)
 
 
-def import_from(engine: Engine, lines: Iterable[str]) -> BackupHead:
+def import_from(engine: Engine, lines: Iterable[str], *, check: ContentCheck) -> BackupHead:
     """Restore an export into an empty store: same positions, ids and hashes, or nothing.
 
     One append transaction holds the append lock throughout, so no writer can interleave;
-    every line is verified against the chain before its batch is inserted, and any refusal
-    rolls the whole restore back.
+    every line is verified against the chain and its content by ``check`` before its batch is
+    inserted, and any refusal rolls the whole restore back.
     """
     with append_transaction(engine) as conn:
         position, _ = event_reads.head(conn)
         if position:
             raise BackupRejected(f"the store is not empty (head position {position}); refusing")
         prev, batch, first_line, count = GENESIS_HASH, [], 1, 0
+
+        def type_of(event_id: str) -> str | None:
+            pending = next((e["type"] for e in batch if e["id"] == event_id), None)
+            if pending is not None:
+                return pending
+            stored = event_reads.event_by_id(conn, event_id)
+            return stored.type if stored is not None else None
+
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             envelope = checked_envelope(line, number, expected_position=count + 1, prev=prev)
+            problem = check(envelope, type_of)
+            if problem is not None:
+                raise BackupRejected(problem, number)
             prev, count = envelope["hash"], count + 1
             batch.append(envelope)
             if len(batch) >= IMPORT_BATCH:
