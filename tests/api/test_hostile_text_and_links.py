@@ -107,6 +107,15 @@ class TestForgedHost:
         links = [e.get("href") for e in ET.fromstring(feed.data).iter(f"{ATOM}link")]
         assert links and all(href.startswith("/v1/") for href in links)
 
+    @pytest.mark.parametrize(
+        ("path", "location"),
+        [("/v1//events?limit=2", "/v1/events?limit=2"), ("/v1//log///head", "/v1/log/head")],
+    )
+    def test_redirects_never_take_the_host_header(self, client, path, location):
+        r = client.get(path, headers=FORGED)
+        assert r.status_code == 308
+        assert r.headers["Location"] == location
+
     def test_with_a_public_base_url_links_are_absolute_under_it(self, database_url, write_token):
         base = "https://exchange-log.example/pel"
         app = create_app(Settings(database_url=database_url, public_base_url=base))
@@ -122,7 +131,9 @@ class TestForgedHost:
             headers={"Authorization": f"Bearer {admin}", **FORGED},
         )
         feed = ET.fromstring(client.get("/v1/feed.atom?limit=2", headers=FORGED).data)
+        redirect = client.get("/v1//events", headers=FORGED)
         app.extensions["engine"].dispose()
+        assert redirect.headers["Location"] == f"{base}/v1/events"
         assert page.headers["Link"] == (
             f'<{base}/v1/events?after=4&limit=2&type=swap.completed>; rel="next"'
         )
