@@ -6,7 +6,6 @@ import click
 
 from ..history.convert import DATA_DIR
 from ..history.importer import HistoryRejected, import_history
-from ..schemas.stored import envelope_problem
 from ..store.backup import BackupRejected, export_to, import_from
 from .context import log_engine
 
@@ -45,7 +44,7 @@ def import_command(path: str) -> None:
     """
     try:
         with click.open_file(path, "r", encoding="utf-8") as lines:
-            head = import_from(log_engine(), lines, check=envelope_problem)
+            head = import_from(log_engine(), lines)
     except BackupRejected as exc:
         raise click.ClickException(f"{path}: {exc}") from exc
     click.echo(f"imported {head.events} events, head hash {head.hash or '-'}")

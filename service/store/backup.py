@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TextIO
@@ -16,12 +16,9 @@ from ..domain.hashing import GENESIS_HASH, HASHED_FIELDS, canonical_json, chain_
 from . import event_reads, pg_writes
 from .append import append_replayed
 from .engine import append_transaction
+from .hooks import RestoreCheck, hooks_of
 
 ENVELOPE_KEYS = frozenset(HASHED_FIELDS) | {"hash"}
-# Checks a line's content as the API checks a write: the envelope and the type of an earlier
-# event by id (for corrections) in, a "field: message" problem or None out. The store knows
-# no schemas; ``exchange-log import`` passes ``service.schemas.stored.envelope_problem``.
-ContentCheck = Callable[[Mapping[str, Any], Callable[[str], "str | None"]], "str | None"]
 IMPORT_BATCH = 500
 _FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
     "id": str,
@@ -74,13 +71,20 @@ def export_to(engine: Engine, out: TextIO) -> BackupHead:
     return BackupHead(events=count, hash=last_hash)
 
 
-def import_from(engine: Engine, lines: Iterable[str], *, check: ContentCheck) -> BackupHead:
+def import_from(
+    engine: Engine, lines: Iterable[str], *, check: RestoreCheck | None = None
+) -> BackupHead:
     """Restore an export into an empty store: same positions, ids and hashes, or nothing.
 
     One append transaction holds the append lock throughout, so no writer can interleave;
-    every line is verified against the chain and its content by ``check`` before its batch is
-    inserted, and any refusal rolls the whole restore back.
+    every line is verified against the chain and its content (``check``, by default the
+    engine's ``restore_check``, which wiring installs) before its batch is inserted, and any
+    refusal rolls the whole restore back. The chain alone proves nothing about content:
+    anyone can recompute it, so an engine without a content check refuses to restore.
     """
+    check = check or hooks_of(engine).restore_check
+    if check is None:
+        raise BackupRejected("no content check is installed on this engine; refusing")
     with append_transaction(engine) as conn:
         position, _ = event_reads.head(conn)
         if position:

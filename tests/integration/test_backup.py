@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from service.schemas.stored import envelope_problem
 from service.store import event_reads
 from service.store.backup import BackupRejected, export_to, import_from
 from service.wiring import open_log
@@ -60,7 +59,7 @@ class TestRoundTrip:
     ):
         fill(client, auth)
         text = _export(engine)
-        head = import_from(empty_engine, io.StringIO(text), check=envelope_problem)
+        head = import_from(empty_engine, io.StringIO(text))
         assert _rows(empty_engine) == _rows(engine)
         with engine.connect() as source, empty_engine.connect() as target:
             assert event_reads.head(target) == event_reads.head(source)
@@ -77,7 +76,7 @@ class TestRoundTrip:
         try:
             import_history(source)
             text = _export(source)
-            import_from(empty_postgres_engine, io.StringIO(text), check=envelope_problem)
+            import_from(empty_postgres_engine, io.StringIO(text))
             assert _rows(empty_postgres_engine) == _rows(source)
             with source.connect() as a, empty_postgres_engine.connect() as b:
                 assert event_reads.head(b) == event_reads.head(a) and event_reads.head(a)[0] == 113
@@ -89,14 +88,14 @@ class TestRoundTrip:
         from service.history.importer import import_history
 
         import_history(engine)
-        import_from(empty_engine, io.StringIO(_export(engine)), check=envelope_problem)
+        import_from(empty_engine, io.StringIO(_export(engine)))
         summary = import_history(empty_engine)
         assert (summary.appended, summary.present) == (0, 113)
         assert _rows(empty_engine) == _rows(engine)
 
     def test_an_empty_log_exports_nothing_and_restores_to_nothing(self, engine, empty_engine):
         assert _export(engine) == ""
-        head = import_from(empty_engine, io.StringIO(""), check=envelope_problem)
+        head = import_from(empty_engine, io.StringIO(""))
         assert (head.events, head.hash) == (0, None)
 
 
@@ -104,7 +103,7 @@ class TestRefusals:
     def test_a_store_that_is_not_empty_is_refused(self, engine, client, auth):
         fill(client, auth)
         with pytest.raises(BackupRejected) as caught:
-            import_from(engine, io.StringIO(_export(engine)), check=envelope_problem)
+            import_from(engine, io.StringIO(_export(engine)))
         assert str(caught.value) == "the store is not empty (head position 7); refusing"
 
     def test_an_altered_line_is_named_and_nothing_is_restored(
@@ -116,7 +115,7 @@ class TestRefusals:
         tampered["data"]["mediators"] = ["QA"]
         lines[2] = json.dumps(tampered)
         with pytest.raises(BackupRejected) as caught:
-            import_from(empty_engine, io.StringIO("\n".join(lines)), check=envelope_problem)
+            import_from(empty_engine, io.StringIO("\n".join(lines)))
         assert str(caught.value) == "line 3: hash does not match the envelope (altered content)"
         assert _rows(empty_engine) == []
 
@@ -127,7 +126,7 @@ class TestRefusals:
         lines = _export(engine).splitlines()
         del lines[1]
         with pytest.raises(BackupRejected) as caught:
-            import_from(empty_engine, io.StringIO("\n".join(lines)), check=envelope_problem)
+            import_from(empty_engine, io.StringIO("\n".join(lines)))
         assert str(caught.value) == "line 2: position 3, expected 2"
 
     def test_malformed_json_is_named_by_line(self, engine, client, auth, empty_engine):
@@ -135,7 +134,7 @@ class TestRefusals:
         lines = _export(engine).splitlines()
         lines[3] = lines[3][:-5]
         with pytest.raises(BackupRejected) as caught:
-            import_from(empty_engine, io.StringIO("\n".join(lines)), check=envelope_problem)
+            import_from(empty_engine, io.StringIO("\n".join(lines)))
         assert caught.value.line == 4
         assert str(caught.value).startswith("line 4: not valid JSON")
         assert _rows(empty_engine) == []

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from service.domain.hashing import GENESIS_HASH, envelope_hash
-from service.schemas.stored import envelope_problem
 from service.store import event_reads
 from service.store.backup import BackupRejected, export_to, import_from
+from service.store.engine import make_engine
 from service.wiring import open_log
 from tests.builders import fill
 
@@ -117,7 +117,7 @@ CASES = {
 def test_a_forged_line_is_refused_by_number_and_nothing_is_restored(exported, empty_engine, case):
     line, edit, message = CASES[case]
     with pytest.raises(BackupRejected) as caught:
-        import_from(empty_engine, io.StringIO(forged(exported, line, edit)), check=envelope_problem)
+        import_from(empty_engine, io.StringIO(forged(exported, line, edit)))
     assert caught.value.line == line
     assert str(caught.value).startswith(f"line {line}: {message}"), str(caught.value)
     with empty_engine.connect() as conn:
@@ -125,9 +125,7 @@ def test_a_forged_line_is_refused_by_number_and_nothing_is_restored(exported, em
 
 
 def test_an_untouched_export_still_restores(exported, empty_engine):
-    head = import_from(
-        empty_engine, io.StringIO(forged(exported, 0, _set("x", 0))), check=envelope_problem
-    )
+    head = import_from(empty_engine, io.StringIO(forged(exported, 0, _set("x", 0))))
     assert (head.events, head.hash) == (7, exported[-1]["hash"])
 
 
@@ -139,3 +137,15 @@ def test_the_import_command_names_the_line(app, exported, empty_engine, tmp_path
         result = app.test_cli_runner().invoke(args=["import", str(path)])
     assert result.exit_code == 1
     assert f"{path}: line 4: sources.0.url: Must be an http:// or https:// URL." in result.output
+
+
+def test_an_engine_without_a_content_check_refuses_to_restore(exported, backend, request):
+    factory = request.getfixturevalue(f"{backend}_factory")
+    url = factory.fresh()
+    bare = make_engine(url)  # no wiring: no hooks, no restore check
+    try:
+        with pytest.raises(BackupRejected, match="no content check"):
+            import_from(bare, io.StringIO(forged(exported, 0, _set("x", 0))))
+    finally:
+        bare.dispose()
+        factory.drop(url)
