@@ -1,16 +1,29 @@
-FROM python:3.11-slim
+# Base image pinned by digest (the tag alone can move). PYTHON_IMAGE's digest was taken from
+# public sources, not checked here (no Docker engine or registry on the development machines):
+# before a release, confirm or refresh it with
+#   docker buildx imagetools inspect python:3.11-slim-bookworm --format '{{json .Manifest.Digest}}'
+# and build with --build-arg PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:<that digest>.
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:2e32f7d302adc1c37428355c1e646897c0c53f4fd60b6a551245fb90ee129f91
+FROM ${PYTHON_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
     BIND=0.0.0.0:8000 \
     LOAD_HISTORY=true
 
 WORKDIR /app
+# Every package by version and hash (requirements/runtime.lock, the versions the tests ran
+# with); then the service itself, with no dependency resolution and no build isolation, so
+# nothing unpinned is downloaded.
+COPY requirements/runtime.lock ./requirements/runtime.lock
+RUN pip install --require-hashes -r requirements/runtime.lock
 COPY setup.cfg pyproject.toml README.md alembic.ini gunicorn.conf.py ./
 COPY service ./service
 COPY migrations ./migrations
-RUN pip install -e . \
+RUN pip install --no-deps --no-build-isolation -e . \
+    && pip check \
     && useradd --system --create-home --uid 10001 app \
     && mkdir -p /app/instance \
     && chown app /app/instance

@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import UnsupportedMediaType
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .api import (
     agreements,
@@ -29,7 +30,7 @@ from .api.headers import init_headers
 from .api.limits import init_limiter
 from .api.metrics import blp as metrics_blp
 from .api.observability import count_appended, init_metrics
-from .api.openapi import make_api, spec_yaml
+from .api.openapi import make_api
 from .api.releases import blp as releases_blp
 from .api.resource_reads import agreements_blp, proposals_blp, swaps_blp
 from .api.timeline import blp as timeline_blp
@@ -81,7 +82,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_web(app, settings)  # GET / and /embed/gaps: HTML for people, not in openapi.yaml
     problems.register(app)
     # before_request order: start the timer, count the caller, then refuse what is refused.
-    init_metrics(app)
+    init_metrics(app, settings)
     init_limiter(app, settings)
     register_read_guard(app, settings.reads_private)
     app.before_request(_require_json_body)
@@ -90,10 +91,15 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.get("/openapi.yaml")
     def openapi_yaml() -> Response:
-        return Response(spec_yaml(api), mimetype="application/yaml")
+        return api.document_response("yaml")
 
     app.extensions["api"] = api
     register_cli(app)
+    if settings.trusted_proxies:
+        # The client address (rate limits) and scheme from the last TRUSTED_PROXIES hops of
+        # X-Forwarded-For/-Proto; a client cannot forge them past a proxy that appends its own.
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     return app
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024
 # Generous per-caller defaults (limits syntax); memory storage counts per gunicorn worker.
@@ -27,6 +28,32 @@ def _bool(value: str | None, default: bool = False) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _hops(value: str | None) -> int:
+    """TRUSTED_PROXIES: how many reverse proxies in front of the service add X-Forwarded-For."""
+    try:
+        hops = int(value or 0)
+    except ValueError:
+        raise ValueError(
+            f"TRUSTED_PROXIES must be a whole number of proxies, not {value!r}"
+        ) from None
+    if not 0 <= hops <= 10:
+        raise ValueError(f"TRUSTED_PROXIES must be from 0 to 10, not {hops}")
+    return hops
+
+
+def public_base_url(value: str | None) -> str:
+    """PUBLIC_BASE_URL without its trailing slash; empty when unset. Refuses a bad value."""
+    text = (value or "").strip().rstrip("/")
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(
+            f"PUBLIC_BASE_URL must be an http(s) URL without query or fragment, not {value!r}"
+        )
+    return text
 
 
 def _list(value: str | None) -> tuple[str, ...]:
@@ -54,6 +81,12 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     # Origins whose pages may frame /embed/gaps (CSP frame-ancestors); empty: none may.
     embed_origins: tuple[str, ...] = ()
+    # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto are trusted (0: none).
+    trusted_proxies: int = 0
+    # Where clients reach the service, for absolute links; empty: links are relative paths.
+    public_base_url: str = ""
+    # /metrics: this bearer token when set; else any API token under READS_PRIVATE; else public.
+    metrics_token: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -77,4 +110,7 @@ class Settings:
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI") or "memory://",
             cors_origins=_list(env.get("CORS_ORIGINS")),
             embed_origins=_list(env.get("EMBED_ORIGINS")),
+            trusted_proxies=_hops(env.get("TRUSTED_PROXIES")),
+            public_base_url=public_base_url(env.get("PUBLIC_BASE_URL")),
+            metrics_token=(env.get("METRICS_TOKEN") or "").strip(),
         )

@@ -11,6 +11,9 @@ An append (``store.append.append_in``, one or a batch, fresh or replayed) goes:
    never sees an event without its projections), then the live-feed NOTIFY (PostgreSQL
    delivers it on commit).
 5. COMMIT; only then the ``after_commit`` hooks (metrics), and the caller is answered.
+
+A restore (``exchange-log import``) replays stored envelopes through the same steps; each
+line's content is first checked like an API write (``restore_check``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from sqlalchemy.engine import Engine
 
 from .readmodel.position import STATE_NAME, STORED_POSITION
 from .readmodel.update import project
+from .schemas.stored import envelope_problem
 from .store import hooks
 from .store.engine import make_engine
 from .store.listen import notify_appended
@@ -42,6 +46,7 @@ def open_log(
             },
             on_append=(project, notify_appended),
             after_commit=tuple(after_commit),
+            restore_check=envelope_problem,
         ),
     )
     return engine

@@ -1,15 +1,18 @@
 """/docs: an interactive API reference (Swagger UI) served from local files, no CDN.
 
-The assets come from the ``swagger-ui-bundle`` package; the page and its initializer are
-ours, so the Content-Security-Policy can forbid inline scripts and every other origin.
+The assets are vendored from the npm package swagger-ui-dist (``swagger_ui/``: version,
+integrity and file hashes in its VENDOR.md); the page and its initializer are ours, so the
+Content-Security-Policy can forbid inline scripts and every other origin.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Response, abort, redirect, send_from_directory
-from swagger_ui_bundle import swagger_ui_path
 
 blp = Blueprint("docs", __name__)
+SWAGGER_UI_DIR = Path(__file__).resolve().parent / "swagger_ui"
 
 ASSETS = frozenset({"swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png"})
 PAGE = """<!DOCTYPE html>
@@ -69,4 +72,4 @@ def docs_asset(name: str) -> Response:
     """One of the vendored Swagger UI files, cached for a day."""
     if name not in ASSETS:
         abort(404)
-    return send_from_directory(str(swagger_ui_path), name, max_age=86400)
+    return send_from_directory(SWAGGER_UI_DIR, name, max_age=86400)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Response, request, url_for
+from flask import Response, request
 from flask_smorest import Blueprint
 from sqlalchemy.engine import Engine
 
@@ -16,7 +17,7 @@ from ..schemas.common import EnvelopeSchema, EventPageSchema
 from ..schemas.corrections import CorrectionWrite, RetractionWrite
 from ..schemas.events import EventQuerySchema
 from ..store import event_reads
-from .context import log_engine
+from .context import log_engine, public_url
 from .formats.urls import EVENTS_PREFIX
 from .write_views import created, write_operation
 
@@ -76,7 +77,8 @@ def list_events(after: int = 0, limit: int | None = None, type=None, stream=None
             args["type"] = type
         if stream:
             args["stream"] = stream
-        headers["Link"] = f'<{url_for("events.list_events", _external=True, **args)}>; rel="next"'
+        query = urlencode(args, doseq=True)
+        headers["Link"] = f'<{public_url(EVENTS_PREFIX)}?{query}>; rel="next"'
     return {"events": page, "next_after": next_after}, 200, headers
 
 

@@ -11,6 +11,7 @@ from ..readmodel.as_of import AsOf
 from ..readmodel.fact_queries import recent_changes
 from ..schemas.projection_queries import AsOfQuery
 from ..store.event_reads import recorded_at
+from .context import public_url
 from .formats.atom import feed_document
 from .projection_http import projected, read_operation
 
@@ -54,7 +55,10 @@ class FeedQuery(AsOfQuery):
 )
 def get_feed(as_of=None, limit=100):
     """The timeline as an Atom feed, newest change first."""
-    base = request.host_url.rstrip("/")
+    # Links from PUBLIC_BASE_URL, or relative: a forged Host header must not reach the feed.
+    base = public_url("")
+    query = request.query_string.decode("latin-1")
+    self_url = public_url(request.path) + (f"?{query}" if query else "")
     accept = request.accept_mimetypes
     mimetype = XML_TYPE if accept[XML_TYPE] > accept[ATOM_TYPE] else ATOM_TYPE
 
@@ -63,7 +67,7 @@ def get_feed(as_of=None, limit=100):
         document = feed_document(
             entries,
             updated=recorded_at(conn, at.position),
-            self_url=request.url,
+            self_url=self_url,
             base_url=base,
         )
         return Response(document, mimetype=mimetype)

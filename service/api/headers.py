@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, request
 from flask_cors import CORS
+
+from .context import public_url
 
 # JSON, problem documents, YAML and metrics: nothing may load, nothing may frame them.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
@@ -31,9 +35,23 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+def redirect_without_host(response: Response) -> Response:
+    """A redirect werkzeug built from the request's Host (``//v1//events`` → ``/v1/events``)
+    points at PUBLIC_BASE_URL or is relative instead: a forged Host must not reach it."""
+    location = response.headers.get("Location")
+    if location is None or not 300 <= response.status_code < 400:
+        return response
+    parts = urlsplit(location)
+    if parts.netloc and parts.netloc.lower() == request.host.lower():
+        path = parts.path.removeprefix(request.script_root) or "/"
+        response.headers["Location"] = public_url(path) + (f"?{parts.query}" if parts.query else "")
+    return response
+
+
 def init_headers(app: Flask, cors_origins: tuple[str, ...]) -> None:
     """Security headers always; CORS only for the configured origins (none: no CORS)."""
     app.after_request(security_headers)
+    app.after_request(redirect_without_host)
     if cors_origins:
         CORS(
             app,

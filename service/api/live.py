@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from ..domain.errors import DomainError
 from ..domain.events import RecordedEvent
 from ..schemas.common import EnvelopeSchema
+from ..schemas.fields import MAX_POSITION_CURSOR
 from ..store import event_reads
 from ..store.listen import waiter_for
 from .context import log_engine
@@ -35,11 +36,15 @@ class LiveTiming:
     poll: float
 
 
+AFTER_HELP = "Start after this position (Last-Event-ID wins when sent)"
+LAST_EVENT_ID_DIGITS = 18  # below 2**63: any value it allows is a valid cursor
+
+
 class LiveQuerySchema(Schema):
     after = fields.Integer(
         strict=False,
-        validate=validate.Range(min=0),
-        metadata={"description": "Start after this position (Last-Event-ID wins when sent)"},
+        validate=validate.Range(min=0, max=MAX_POSITION_CURSOR),
+        metadata={"description": AFTER_HELP},
     )
 
 
@@ -53,15 +58,20 @@ class LiveQuerySchema(Schema):
             "in": "query",
             "name": "after",
             "required": False,
-            "schema": {"type": "integer", "minimum": 0},
-            "description": "Start after this position (Last-Event-ID wins when sent)",
+            "schema": {"type": "integer", "minimum": 0, "maximum": MAX_POSITION_CURSOR},
+            "description": AFTER_HELP,
         },
         {
             "in": "header",
             "name": "Last-Event-ID",
             "required": False,
-            "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"},
-            "description": "Position of the last event received; the stream resumes after it",
+            "schema": {
+                "type": "string",
+                "pattern": f"^[0-9]{{1,{LAST_EVENT_ID_DIGITS}}}$",
+                "maxLength": LAST_EVENT_ID_DIGITS,
+            },
+            "description": "Position of the last event received (1 to 18 digits); the stream"
+            " resumes after it",
         },
     ],
     responses={
@@ -96,7 +106,7 @@ def _last_event_id(after: int) -> int:
     if header is None or header.strip() == "":
         return after
     value = header.strip()
-    if not value.isdigit() or len(value) > 18:
+    if not (value.isascii() and value.isdigit()) or len(value) > LAST_EVENT_ID_DIGITS:
         raise DomainError("Last-Event-ID must be the position of an event (a whole number >= 0)")
     return int(value)
 

@@ -1,11 +1,20 @@
-"""The flask-smorest Api: problem+json errors in the document, bearer auth, YAML served."""
+"""The flask-smorest Api: problem+json errors in the document, bearer auth, YAML served.
+
+The document is served as /openapi.yaml and /openapi.json. Both are public and never
+rate-limited, and rendering takes a large fraction of a second of CPU, so each is rendered
+once per process (on first use, or at start by ``prime``) and then served from memory with
+an ETag; ``If-None-Match`` gets a 304.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import http
+import json
+import threading
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from marshmallow import fields
@@ -44,10 +53,43 @@ RETRY_AFTER_HEADER = {
 }
 
 
+MEDIA_TYPES = {"yaml": "application/yaml", "json": "application/json"}
+
+
 class ProblemApi(Api):
     """An Api whose documented and actual errors are application/problem+json."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._rendered: dict[str, tuple[bytes, str]] = {}
+        self._render_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def rendered(self, kind: str) -> tuple[bytes, str]:
+        """The document as ``yaml`` or ``json`` bytes and its ETag, rendered once."""
+        if kind not in self._rendered:
+            with self._render_lock:
+                if kind not in self._rendered:
+                    text = spec_yaml(self) if kind == "yaml" else spec_json(self)
+                    body = text.encode("utf-8")
+                    self._rendered[kind] = (body, hashlib.sha256(body).hexdigest()[:32])
+        return self._rendered[kind]
+
+    def prime(self) -> None:
+        """Render both forms now (at start), so no request pays for it."""
+        for kind in MEDIA_TYPES:
+            self.rendered(kind)
+
+    def document_response(self, kind: str) -> Response:
+        """The rendered document with its ETag; 304 when ``If-None-Match`` matches."""
+        body, etag = self.rendered(kind)
+        response = Response(body, mimetype=MEDIA_TYPES[kind])
+        response.set_etag(etag)
+        return response.make_conditional(request)
+
+    def _openapi_json(self) -> Response:  # flask-smorest's /openapi.json view
+        return self.document_response("json")
 
     def handle_http_exception(self, error: Any) -> Response:  # type: ignore[override]
         return problems.handle_http_exception(error)
@@ -86,3 +128,8 @@ def make_api(app: Flask) -> ProblemApi:
 def spec_yaml(api: Api) -> str:
     """The OpenAPI document as YAML, as committed in openapi.yaml."""
     return api.spec.to_yaml({"sort_keys": True, "allow_unicode": True})
+
+
+def spec_json(api: Api) -> str:
+    """The OpenAPI document as JSON (what flask-smorest serves at /openapi.json)."""
+    return json.dumps(api.spec.to_dict(), indent=2, ensure_ascii=False)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import g, url_for
+from flask import g
 from flask_smorest import Blueprint
 
 from ..schemas.projection_queries import ReleaseCreate
 from ..schemas.projection_views import Release, ReleaseList
 from ..store import releases as store
 from .auth import BEARER_SECURITY, requires
-from .context import log_engine
+from .context import log_engine, public_url
 
 blp = Blueprint("releases", __name__, url_prefix="/v1/releases", description="Releases")
 
@@ -34,7 +34,8 @@ def create_release(body):
     release = store.create_release(
         log_engine(), body["name"], body.get("description"), g.token.name
     )
-    return release, 201, {"Location": url_for("releases.get_release", name=release["name"])}
+    location = public_url(f"{blp.url_prefix}/{release['name']}")
+    return release, 201, {"Location": location}
 
 
 @blp.route("", methods=["GET"])

@@ -17,6 +17,7 @@ from ..readmodel.as_of import AsOf
 from ..readmodel.fact_queries import TimelineFilter, timeline_page
 from ..schemas.projection_queries import TimelineQuery
 from ..schemas.projection_views import TimelinePage
+from .context import public_url
 from .formats.entries import timeline_entry
 from .formats.timeline_files import CSV_COLUMNS, timeline_csv, timelinejs
 from .projection_http import projected, read_operation
@@ -31,8 +32,11 @@ CSV_HELP = (
     "One row per fact, UTF-8 with a byte-order mark, CRLF line ends (RFC 4180). Columns: "
     + ", ".join(CSV_COLUMNS)
     + ". parties is space-separated; corrected is true/false; source_url is the first"
-    " source. A cell starting with = + - or @ is prefixed with ' so a spreadsheet never runs"
-    " it as a formula."
+    " source. Every cell is quoted. A cell a spreadsheet could read as a formula is prefixed"
+    " with ': one whose text after leading spaces starts with = + - or @ (or that starts with"
+    " a tab or carriage return), and one with = + - or @ after a ; , | tab or line break"
+    " (spaces between allowed), where each such sign gets a ' too (x;=1+1 is written"
+    " 'x;'=1+1), so no spreadsheet runs it, whatever separator it splits on."
 )
 _STRING = {"type": "string"}
 TIMELINEJS_SCHEMA = {
@@ -94,7 +98,8 @@ def _cursor(after: str | None) -> tuple[date, int] | None:
 
 def _next_link(next_after: str) -> str:
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "after"]
-    return f'<{request.base_url}?{urlencode([*args, ("after", next_after)])}>; rel="next"'
+    query = urlencode([*args, ("after", next_after)])
+    return f'<{public_url(request.path)}?{query}>; rel="next"'
 
 
 @blp.route("", methods=["GET"])

@@ -16,7 +16,7 @@ from ..recording import WriteRequest, fingerprint, record
 from ..schemas.common import EnvelopeSchema
 from ..store.event_reads import event_envelope
 from .auth import BEARER_SECURITY, requires
-from .context import log_engine
+from .context import log_engine, public_url
 from .formats.urls import event_href
 
 IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
@@ -111,7 +111,7 @@ def created(event_type: str, body: dict[str, Any], parent_id: str | None = None)
 
 def event_location(event: RecordedEvent) -> str:
     """``url_for("events.get_event", …)`` without the URL map's reverse lookup on each write."""
-    return f"{request.script_root}{event_href(event.id)}"
+    return public_url(event_href(event.id))
 
 
 def _if_match() -> int | None:

@@ -38,7 +38,10 @@ def export_command(path: str) -> None:
 @click.command("import")
 @click.argument("path")
 def import_command(path: str) -> None:
-    """Restore an NDJSON export into an empty store (same positions, ids and hashes)."""
+    """Restore an NDJSON export into an empty store (same positions, ids and hashes).
+
+    Every line is checked as the API checks a write (data and sources by the same schemas).
+    """
     try:
         with click.open_file(path, "r", encoding="utf-8") as lines:
             head = import_from(log_engine(), lines)

@@ -62,7 +62,7 @@ class ChildSchema(WriteSchema):
 
     expected_version = fields.Integer(
         strict=True,
-        validate=validate.Range(min=1),
+        validate=validate.Range(min=1, max=999_999_999),  # as If-Match: at most 9 digits
         metadata={"description": "Current stream_version you expect; 409 when it differs"},
     )
 

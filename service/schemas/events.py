@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from ..domain.events import EVENT_TYPES
+from .fields import MAX_POSITION_CURSOR
 
 
 class EventQuerySchema(Schema):
@@ -13,7 +14,7 @@ class EventQuerySchema(Schema):
 
     after = fields.Integer(
         load_default=0,
-        validate=validate.Range(min=0, max=2**63 - 1),  # a 64-bit position; more is a 422
+        validate=validate.Range(min=0, max=MAX_POSITION_CURSOR),  # more is a 422
         metadata={"description": "Return events with position greater than this"},
     )
     limit = fields.Integer(

@@ -11,8 +11,13 @@ from ..domain.vocab import PARTIES, SLUG_PATTERN, Category
 
 PARTY_MESSAGE = "Not an ISO 3166-1 alpha-2 party code (two capital letters, e.g. UA, RU, AE)."
 MAX_COUNT = 10_000_000
-# NUL cannot be stored by PostgreSQL; a lone surrogate cannot be encoded as UTF-8 (or hashed).
-UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+# The largest log position a cursor may name: a BIGINT's maximum. Larger is a 422, never an
+# OverflowError when the value reaches the database driver.
+MAX_POSITION_CURSOR = 2**63 - 1
+# NUL cannot be stored by PostgreSQL; a lone surrogate cannot be encoded as UTF-8 (or hashed);
+# the other C0 controls but tab, line feed and carriage return, and U+FFFE/U+FFFF, are not
+# allowed in XML 1.0: one of them in a stored text would make the Atom feed ill-formed.
+UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 URL_MESSAGE = "Must be an http:// or https:// URL."
 
 
@@ -29,17 +34,24 @@ class FullMatch(validate.Regexp):
 
 
 def check_storable(text: str) -> None:
-    """Reject characters no backend can store: NUL and unpaired UTF-16 surrogates."""
+    """Reject characters that cannot be stored or rendered: NUL, other C0 controls (but tab,
+    line feed, carriage return), unpaired UTF-16 surrogates, U+FFFE and U+FFFF."""
     bad = UNSTORABLE.search(text)
     if bad is None:
         return
-    if bad.group() == "\x00":
+    char = bad.group()
+    if char == "\x00":
         raise ValidationError("Must not contain NUL characters.")
-    raise ValidationError("Must be valid Unicode text (no unpaired surrogate code points).")
+    if "\ud800" <= char <= "\udfff":
+        raise ValidationError("Must be valid Unicode text (no unpaired surrogate code points).")
+    raise ValidationError(
+        f"Must not contain control characters (found U+{ord(char):04X}); of them only tab,"
+        " line feed and carriage return are allowed."
+    )
 
 
 class Text(fields.String):
-    """A string that is not blank and carries no NUL characters."""
+    """A string that is not blank and carries no NUL or other control characters."""
 
     def __init__(self, *, max_length: int = 4000, **kwargs: Any) -> None:
         validators = [validate.Length(min=1, max=max_length)]

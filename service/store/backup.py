@@ -16,6 +16,7 @@ from ..domain.hashing import GENESIS_HASH, HASHED_FIELDS, canonical_json, chain_
 from . import event_reads, pg_writes
 from .append import append_replayed
 from .engine import append_transaction
+from .hooks import RestoreCheck, hooks_of
 
 ENVELOPE_KEYS = frozenset(HASHED_FIELDS) | {"hash"}
 IMPORT_BATCH = 500
@@ -70,22 +71,40 @@ def export_to(engine: Engine, out: TextIO) -> BackupHead:
     return BackupHead(events=count, hash=last_hash)
 
 
-def import_from(engine: Engine, lines: Iterable[str]) -> BackupHead:
+def import_from(
+    engine: Engine, lines: Iterable[str], *, check: RestoreCheck | None = None
+) -> BackupHead:
     """Restore an export into an empty store: same positions, ids and hashes, or nothing.
 
     One append transaction holds the append lock throughout, so no writer can interleave;
-    every line is verified against the chain before its batch is inserted, and any refusal
-    rolls the whole restore back.
+    every line is verified against the chain and its content (``check``, by default the
+    engine's ``restore_check``, which wiring installs) before its batch is inserted, and any
+    refusal rolls the whole restore back. The chain alone proves nothing about content:
+    anyone can recompute it, so an engine without a content check refuses to restore.
     """
+    check = check or hooks_of(engine).restore_check
+    if check is None:
+        raise BackupRejected("no content check is installed on this engine; refusing")
     with append_transaction(engine) as conn:
         position, _ = event_reads.head(conn)
         if position:
             raise BackupRejected(f"the store is not empty (head position {position}); refusing")
         prev, batch, first_line, count = GENESIS_HASH, [], 1, 0
+
+        def type_of(event_id: str) -> str | None:
+            pending = next((e["type"] for e in batch if e["id"] == event_id), None)
+            if pending is not None:
+                return pending
+            stored = event_reads.event_by_id(conn, event_id)
+            return stored.type if stored is not None else None
+
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             envelope = checked_envelope(line, number, expected_position=count + 1, prev=prev)
+            problem = check(envelope, type_of)
+            if problem is not None:
+                raise BackupRejected(problem, number)
             prev, count = envelope["hash"], count + 1
             batch.append(envelope)
             if len(batch) >= IMPORT_BATCH:

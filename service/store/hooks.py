@@ -2,8 +2,10 @@
 
 Nothing registers itself on import: whoever builds the engine says, in one place, what runs
 inside the append transaction (``on_append``), which single-row reads join the append lock's
-round trip on PostgreSQL (``after_lock_reads``), and what runs once a batch has committed
-(``after_commit``). An engine with nothing installed appends bare events.
+round trip on PostgreSQL (``after_lock_reads``), what runs once a batch has committed
+(``after_commit``), and what checks the content of each line a restore replays
+(``restore_check``). An engine with nothing installed appends bare events (and refuses to
+restore).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from ..domain.events import RecordedEvent
 
 AppendHook = Callable[[Connection, list[RecordedEvent]], None]
 CommitHook = Callable[[list[RecordedEvent]], None]
+# A stored envelope and the type of an earlier event by id in; "field: message" or None out.
+RestoreCheck = Callable[[Mapping[str, Any], Callable[[str], "str | None"]], "str | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +38,9 @@ class LogHooks:
     # name -> SQL of a parameterless single-row read sent with the lock (PostgreSQL); each
     # row lands in conn.info[AFTER_LOCK][name] (None when there is none).
     after_lock_reads: Mapping[str, str] = field(default_factory=dict)
+    # Checks each line of a restore (store/backup.py) like an API write; the store knows no
+    # schemas, so wiring installs service.schemas.stored.envelope_problem here.
+    restore_check: RestoreCheck | None = None
 
 
 NO_HOOKS = LogHooks()

@@ -15,13 +15,14 @@ from service.config import Settings
 from service.store import tokens
 
 # Who may call each endpoint: "public" (anyone, always), "read" (anyone while reads are
-# public; a token with scope read or higher when READS_PRIVATE is on), "write", "admin".
+# public; a token with scope read or higher when READS_PRIVATE is on), "write", "admin";
+# "scrape" (/metrics): anyone while reads are public, like "read" when they are private.
 EXPECTED_ACCESS: dict[str, str] = {
     "api-docs.openapi_json": "public",
     "openapi_yaml": "public",
     "health.healthz": "public",
     "health.readyz": "public",
-    "metrics": "public",
+    "metrics": "scrape",
     "docs.docs_redirect": "public",
     "docs.docs_page": "public",
     "docs.docs_init": "public",
@@ -68,13 +69,13 @@ ARGUMENTS = {"uuid": str(uuid.uuid4()), "name": "swagger-ui.css"}
 
 def expected_outcome(access: str, caller: str, reads_private: bool, method: str) -> str:
     """ "allowed", 401 or 403 for this caller on an endpoint of this access class."""
-    if access == "public":
+    if access == "public" or (access == "scrape" and not reads_private):
         return "allowed"
     if access == "read" and not reads_private and caller == "none":
         return "allowed"
     if caller in ("none", "bad", "revoked"):
         return "401"
-    needed = "read" if access == "read" else access
+    needed = "read" if access in ("read", "scrape") else access
     return "allowed" if RANK[caller] >= RANK[needed] else "403"
 
 

@@ -173,7 +173,7 @@ class TestRefusedRequests:
 
     def test_nesting_inside_strings_does_not_count(self):
         assert nesting_depth(json.dumps({"summary": "[" * 1000}).encode()) == 1
-        assert nesting_depth(b'{"a": [[["\\"]]]"]]]}', limit=2) == 3  # stops past the limit
+        assert nesting_depth(b'{"a": [[["\\"]]]"]]]}', limit=2) == 4  # an escaped quote
 
 
 class TestRoutingAndCrashes:

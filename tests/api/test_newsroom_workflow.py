@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -121,8 +123,8 @@ class TestTheNewsroomScript:
         assert release.json()["position"] == head["position"]
         assert cited.status_code == 200
         assert cited.json()["summary"] == summary
-        csv_rows = (tmp_path / "timeline.csv").read_bytes().decode("utf-8-sig").split("\r\n")
-        assert [row.split(",")[2] for row in csv_rows[1:-1]] == [
+        csv_text = (tmp_path / "timeline.csv").read_bytes().decode("utf-8-sig")
+        assert [row["type"] for row in csv.DictReader(io.StringIO(csv_text))] == [
             "proposal.made",
             "proposal.refused",
             "agreement.breached",

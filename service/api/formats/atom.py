@@ -8,6 +8,7 @@ correction was, so a feed reader shows a corrected fact as an updated entry.
 from __future__ import annotations
 
 import html
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
@@ -25,13 +26,25 @@ AUTHOR = "POW Exchange Log"
 CATEGORY_SCHEME = "https://pow-exchange-log.example/event-types"
 EPOCH = "1970-01-01T00:00:00Z"  # the feed's updated when the log is empty
 
+# Characters XML 1.0 does not allow at all (escaping cannot help): the C0 controls but tab,
+# line feed and carriage return, surrogates, U+FFFE and U+FFFF. Writes refuse them now, but a
+# log may hold them from before (or from a restore), so the feed replaces each with U+FFFD.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+
 ET.register_namespace("", ATOM)
 
 
+def xml_text(text: str) -> str:
+    """``text`` with every character XML cannot carry replaced by U+FFFD."""
+    return XML_ILLEGAL.sub(REPLACEMENT, text)
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    clean = {name: xml_text(value) for name, value in attrs.items()}
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", clean)
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
@@ -60,6 +73,8 @@ def _source_item(source: Mapping[str, Any]) -> str:
     url = str(source.get("url", ""))
     label = " — ".join(str(source[k]) for k in ("publisher", "title") if source.get(k)) or url
     quote = f" <q>{html.escape(str(source['quote']))}</q>" if source.get("quote") else ""
+    if not url.lower().startswith(("http://", "https://")):  # never a javascript: link
+        return f"<li>{html.escape(label)}{quote}</li>"
     return f'<li><a href="{html.escape(url)}">{html.escape(label)}</a>{quote}</li>'
 
 

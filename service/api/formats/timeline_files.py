@@ -1,9 +1,19 @@
-"""Timeline renderings: CSV (RFC 4180, spreadsheet-safe) and TimelineJS JSON."""
+"""Timeline renderings: CSV (RFC 4180, spreadsheet-safe) and TimelineJS JSON.
+
+Spreadsheet safety (CSV injection): every cell is quoted; a cell a spreadsheet could read as
+a formula gets a leading ``'``: one whose text, after leading spaces, starts with = + - @ (or
+that starts with a tab or carriage return), and one with such a sign after a separator a
+spreadsheet may split on (``;`` ``,`` ``|`` tab, line break; spaces between allowed). Quotes
+do not help a spreadsheet that splits a ``,`` file on ``;``: it starts a cell right after the
+``;`` inside our cell, so each such sign gets a ``'`` of its own too (``x;=1`` is written
+``'x;'=1``).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -19,14 +29,23 @@ CSV_COLUMNS = (
     "position",
     "source_url",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_SIGNS = ("=", "+", "-", "@")
+CONTROL_STARTS = ("\t", "\r")
+# A formula sign after a separator some spreadsheet splits cells on, spaces allowed between.
+SIGN_AFTER_SEPARATOR = re.compile(r"([;,|\t\r\n][ \t]*)(?=[=+\-@])")
 BOM = "\ufeff"
 
 
 def safe_cell(value: Any) -> str:
-    """Text a spreadsheet will not run as a formula: a leading = + - @ gets a quote."""
+    """Text a spreadsheet will not run as a formula (see the module docstring)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    defused = SIGN_AFTER_SEPARATOR.sub(r"\g<1>'", text)
+    risky = (
+        defused != text
+        or text.startswith(CONTROL_STARTS)
+        or text.lstrip().startswith(FORMULA_SIGNS)
+    )
+    return "'" + defused if risky else text
 
 
 def csv_row(entry: Mapping[str, Any]) -> list[str]:
@@ -41,9 +60,10 @@ def csv_row(entry: Mapping[str, Any]) -> list[str]:
 
 
 def timeline_csv(entries: Iterable[Mapping[str, Any]]) -> str:
-    """UTF-8 with a byte-order mark (so spreadsheets detect the encoding), CRLF rows."""
+    """UTF-8 with a byte-order mark (so spreadsheets detect the encoding), CRLF rows, every
+    cell quoted."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for entry in entries:
         writer.writerow(csv_row(entry))
