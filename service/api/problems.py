@@ -22,7 +22,6 @@ DOMAIN_STATUS: dict[type[de.DomainError], int] = {
     de.NotFound: 404,
     de.StreamExists: 409,
     de.IdempotencyMismatch: 422,
-    de.IdempotencyInFlight: 409,
     de.Unauthorized: 401,
     de.Forbidden: 403,
     de.DomainError: 400,
