@@ -139,7 +139,7 @@ def register_read_guard(app: Flask, reads_private: bool) -> None:
 
 
 class AccessDocsPlugin(BasePlugin):
-    """Documents what every /v1/ operation shares: optional auth on reads, 401s, 429s."""
+    """Documents what every /v1/ operation shares: optional auth on reads, 401s, 429s, 503s."""
 
     def operation_helper(
         self, path: str | None = None, operations: dict | None = None, **kwargs: Any
@@ -150,6 +150,7 @@ class AccessDocsPlugin(BasePlugin):
             responses = operation.setdefault("responses", {})
             # Component responses by name: apispec turns them into $refs (and emits them).
             responses.setdefault("429", "TOO_MANY_REQUESTS")
+            responses.setdefault("503", "SERVICE_UNAVAILABLE")
             if method == "get":
                 operation.setdefault("security", copy.deepcopy(OPTIONAL_BEARER_SECURITY))
                 responses.setdefault("401", "UNAUTHORIZED")
