@@ -84,6 +84,20 @@ def _authenticate_header(
     return token, None
 
 
+def stream_token_check() -> Callable[[], bool] | None:
+    """For a response streamed after its view returned: a check, run as the stream goes on,
+    that the token the request was authenticated with is still valid (a database read).
+    None when the request sent no token."""
+    if "Authorization" not in request.headers:
+        return None
+    token, _error = _resolve()
+    if token is None:
+        return None
+    token_hash = hash_secret(request.headers["Authorization"].partition(" ")[2].strip())
+    engine = log_engine()
+    return lambda: forget_unless_valid(engine, token_hash)
+
+
 def requires(
     scope: str, *, confirmed_by_append: bool = False
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
