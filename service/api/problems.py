@@ -44,6 +44,7 @@ SLUGS = {
     415: "unsupported-media-type",
     422: "validation-error",
     429: "too-many-requests",
+    408: "request-timeout",
     500: "internal-error",
     503: "database-unavailable",
 }
@@ -173,6 +174,12 @@ def handle_payload_invalid(error: PayloadInvalid) -> Response:
 def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
+    if isinstance(error, TimeoutError | ConnectionError):
+        # Raised by the client's socket while the body was read (service/worker.py bounds
+        # those reads): the client was too slow, or went away. (The server then closes the
+        # connection: what is left of the body cannot be drained in time either.)
+        log.info("request body not received on %s %s: %s", request.method, request.path, error)
+        return problem(408, "The request body did not arrive in time.")
     if unavailable(error):
         # A write's transaction rolled back (or, if its COMMIT was cut off, may have
         # committed): a retry with the same Idempotency-Key gets exactly one event.
