@@ -55,6 +55,11 @@ class Write:
         return response
 
 
+def store_of(database_url: str) -> str:
+    """The store's name ("sqlite" or "postgresql"), for the figures a fault test reports."""
+    return database_url.split(":")[0].split("+")[0]
+
+
 def server_errors(output: str, limit: int = 8000) -> str:
     """A server's output without its access log: the errors and warnings, for a failure."""
     lines = [line for line in output.splitlines() if not line.startswith("127.0.0.1 - -")]

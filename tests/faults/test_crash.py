@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.faults.load import Writers, check_log, write_token
+from tests.faults.load import Writers, check_log, store_of, write_token
 from tests.servers import running_gunicorn
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
@@ -44,7 +44,7 @@ class TestKilledMidLoad:
         numbers = check_log(database_url, writes)
         replayed = sum(w.replayed for w in unanswered)
         report(
-            f"crash ({database_url.split(':')[0]}): {acknowledged_before} writes acknowledged"
+            f"crash ({store_of(database_url)}): {acknowledged_before} writes acknowledged"
             f" before kill -9, {len(unanswered)} unanswered and retried after the restart"
             f" ({replayed} had committed and were replayed, {len(unanswered) - replayed} were"
             f" written by the retry); log {numbers['events']} events, gapless, verified"
