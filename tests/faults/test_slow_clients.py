@@ -26,7 +26,7 @@ THREADS = 2  # one worker with two threads: a few slow clients would take all of
 SLOW = {
     "WEB_CONCURRENCY": "1",
     "GUNICORN_THREADS": str(THREADS),
-    "CLIENT_REQUEST_TIMEOUT": "5",
+    "CLIENT_REQUEST_TIMEOUT": "8",  # long enough for the other clients, even on a busy machine
     "CLIENT_STALL_TIMEOUT": "1",
     "KEEPALIVE_SECONDS": "2",
     "RATE_LIMIT_ENABLED": "false",
@@ -117,7 +117,7 @@ class TestBodySentByteByByte:
             assert client.get(server.url("/v1/log/head")).json()["position"] == 1
         report(
             f"slow senders ({store_of(database_url)}): {len(dribblers)} clients on {THREADS}"
-            " threads, each cut off with a 408 after sending {min(d.sent for d in dribblers)}-"
+            f" threads, each cut off with a 408 after sending {min(d.sent for d in dribblers)}-"
             f"{max(d.sent for d in dribblers)} of {len(dribblers[0].body)} body bytes;"
             " a write and a read were served meanwhile"
         )
