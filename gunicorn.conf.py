@@ -6,15 +6,25 @@ worker holds at most GUNICORN_THREADS requests at once, live streams included: s
 the number of followers you expect (each PostgreSQL stream also holds one LISTEN connection).
 Streams end after LIVE_MAX_SECONDS and clients reconnect with Last-Event-ID; on SIGTERM,
 graceful_timeout bounds how long open streams delay a restart.
+
+Slow clients (service/worker.py): a thread only serves a request once it has fully arrived;
+until then the connection waits in the worker's poller, holding no thread. A request must
+arrive within CLIENT_REQUEST_TIMEOUT seconds of its first byte (else 408, closed), with no
+pause longer than `keepalive` (KEEPALIVE_SECONDS; also how long an idle kept-alive
+connection stays open); a response the client stops reading for CLIENT_STALL_TIMEOUT
+seconds is abandoned and its connection closed. `timeout` (GUNICORN_TIMEOUT) is something
+else: how long the master waits for a silent worker process before killing it.
 """
 
 import os
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "gthread"
+# gthread, with slow clients held to bounded time (CLIENT_REQUEST_TIMEOUT, CLIENT_STALL_TIMEOUT).
+worker_class = "service.worker.BoundedThreadWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+keepalive = int(os.environ.get("KEEPALIVE_SECONDS", "5"))
 graceful_timeout = 10
 # ACCESS_LOG: "-" (stdout, the default), a file path, or empty to switch the access log off.
 accesslog = os.environ.get("ACCESS_LOG", "-") or None

@@ -75,6 +75,8 @@ class Settings:
     live_heartbeat_seconds: float = 15.0
     live_max_seconds: float = 3600.0
     live_poll_seconds: float = 0.5
+    # How often an open stream (live SSE, NDJSON) re-checks the token it was opened with.
+    stream_token_check_seconds: float = 15.0
     rate_limit_enabled: bool = True
     rate_limits: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
     ratelimit_storage_uri: str = "memory://"
@@ -102,6 +104,7 @@ class Settings:
             live_heartbeat_seconds=float(env.get("LIVE_HEARTBEAT_SECONDS") or 15.0),
             live_max_seconds=float(env.get("LIVE_MAX_SECONDS") or 3600.0),
             live_poll_seconds=float(env.get("LIVE_POLL_SECONDS") or 0.5),
+            stream_token_check_seconds=float(env.get("STREAM_TOKEN_CHECK_SECONDS") or 15.0),
             rate_limit_enabled=_bool(env.get("RATE_LIMIT_ENABLED"), default=True),
             rate_limits={
                 scope: env.get(f"RATE_LIMIT_{scope.upper()}") or default

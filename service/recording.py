@@ -2,7 +2,8 @@
 
 The rules live in ``domain`` (``rules`` for one payload, ``log_rules`` for what needs the
 log); this module only orders them: shape the event, check what needs no log, then — in the
-group-committed append transaction — confirm the token, check against the log, append.
+group-committed append transaction — confirm the token, replay a known Idempotency-Key,
+check against the log, append, record the key.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from .domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent, str
 from .domain.log_rules import check_against_log, reads_log
 from .domain.rules import check_occurred_on, check_payload
 from .schemas.registry import PAYLOAD_SCHEMAS
-from .store import token_cache
+from .store import idempotency, token_cache
 from .store.append import append_in, flush_staged
 from .store.event_reads import LogReader
 from .store.group_commit import run_in_shared_transaction
-from .store.idempotency import IdempotencyKey, run_once
+from .store.idempotency import IdempotencyKey
 
 ENVELOPE_FIELDS = ("occurred_on", "date_precision", "sources", "id", "expected_version")
 
@@ -58,27 +59,33 @@ def fingerprint(method: str, path: str, raw_body: Any) -> str:
 def record(engine: Engine, request: WriteRequest) -> tuple[RecordedEvent, bool]:
     """Validate and append one event; returns it and whether it was written now."""
     new = new_event(request)
-
-    def write(conn: Connection) -> list[RecordedEvent]:
-        if request.token_hash and not token_cache.confirm(conn, request.token_hash):
-            raise Unauthorized("the bearer token was revoked")
-        if reads_log(new):
-            flush_staged(conn)  # appends staged earlier in this batch must be visible
-        checked = check_against_log(
-            LogReader(conn), new, request.parent_id or "", load_corrected_payload, today()
-        )
-        return append_in(conn, [checked], recorded_by=request.recorded_by)
-
+    key = None
     if request.idempotency_key:
         key = IdempotencyKey(
             token_name=request.recorded_by,
             key=request.idempotency_key,
             request_hash=request.request_fingerprint,
         )
-        written, fresh = run_once(engine, key, write)
-        return written[0], fresh
-    # write raises only before it writes (append_in stages): no SAVEPOINT needed.
-    return run_in_shared_transaction(engine, write, isolated=False)[0], True
+
+    def write(conn: Connection) -> tuple[RecordedEvent, bool]:
+        # The token first: a revoked token gets nothing, not even the replay of its key.
+        if request.token_hash and not token_cache.confirm(conn, request.token_hash):
+            raise Unauthorized("the bearer token was revoked")
+        if key is not None and (replay := idempotency.replayed(conn, key)) is not None:
+            return replay[0], False
+        if reads_log(new):
+            flush_staged(conn)  # appends staged earlier in this batch must be visible
+        checked = check_against_log(
+            LogReader(conn), new, request.parent_id or "", load_corrected_payload, today()
+        )
+        written = append_in(conn, [checked], recorded_by=request.recorded_by)
+        if key is not None:
+            idempotency.remember(conn, key, written)
+        return written[0], True
+
+    # write raises only before it writes (append_in stages; remember is its last statement):
+    # no SAVEPOINT needed.
+    return run_in_shared_transaction(engine, write, isolated=False)
 
 
 def load_corrected_payload(event_type: str, data: Mapping[str, Any]) -> dict[str, Any]:

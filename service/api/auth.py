@@ -84,6 +84,20 @@ def _authenticate_header(
     return token, None
 
 
+def stream_token_check() -> Callable[[], bool] | None:
+    """For a response streamed after its view returned: a check, run as the stream goes on,
+    that the token the request was authenticated with is still valid (a database read).
+    None when the request sent no token."""
+    if "Authorization" not in request.headers:
+        return None
+    token, _error = _resolve()
+    if token is None:
+        return None
+    token_hash = hash_secret(request.headers["Authorization"].partition(" ")[2].strip())
+    engine = log_engine()
+    return lambda: forget_unless_valid(engine, token_hash)
+
+
 def requires(
     scope: str, *, confirmed_by_append: bool = False
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -139,7 +153,7 @@ def register_read_guard(app: Flask, reads_private: bool) -> None:
 
 
 class AccessDocsPlugin(BasePlugin):
-    """Documents what every /v1/ operation shares: optional auth on reads, 401s, 429s."""
+    """Documents what every /v1/ operation shares: optional auth on reads, 401s, 429s, 503s."""
 
     def operation_helper(
         self, path: str | None = None, operations: dict | None = None, **kwargs: Any
@@ -150,6 +164,7 @@ class AccessDocsPlugin(BasePlugin):
             responses = operation.setdefault("responses", {})
             # Component responses by name: apispec turns them into $refs (and emits them).
             responses.setdefault("429", "TOO_MANY_REQUESTS")
+            responses.setdefault("503", "SERVICE_UNAVAILABLE")
             if method == "get":
                 operation.setdefault("security", copy.deepcopy(OPTIONAL_BEARER_SECURITY))
                 responses.setdefault("401", "UNAUTHORIZED")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_smorest import Blueprint
 from sqlalchemy.engine import Engine
 
@@ -17,6 +19,7 @@ from ..schemas.common import EnvelopeSchema, EventPageSchema
 from ..schemas.corrections import CorrectionWrite, RetractionWrite
 from ..schemas.events import EventQuerySchema
 from ..store import event_reads
+from .auth import stream_token_check
 from .context import log_engine, public_url
 from .formats.urls import EVENTS_PREFIX
 from .write_views import created, write_operation
@@ -60,7 +63,10 @@ def list_events(after: int = 0, limit: int | None = None, type=None, stream=None
         and wanted == NDJSON
         and request.accept_mimetypes[NDJSON] > request.accept_mimetypes["application/json"]
     ):
-        lines = _ndjson(engine, after=after, limit=limit, types=type, stream=stream)
+        check = TokenCheck(
+            stream_token_check(), current_app.config["SETTINGS"].stream_token_check_seconds
+        )
+        lines = _ndjson(engine, after=after, limit=limit, types=type, stream=stream, check=check)
         return Response(lines, mimetype=NDJSON)
     page_size = limit or DEFAULT_LIMIT
     with engine.connect() as conn:
@@ -82,12 +88,45 @@ def list_events(after: int = 0, limit: int | None = None, type=None, stream=None
     return {"events": page, "next_after": next_after}, 200, headers
 
 
+class StreamRevoked(Exception):
+    """The token a stream was opened with was revoked while it ran."""
+
+
+@dataclass
+class TokenCheck:
+    """Asks ``valid`` again once ``every`` seconds have passed since it last did."""
+
+    valid: Callable[[], bool] | None
+    every: float
+    clock: Callable[[], float] = time.monotonic
+    last: float = field(default_factory=time.monotonic)
+
+    def __call__(self) -> None:
+        if self.valid is None or self.clock() - self.last < self.every:
+            return
+        if not self.valid():
+            raise StreamRevoked("the bearer token was revoked while its NDJSON stream ran")
+        self.last = self.clock()
+
+
 def _ndjson(
-    engine: Engine, *, after: int, limit: int | None, types: list[str] | None, stream: str | None
+    engine: Engine,
+    *,
+    after: int,
+    limit: int | None,
+    types: list[str] | None,
+    stream: str | None,
+    check: TokenCheck,
 ) -> Iterator[str]:
-    """Stream matching events batch by batch; memory stays bounded whatever the log's size."""
+    """Stream matching events batch by batch; memory stays bounded whatever the log's size.
+
+    Before each batch the token is checked (at most once per ``check.every`` seconds); a
+    revoked one, like a database error, raises: the server then cuts the connection before
+    the final chunk, so the client sees an incomplete stream, never a shorter log.
+    """
     remaining = limit
     while remaining is None or remaining > 0:
+        check()
         batch = NDJSON_BATCH if remaining is None else min(NDJSON_BATCH, remaining)
         with engine.connect() as conn:
             page = event_reads.page_of_events(

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import ServiceUnavailable
 
 from .context import log_engine
+from .problems import UNAVAILABLE_RETRY_AFTER
 
 blp = Blueprint("health", __name__, description="Probes")
 
@@ -34,5 +35,7 @@ def readyz():
         with log_engine().connect() as conn:
             conn.execute(sa.text("SELECT position FROM events LIMIT 1"))
     except sa.exc.SQLAlchemyError:
-        raise ServiceUnavailable("the database is not reachable or not migrated") from None
+        raise ServiceUnavailable(
+            "the database is not reachable or not migrated", retry_after=UNAVAILABLE_RETRY_AFTER
+        ) from None
     return {"status": "ok"}

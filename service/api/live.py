@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,7 +19,9 @@ from ..domain.events import RecordedEvent
 from ..schemas.common import EnvelopeSchema
 from ..schemas.fields import MAX_POSITION_CURSOR
 from ..store import event_reads
+from ..store.faults import unavailable
 from ..store.listen import waiter_for
+from .auth import stream_token_check
 from .context import log_engine
 
 blp = Blueprint("live", __name__, url_prefix="/v1/events", description="The event log, live")
@@ -27,6 +31,7 @@ BATCH = 500
 # Tells EventSource clients how long to wait before reconnecting (milliseconds).
 RETRY_MS = 2000
 ENVELOPE = EnvelopeSchema()
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +39,7 @@ class LiveTiming:
     heartbeat: float
     max_duration: float
     poll: float
+    token_check: float = math.inf
 
 
 AFTER_HELP = "Start after this position (Last-Event-ID wins when sent)"
@@ -91,8 +97,9 @@ def stream_events(after: int = 0):
         heartbeat=settings.live_heartbeat_seconds,
         max_duration=settings.live_max_seconds,
         poll=settings.live_poll_seconds,
+        token_check=settings.stream_token_check_seconds,
     )
-    frames = event_frames(log_engine(), start, timing)
+    frames = event_frames(log_engine(), start, timing, token_valid=stream_token_check())
     return Response(
         frames,
         mimetype=EVENT_STREAM,
@@ -116,19 +123,35 @@ def event_frames(
     after: int,
     timing: LiveTiming,
     clock: Callable[[], float] = time.monotonic,
+    token_valid: Callable[[], bool] | None = None,
 ) -> Iterator[str]:
     """SSE text: events after ``after`` as they commit, heartbeats, until the max duration.
 
-    A client that goes away makes the next write fail; the server then closes this
-    generator, which releases the LISTEN connection.
+    Ends early, for the client to reconnect with Last-Event-ID, when the token the stream
+    was opened with is found revoked (``token_valid``, asked every ``timing.token_check``
+    seconds; the reconnect then gets 401) or when the database cannot be reached. A client
+    that goes away makes the next write fail; the server then closes this generator, which
+    releases the LISTEN connection.
     """
     deadline = clock() + timing.max_duration
     with waiter_for(engine, timing.poll) as waiter:
         yield f"retry: {RETRY_MS}\n\n"
         next_beat = clock() + timing.heartbeat
+        next_check = clock() + timing.token_check if token_valid else math.inf
         while True:
-            with engine.connect() as conn:
-                page = event_reads.page_of_events(conn, after=after, limit=BATCH)
+            try:
+                with engine.connect() as conn:
+                    page = event_reads.page_of_events(conn, after=after, limit=BATCH)
+                now = clock()
+                if token_valid is not None and now >= next_check:
+                    if not token_valid():
+                        return
+                    next_check = now + timing.token_check
+            except Exception as exc:
+                if not unavailable(exc):
+                    raise
+                log.warning("live stream ended: the database cannot be reached (%s)", exc)
+                return
             for event in page:
                 yield frame(event)
                 after = event.position
@@ -140,7 +163,7 @@ def event_frames(
             if now >= next_beat:
                 yield ": heartbeat\n\n"
                 next_beat = now + timing.heartbeat
-            waiter.wait(min(next_beat, deadline) - now)
+            waiter.wait(min(next_beat, deadline, next_check) - now)
 
 
 def frame(event: RecordedEvent) -> str:

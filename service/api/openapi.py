@@ -51,6 +51,13 @@ RETRY_AFTER_HEADER = {
         "schema": {"type": "integer"},
     }
 }
+UNAVAILABLE_RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Seconds to wait before retrying: the database cannot be reached"
+        " right now (retry a write with the same Idempotency-Key)",
+        "schema": {"type": "integer"},
+    }
+}
 
 
 MEDIA_TYPES = {"yaml": "application/yaml", "json": "application/json"}
@@ -101,6 +108,8 @@ class ProblemApi(Api):
                 response["schema"] = self.ERROR_SCHEMA
                 if status == http.HTTPStatus.TOO_MANY_REQUESTS:
                     response["headers"] = RETRY_AFTER_HEADER
+                elif status == http.HTTPStatus.SERVICE_UNAVAILABLE:
+                    response["headers"] = UNAVAILABLE_RETRY_AFTER_HEADER
                 prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
             else:
                 prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)

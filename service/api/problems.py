@@ -12,8 +12,12 @@ from werkzeug.exceptions import HTTPException
 
 from ..domain import errors as de
 from ..domain.errors import PayloadInvalid
+from ..store.faults import unavailable
 
 PROBLEM_TYPE_BASE = "https://pow-exchange-log.example/problems/"
+# Seconds a client should wait before retrying when the database cannot be reached: a
+# cut connection is replaced at once, a restarting server is back within seconds.
+UNAVAILABLE_RETRY_AFTER = 2
 log = logging.getLogger(__name__)
 
 # Domain error class -> HTTP status. The most specific class wins (checked in MRO order).
@@ -22,7 +26,6 @@ DOMAIN_STATUS: dict[type[de.DomainError], int] = {
     de.NotFound: 404,
     de.StreamExists: 409,
     de.IdempotencyMismatch: 422,
-    de.IdempotencyInFlight: 409,
     de.Unauthorized: 401,
     de.Forbidden: 403,
     de.DomainError: 400,
@@ -41,7 +44,9 @@ SLUGS = {
     415: "unsupported-media-type",
     422: "validation-error",
     429: "too-many-requests",
+    408: "request-timeout",
     500: "internal-error",
+    503: "database-unavailable",
 }
 
 
@@ -139,7 +144,7 @@ def handle_http_exception(error: HTTPException) -> Response:
         return response
     if status == 400 and "messages" in data:
         return problem(400, "The request body is not valid JSON.", headers=headers)
-    if status >= 500:
+    if status >= 500 and status != 503:  # a 503 says what is unavailable
         log.error("HTTP %s on %s %s", status, request.method, request.path)
         return problem(status, "The server could not complete the request.", headers=headers)
     detail = data.get("message") or error.description or HTTPStatus(status).phrase
@@ -169,6 +174,17 @@ def handle_payload_invalid(error: PayloadInvalid) -> Response:
 def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
+    if isinstance(error, TimeoutError | ConnectionError):
+        # Raised by the client's socket while the body was read (service/worker.py bounds
+        # those reads): the client was too slow, or went away. (The server then closes the
+        # connection: what is left of the body cannot be drained in time either.)
+        log.info("request body not received on %s %s: %s", request.method, request.path, error)
+        return problem(408, "The request body did not arrive in time.")
+    if unavailable(error):
+        # A write's transaction rolled back (or, if its COMMIT was cut off, may have
+        # committed): a retry with the same Idempotency-Key gets exactly one event.
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+        return database_unavailable()
     if isinstance(error, RecursionError) and request.is_json:
         # Python's JSON parser (and anything walking the parsed body) recurses once per
         # nesting level; a body nested thousands deep is the client's error, not ours.
@@ -176,6 +192,16 @@ def handle_unexpected(error: Exception) -> Response:
         return problem(400, "The request body is nested too deeply to process.")
     log.exception("unhandled error on %s %s", request.method, request.path)
     return problem(500, "The server could not complete the request; the error was logged.")
+
+
+def database_unavailable() -> Response:
+    """503: the database cannot be reached or cannot write right now; retry shortly."""
+    return problem(
+        503,
+        f"The database cannot be reached right now. Retry in {UNAVAILABLE_RETRY_AFTER}"
+        " seconds (a write with the same Idempotency-Key: it is recorded at most once).",
+        headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER)},
+    )
 
 
 def register(app: Flask) -> None:

@@ -61,7 +61,7 @@ def write_operation(
             (400, "Malformed JSON or headers"),
             (401, "Missing or invalid bearer token"),
             (403, "Token lacks scope write"),
-            (409, "Conflict: id taken, expected_version mismatch, or key in flight"),
+            (409, "Conflict: id taken, or expected_version mismatch"),
             (413, "Body too large"),
             (415, "Body is not application/json"),
         ):

@@ -43,10 +43,6 @@ class IdempotencyMismatch(DomainError):
     """An Idempotency-Key was reused with a different request body."""
 
 
-class IdempotencyInFlight(DomainError):
-    """A request with the same Idempotency-Key is still being processed."""
-
-
 class Unauthorized(DomainError):
     """No valid bearer token."""
 

@@ -18,6 +18,9 @@ from . import pg_writes
 from .hooks import CommitHook, hooks_of
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# A database host that does not answer at all (rather than refusing) would hold each request
+# for the system's TCP timeout, minutes, before its 503; unless the URL sets connect_timeout.
+PG_CONNECT_TIMEOUT_SECONDS = 5
 PING_IDLE_SECONDS = 1.0
 # Any constant shared by every writer: the key of the advisory lock that orders appends.
 APPEND_LOCK_KEY = 0x504F57
@@ -43,6 +46,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = sa.create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
+    if "connect_timeout" not in sa.engine.make_url(url).query:
+        kwargs["connect_args"] = {
+            "connect_timeout": PG_CONNECT_TIMEOUT_SECONDS,
+            **kwargs.get("connect_args", {}),
+        }
     engine = sa.create_engine(url, **kwargs)
     _ping_idle_connections(engine)
     pg_writes.install(engine)
@@ -165,8 +173,7 @@ def append_transaction_on(conn: Connection) -> Iterator[Connection]:
                 conn.info[HEAD], conn.info[AFTER_LOCK] = _lock_and_head(conn)
             yield conn
     finally:
-        conn.info.pop(HEAD, None)
-        conn.info.pop(AFTER_LOCK, None)
+        pg_writes.forget(conn, HEAD, AFTER_LOCK)
     _run_committed_hooks(hooks_of(conn.engine).after_commit, conn.info.pop(APPENDED, []))
 
 

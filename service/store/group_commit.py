@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from . import pg_writes
 from .append import STAGING, Staging, finish_staged, flush_staged
 from .engine import APPENDED, append_transaction_on
+from .faults import unavailable
 
 T = TypeVar("T")
 Work = Callable[[Connection], object]
@@ -128,7 +129,7 @@ class GroupCommitter:
             return [(f, exc, False) for _, f, _ in pieces]
         except BaseException as exc:
             # The commit (or a lone piece of work) failed: none of these events exist.
-            if isinstance(exc, DBAPIError) or not isinstance(exc, Exception):
+            if isinstance(exc, DBAPIError) or unavailable(exc) or not isinstance(exc, Exception):
                 self._release()
             return [(f, exc, False) for _, f, _ in pieces]
         return outcomes
@@ -160,7 +161,7 @@ class GroupCommitter:
             except Exception as exc:  # e.g. a hook failing: the unstaged run isolates it
                 raise _Redo() from exc
         finally:
-            conn.info.pop(STAGING, None)
+            pg_writes.forget(conn, STAGING)
 
     def _run_unstaged(self, conn: Connection, pieces: list[Piece], outcomes: list) -> None:
         appended = conn.info.setdefault(APPENDED, [])

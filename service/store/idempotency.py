@@ -1,24 +1,35 @@
-"""Idempotency keys: a retry with the same key and body gets the original events back."""
+"""Idempotency keys: a retry with the same key and body gets the original events back.
+
+A key is looked up and recorded inside the append transaction, under the append lock, in
+the same transaction as the events it produced. So a key never exists without its events
+(nor events without their key), a request that dies takes nothing with it but its
+rolled-back transaction, and two requests with one key never both append: the second one
+waits for the lock, then finds the first one's key and replays it. There is no "claim" to
+go stale and no in-flight state for a retry to run into.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import Connection
 
-from ..domain.errors import IdempotencyInFlight, IdempotencyMismatch
+from ..domain.errors import IdempotencyMismatch
 from ..domain.events import RecordedEvent
-from . import event_reads
-from .engine import format_timestamp, utc_now_text, write_transaction
-from .group_commit import run_in_shared_transaction
+from . import event_reads, pg_writes
+from .append import flush_staged
+from .engine import utc_now_text
 from .tables import idempotency_keys
 
-# A claim older than this belongs to a request that died mid-way; a retry may take it over.
-STALE_CLAIM = timedelta(minutes=2)
+_SETTLED = ("request_hash", "claimed_at", "first_position", "last_position")
+_PG_REMEMBER = (
+    "INSERT INTO idempotency_keys (token_name, key, request_hash, claimed_at, first_position,"
+    " last_position) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (token_name, key) DO UPDATE SET "
+    + ", ".join(f"{name} = EXCLUDED.{name}" for name in _SETTLED)
+    + " WHERE idempotency_keys.first_position IS NULL"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,84 +39,56 @@ class IdempotencyKey:
     request_hash: str
 
 
-def run_once(
-    engine: Engine,
-    key: IdempotencyKey,
-    write: Callable[[Connection], list[RecordedEvent]],
-) -> tuple[list[RecordedEvent], bool]:
-    """Run ``write`` in an append transaction unless this key already produced events.
-
-    Returns the events and whether they were written now (False: a replay of the original).
-    """
-    replay = _claim(engine, key)
-    if replay is not None:
-        return replay, False
-
-    def write_and_settle(conn: Connection) -> list[RecordedEvent]:
-        written = write(conn)
-        conn.execute(
-            idempotency_keys.update()
-            .where(_match(key))
-            .values(first_position=written[0].position, last_position=written[-1].position)
+def replayed(conn: Connection, key: IdempotencyKey) -> list[RecordedEvent] | None:
+    """In the append transaction: the events this key already produced, or None when the
+    request is new (the caller then appends and calls ``remember``)."""
+    row = conn.execute(
+        sa.select(
+            idempotency_keys.c.request_hash,
+            idempotency_keys.c.first_position,
+            idempotency_keys.c.last_position,
+        ).where(_match(key))
+    ).first()
+    # first_position NULL: a claim row of an earlier release, whose request is gone.
+    if row is None or row.first_position is None:
+        return None
+    if row.request_hash != key.request_hash:
+        raise IdempotencyMismatch(
+            "this Idempotency-Key was already used with a different request body"
         )
-        return written
+    flush_staged(conn)  # the original may be an earlier append of this very batch
+    return event_reads.events_by_positions(conn, row.first_position, row.last_position)
 
-    try:
-        # Its one SQL write is its last statement: nothing to undo if it raises.
-        return run_in_shared_transaction(engine, write_and_settle, isolated=False), True
-    except BaseException:
-        with engine.begin() as conn:
-            conn.execute(
-                idempotency_keys.delete().where(
-                    _match(key), idempotency_keys.c.first_position.is_(None)
-                )
-            )
-        raise
+
+def remember(conn: Connection, key: IdempotencyKey, written: list[RecordedEvent]) -> None:
+    """In the append transaction, after the append: the key now names these events.
+
+    The write's last statement (deferred on PostgreSQL, sent with the batch's other writes:
+    no round trip of its own). An upsert only to take over a NULL row an earlier release
+    left behind; a key already settled cannot be here (it would have been replayed).
+    """
+    values = {
+        "token_name": key.token_name,
+        "key": key.key,
+        "request_hash": key.request_hash,
+        "claimed_at": utc_now_text(),
+        "first_position": written[0].position,
+        "last_position": written[-1].position,
+    }
+    if conn.dialect.name == "postgresql":
+        pg_writes.defer(conn, _PG_REMEMBER, tuple(values.values()))
+        return
+    insert = sqlite.insert(idempotency_keys).values(values)
+    conn.execute(
+        insert.on_conflict_do_update(
+            index_elements=[idempotency_keys.c.token_name, idempotency_keys.c.key],
+            set_={name: insert.excluded[name] for name in _SETTLED},
+            where=idempotency_keys.c.first_position.is_(None),
+        )
+    )
 
 
 def _match(key: IdempotencyKey) -> sa.ColumnElement[bool]:
     return sa.and_(
         idempotency_keys.c.token_name == key.token_name, idempotency_keys.c.key == key.key
     )
-
-
-def _claim(engine: Engine, key: IdempotencyKey) -> list[RecordedEvent] | None:
-    """Claim the key for this request, or return the events of the request that owns it."""
-    now = utc_now_text()
-    try:
-        with engine.begin() as conn:
-            conn.execute(
-                idempotency_keys.insert().values(
-                    token_name=key.token_name,
-                    key=key.key,
-                    request_hash=key.request_hash,
-                    claimed_at=now,
-                )
-            )
-        return None
-    except IntegrityError:
-        pass
-    # Reads the claim, then may take it over (UPDATE): on SQLite it must hold the write lock
-    # from BEGIN, or the UPDATE could fail with "database is locked" (see engine.py).
-    with write_transaction(engine) as conn:
-        row = conn.execute(sa.select(idempotency_keys).where(_match(key))).first()
-        if row is None:  # the owner failed and released it between our two statements
-            return _claim(engine, key)
-        if row.request_hash != key.request_hash:
-            raise IdempotencyMismatch(
-                "this Idempotency-Key was already used with a different request body"
-            )
-        if row.first_position is not None:
-            return event_reads.events_by_positions(conn, row.first_position, row.last_position)
-        stale_before = format_timestamp(datetime.now(UTC) - STALE_CLAIM)
-        if row.claimed_at < stale_before:
-            taken = conn.execute(
-                idempotency_keys.update()
-                .where(_match(key), idempotency_keys.c.claimed_at == row.claimed_at)
-                .values(claimed_at=now)
-            )
-            if taken.rowcount == 1:
-                return None
-        raise IdempotencyInFlight(
-            "a request with this Idempotency-Key is still in progress; retry later"
-        )

@@ -82,11 +82,21 @@ def install(engine: Engine) -> None:
 
     @event.listens_for(engine, "rollback")
     def _on_rollback(conn: Connection) -> None:
-        conn.info.pop(DEFERRED, None)
+        forget(conn, DEFERRED)
 
     @event.listens_for(engine, "rollback_savepoint")
     def _on_rollback_savepoint(conn: Connection, *_args: Any) -> None:
-        conn.info.pop(DEFERRED, None)
+        forget(conn, DEFERRED)
+
+
+def forget(conn: Connection, *keys: str) -> None:
+    """Drop per-transaction state from ``conn.info``. Not on a connection invalidated by a
+    disconnect: its info went with the dead driver connection, and touching it would raise
+    (PendingRollbackError) in the middle of the rollback that cleans up after the fault."""
+    if conn.invalidated:
+        return
+    for key in keys:
+        conn.info.pop(key, None)
 
 
 def defer(conn: Connection, statement: str, params: Any, *, many: bool = False) -> None:

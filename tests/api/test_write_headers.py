@@ -101,7 +101,9 @@ class TestIdempotency:
         assert "Idempotent-Replayed" not in r.headers
         assert head(client)["position"] == 2
 
-    def test_a_key_still_in_flight_is_a_409_and_writes_nothing(self, client, auth, engine):
+    def test_a_claim_left_by_an_earlier_release_does_not_hold_the_key(self, client, auth, engine):
+        # Before keys were recorded in the append transaction, a request first committed a
+        # claim row without positions; one whose request died must not block the retry.
         body = swap_body()
         with engine.begin() as conn:
             conn.execute(
@@ -113,9 +115,22 @@ class TestIdempotency:
                     first_position=None,
                 )
             )
-        r = client.post("/v1/swaps", json=body, headers={**auth, "Idempotency-Key": "k1"})
-        problem(r, 409, "a request with this Idempotency-Key is still in progress; retry later")
-        assert head(client)["position"] == 0
+        headers = {**auth, "Idempotency-Key": "k1"}
+        first = client.post("/v1/swaps", json=body, headers=headers)
+        assert first.status_code == 201, first.json
+        assert "Idempotent-Replayed" not in first.headers
+        again = client.post("/v1/swaps", json=body, headers=headers)
+        assert (again.status_code, again.headers["Idempotent-Replayed"]) == (201, "true")
+        assert again.json == first.json
+        assert head(client)["position"] == 1
+
+    def test_a_revoked_token_gets_a_401_not_the_replay_of_its_key(self, client, auth, engine):
+        headers = {**auth, "Idempotency-Key": "k1"}
+        assert client.post("/v1/swaps", json=swap_body(), headers=headers).status_code == 201
+        tokens.revoke_token(engine, "newsroom")
+        r = client.post("/v1/swaps", json=swap_body(), headers=headers)
+        problem(r, 401, "the bearer token was revoked")
+        assert "Idempotent-Replayed" not in r.headers
 
     def test_a_key_of_invisible_characters_is_a_400(self, client, auth):
         r = client.post("/v1/swaps", json=swap_body(), headers={**auth, "Idempotency-Key": "a b"})

@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from service.domain import events as ev
-from service.domain.errors import IdempotencyInFlight, VersionMismatch
+from service.domain.errors import VersionMismatch
 from service.domain.hashing import first_bad_position
 from service.recording import WriteRequest, fingerprint, record
 from service.schemas.corrections import CorrectionWrite
@@ -116,7 +116,7 @@ class TestWritersRacingForOneVersion:
 
 
 class TestWritersRacingWithOneIdempotencyKey:
-    def test_one_event_is_written_and_every_other_answer_is_it_or_in_flight(
+    def test_one_event_is_written_and_every_other_writer_waits_for_it_and_gets_it_back(
         self, database_url, engine
     ):
         raw = swap_body()
@@ -129,25 +129,51 @@ class TestWritersRacingWithOneIdempotencyKey:
         )
         barrier = threading.Barrier(WRITERS)
 
-        def retrier(own_engine, _i: int) -> tuple[str, str | None]:
+        def retrier(own_engine, _i: int) -> tuple[str, str, int]:
             barrier.wait(timeout=30)
-            try:
-                event, fresh = record(own_engine, request)
-            except IdempotencyInFlight:
-                return "in-flight", None
-            return ("written" if fresh else "replayed"), event.id
+            event, fresh = record(own_engine, request)  # never "in flight": it waits
+            return ("written" if fresh else "replayed"), event.id, event.position
 
         results = _in_threads(database_url, WRITERS, retrier)
 
-        kinds = Counter(kind for kind, _ in results)
-        assert kinds["written"] == 1
-        assert kinds["written"] + kinds["replayed"] + kinds["in-flight"] == WRITERS
-        assert len({event_id for _, event_id in results if event_id}) == 1
+        kinds = Counter(kind for kind, _, _ in results)
+        assert kinds == Counter(written=1, replayed=WRITERS - 1)
+        assert {(event_id, pos) for _, event_id, pos in results} == {(results[0][1], 1)}
         with engine.connect() as conn:
             assert event_reads.head(conn)[0] == 1
         again, fresh = record(engine, request)  # a later retry gets the original back
-        assert (again.id, again.position, fresh) == (
-            next(i for k, i in results if k == "written"),
-            1,
-            False,
-        )
+        assert (again.id, again.position, fresh) == (results[0][1], 1, False)
+
+    def test_racing_rounds_of_keys_mixed_with_plain_writes_append_each_key_once(
+        self, database_url, engine
+    ):
+        rounds = 5
+        barriers = [threading.Barrier(WRITERS) for _ in range(rounds)]
+
+        def writer(own_engine, i: int) -> list[tuple[int, str, bool]]:
+            seen = []
+            for rnd, barrier in enumerate(barriers):
+                raw = swap_body(sides=[{"party": "UA", "received": rnd}])
+                keyed = WriteRequest(
+                    event_type=ev.SWAP_COMPLETED,
+                    body=SwapWrite().load(raw),
+                    recorded_by="newsroom",
+                    idempotency_key=f"round-{rnd}",
+                    request_fingerprint=fingerprint("POST", "/v1/swaps", raw),
+                )
+                barrier.wait(timeout=30)
+                event, fresh = record(own_engine, keyed)
+                seen.append((rnd, event.id, fresh))
+                record(own_engine, _swap_request(i, rnd))  # a plain write between rounds
+            return seen
+
+        results = _in_threads(database_url, WRITERS, writer)
+
+        for rnd in range(rounds):
+            answers = [r[rnd] for r in results]
+            assert len({event_id for _, event_id, _ in answers}) == 1
+            assert sum(fresh for _, _, fresh in answers) == 1
+        with engine.connect() as conn:
+            stored = list(event_reads.raw_rows(conn))
+            assert [row["position"] for row in stored] == list(range(1, rounds * (WRITERS + 1) + 1))
+            assert first_bad_position(stored) is None
