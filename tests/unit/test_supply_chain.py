@@ -28,10 +28,21 @@ def test_setup_cfg_and_the_locks_agree():
 def test_an_unlocked_requirement_is_named(monkeypatch):
     check = _check_lock_module()
     runtime, test = check.declared()
-    extra = check.Requirement("playwright==1.50.0")
+    extra = check.Requirement("not-a-locked-package==1.0")
     monkeypatch.setattr(check, "declared", lambda: (runtime, [*test, extra]))
     assert check.problems() == [
-        "requirements/test.lock does not pin playwright (setup.cfg asks for playwright==1.50.0)"
+        "requirements/test.lock does not pin not-a-locked-package"
+        " (setup.cfg asks for not-a-locked-package==1.0)"
+    ]
+
+
+def test_a_requirement_locked_at_another_version_is_named(monkeypatch):
+    check = _check_lock_module()
+    runtime, test = check.declared()
+    other = check.Requirement("playwright==1.50.0")
+    monkeypatch.setattr(check, "declared", lambda: (runtime, [*test, other]))
+    assert [p for p in check.problems() if "playwright" in p] == [
+        "requirements/test.lock pins playwright==1.65.2, setup.cfg asks for playwright==1.50.0"
     ]
 
 
