@@ -12,6 +12,7 @@ from .databases import (
     PostgresFactory,
     SqliteFactory,
     backends,
+    empty_store,
     postgres_admin_url,
     postgres_required,
 )
@@ -53,6 +54,12 @@ def database_url(request, backend):
     url = factory.fresh()
     yield url
     factory.drop(url)
+
+
+@pytest.fixture
+def empty_engine(request, backend):
+    """A second, empty store on the same backend (restores, imports)."""
+    yield from empty_store(request.getfixturevalue(f"{backend}_factory"))
 
 
 @pytest.fixture

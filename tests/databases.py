@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from service.store.migrate import upgrade
+from service.wiring import open_log
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -82,3 +84,12 @@ class PostgresFactory:
     def _execute(self, statement: str) -> None:
         with self.admin.connect() as conn:
             conn.execute(sa.text(statement))
+
+
+def empty_store(factory: SqliteFactory | PostgresFactory) -> Iterator[Engine]:
+    """A fresh, migrated store with the write flow installed; dropped afterwards."""
+    url = factory.fresh()
+    engine = open_log(url)
+    yield engine
+    engine.dispose()
+    factory.drop(url)

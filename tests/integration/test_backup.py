@@ -11,6 +11,7 @@ from service.store import event_reads
 from service.store.backup import BackupRejected, export_to, import_from
 from service.wiring import open_log
 from tests.builders import fill
+from tests.databases import empty_store
 
 
 def _export(engine) -> str:
@@ -25,24 +26,9 @@ def _rows(engine) -> list[dict]:
 
 
 @pytest.fixture
-def empty_engine(request, backend):
-    """A second, empty store on the same backend."""
-    factory = request.getfixturevalue(f"{backend}_factory")
-    url = factory.fresh()
-    engine = open_log(url)
-    yield engine
-    engine.dispose()
-    factory.drop(url)
-
-
-@pytest.fixture
 def empty_postgres_engine(request):
-    factory = request.getfixturevalue("postgresql_factory")
-    url = factory.fresh()
-    engine = open_log(url)
-    yield engine
-    engine.dispose()
-    factory.drop(url)
+    """An empty PostgreSQL store, whatever the parametrised backend."""
+    yield from empty_store(request.getfixturevalue("postgresql_factory"))
 
 
 class TestRoundTrip:

@@ -19,21 +19,10 @@ from service.domain.hashing import GENESIS_HASH, envelope_hash
 from service.store import event_reads
 from service.store.backup import BackupRejected, export_to, import_from
 from service.store.engine import make_engine
-from service.wiring import open_log
 from tests.builders import fill
 
 pytestmark = pytest.mark.hostile
 Edit = Callable[[dict[str, Any]], None]
-
-
-@pytest.fixture
-def empty_engine(request, backend):
-    factory = request.getfixturevalue(f"{backend}_factory")
-    url = factory.fresh()
-    engine = open_log(url)
-    yield engine
-    engine.dispose()
-    factory.drop(url)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -188,7 +187,7 @@ class TestCorrections:
     def test_a_correction_cannot_target_a_correction(self, log):
         swap = log.events[1]
         fix = log.add(ev.EVENT_CORRECTED, "swap/feb", {"target_event_id": swap.id, "changes": {}})
-        correction = replace(self.correction({"notes": "n"}, fix.id))
+        correction = self.correction({"notes": "n"}, fix.id)
         assert violation(log, correction, fix.id) == (
             "target_event_id",
             "corrections and retractions cannot be corrected or retracted",
