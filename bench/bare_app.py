@@ -45,3 +45,9 @@ def append():
 def readyz():
     _connection().execute("SELECT 1")
     return {"status": "ok"}
+
+
+@app.get("/hello")
+def hello():
+    """The cheapest read Flask can answer: the ceiling projection reads are compared to."""
+    return jsonify({"hello": "world"})

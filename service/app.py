@@ -21,6 +21,7 @@ from .api import (
     statements,
     swaps,
 )
+from .api.answers import init_answers
 from .api.auth import register_read_guard
 from .api.bodies import init_body_limits
 from .api.charts import blp as charts_blp
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.before_request(_require_json_body)
     init_body_limits(app)
     init_headers(app, settings.cors_origins)
+    init_answers(app)  # last registered: it runs first after the view (service/api/answers.py)
 
     @app.get("/openapi.yaml")
     def openapi_yaml() -> Response:

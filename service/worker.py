@@ -28,6 +28,9 @@ from typing import Any
 
 from gunicorn.workers import gthread
 
+from .streaming.handoff import handed_off, handoff_wsgi
+from .streaming.hub import hub
+
 # Read by the worker from its environment (documented in README and gunicorn.conf.py).
 REQUEST_TIMEOUT = float(os.environ.get("CLIENT_REQUEST_TIMEOUT") or 30)
 STALL_TIMEOUT = float(os.environ.get("CLIENT_STALL_TIMEOUT") or 30)
@@ -91,7 +94,21 @@ class BoundedSocket(socket.socket):
 
 
 class BoundedThreadWorker(gthread.ThreadWorker):
-    """gthread, but a thread serves a request only once it has arrived (see module doc)."""
+    """gthread, but a thread serves a request only once it has arrived (see module doc), and
+    a live stream's connection goes to the process's hub instead of holding a thread
+    (service/streaming/handoff.py)."""
+
+    def load_wsgi(self) -> None:
+        super().load_wsgi()
+        self.wsgi = handoff_wsgi(self.wsgi)
+
+    def finish_request(self, conn: gthread.TConn, fs: Any) -> None:
+        handed = None if fs.cancelled() or fs.exception() else handed_off(conn.sock)
+        if handed is None:
+            return super().finish_request(conn, fs)
+        self.nr_conns -= 1  # the hub owns the connection now; it counts its own followers
+        follow, chunked = handed
+        hub(STALL_TIMEOUT).adopt(conn.sock, follow, chunked)
 
     def enqueue_req(self, conn: gthread.TConn) -> None:
         if not isinstance(conn.sock, BoundedSocket):

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from apispec import BasePlugin
 from flask import Flask, current_app, g, request
+from sqlalchemy.engine import Engine
 
 from ..domain.errors import Forbidden, Unauthorized
 from ..store.token_cache import forget_unless_valid, remembered
@@ -84,7 +86,7 @@ def _authenticate_header(
     return token, None
 
 
-def stream_token_check() -> Callable[[], bool] | None:
+def stream_token_check() -> TokenCheck | None:
     """For a response streamed after its view returned: a check, run as the stream goes on,
     that the token the request was authenticated with is still valid (a database read).
     None when the request sent no token."""
@@ -94,8 +96,23 @@ def stream_token_check() -> Callable[[], bool] | None:
     if token is None:
         return None
     token_hash = hash_secret(request.headers["Authorization"].partition(" ")[2].strip())
-    engine = log_engine()
-    return lambda: forget_unless_valid(engine, token_hash)
+    return TokenCheck(log_engine(), token_hash)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenCheck:
+    """Whether a token is still valid, asked again now; ``key`` names the token, so one
+    answer serves every stream opened with it (service/streaming/hub.py)."""
+
+    engine: Engine
+    token_hash: str
+
+    @property
+    def key(self) -> tuple[Engine, str]:
+        return (self.engine, self.token_hash)
+
+    def __call__(self) -> bool:
+        return forget_unless_valid(self.engine, self.token_hash)
 
 
 def requires(

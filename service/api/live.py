@@ -7,7 +7,6 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from flask import Response, current_app, request
 from flask_smorest import Blueprint
@@ -21,25 +20,18 @@ from ..schemas.fields import MAX_POSITION_CURSOR
 from ..store import event_reads
 from ..store.faults import unavailable
 from ..store.listen import waiter_for
+from ..streaming.follow import BATCH, HEARTBEAT_FRAME, RETRY_FRAME, Follow, LiveTiming
+from ..streaming.handoff import FOLLOW, HANDOFF_AVAILABLE
+from ..streaming.slots import FULL_RETRY_AFTER, SLOTS
 from .auth import stream_token_check
 from .context import log_engine
+from .problems import problem
 
 blp = Blueprint("live", __name__, url_prefix="/v1/events", description="The event log, live")
 
 EVENT_STREAM = "text/event-stream"
-BATCH = 500
-# Tells EventSource clients how long to wait before reconnecting (milliseconds).
-RETRY_MS = 2000
 ENVELOPE = EnvelopeSchema()
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class LiveTiming:
-    heartbeat: float
-    max_duration: float
-    poll: float
-    token_check: float = math.inf
 
 
 AFTER_HELP = "Start after this position (Last-Event-ID wins when sent)"
@@ -57,6 +49,13 @@ class LiveQuerySchema(Schema):
 @blp.route("/live", methods=["GET"])
 @blp.arguments(LiveQuerySchema, location="query", as_kwargs=True)
 @blp.alt_response(400, response="BAD_REQUEST", description="Last-Event-ID is not a position")
+@blp.alt_response(
+    503,
+    response="SERVICE_UNAVAILABLE",
+    description="This server follows as many streams as it is configured for"
+    " (LIVE_MAX_FOLLOWERS per worker), or the database cannot be reached: retry after"
+    " Retry-After seconds",
+)
 @blp.doc(
     operationId="streamEvents",
     parameters=[
@@ -99,12 +98,48 @@ def stream_events(after: int = 0):
         poll=settings.live_poll_seconds,
         token_check=settings.stream_token_check_seconds,
     )
-    frames = event_frames(log_engine(), start, timing, token_valid=stream_token_check())
-    return Response(
-        frames,
-        mimetype=EVENT_STREAM,
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    if request.method == "HEAD":
+        return Response(mimetype=EVENT_STREAM, headers=headers)
+    if not SLOTS.take():
+        return problem(
+            503,
+            f"This server already follows {SLOTS.limit} live streams per worker; retry in"
+            f" {FULL_RETRY_AFTER} seconds (with Last-Event-ID, nothing is missed).",
+            headers={"Retry-After": str(FULL_RETRY_AFTER)},
+            slug="live-followers-full",
+        )
+    follow = Follow(log_engine(), start, timing, frame, stream_token_check())
+    if request.environ.get(HANDOFF_AVAILABLE):
+        # The worker hands the connection to its hub (service/streaming/handoff.py).
+        request.environ[FOLLOW] = follow
+        return Response(_no_body(), mimetype=EVENT_STREAM, headers=headers)
+    return Response(HeldStream(follow), mimetype=EVENT_STREAM, headers=headers)
+
+
+def _no_body() -> Iterator[str]:
+    yield from ()
+
+
+class HeldStream:
+    """The stream served by the request's own thread (servers without a hub: the Flask test
+    client, ``flask run``); its follower slot is given back when the server closes it."""
+
+    def __init__(self, follow: Follow) -> None:
+        self.follow = follow
+        self.frames = event_frames(
+            follow.engine, follow.after, follow.timing, token_valid=follow.token_valid
+        )
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        return next(self.frames)
+
+    def close(self) -> None:
+        self.frames.close()
+        self.follow.release()
 
 
 def _last_event_id(after: int) -> int:
@@ -135,7 +170,7 @@ def event_frames(
     """
     deadline = clock() + timing.max_duration
     with waiter_for(engine, timing.poll) as waiter:
-        yield f"retry: {RETRY_MS}\n\n"
+        yield RETRY_FRAME
         next_beat = clock() + timing.heartbeat
         next_check = clock() + timing.token_check if token_valid else math.inf
         while True:
@@ -161,7 +196,7 @@ def event_frames(
             if now >= deadline:
                 return
             if now >= next_beat:
-                yield ": heartbeat\n\n"
+                yield HEARTBEAT_FRAME
                 next_beat = now + timing.heartbeat
             waiter.wait(min(next_beat, deadline, next_check) - now)
 

@@ -12,7 +12,9 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields
 from sqlalchemy.engine import Connection
 
-from ..readmodel.as_of import AsOf, read_snapshot, resolve_as_of
+from ..readmodel.as_of import AsOf, locate, read_snapshot, resolve_as_of
+from ..store.event_reads import hash_at
+from .answers import PROJECTION_VIEW, cached_answer, if_none_match, keep_answer, request_key
 from .context import log_engine
 
 POSITION_HEADER = "X-Log-Position"
@@ -40,6 +42,9 @@ class ConditionalHeaders(Schema):
     )
 
 
+CONDITIONAL_HEADERS = ConditionalHeaders()
+
+
 def etag_for(as_of: AsOf, representation: str) -> str:
     """Same position, same request, same reference day → same ETag.
 
@@ -53,27 +58,34 @@ def etag_for(as_of: AsOf, representation: str) -> str:
 
 
 def _matches(etag: str) -> bool:
-    header = request.headers.get("If-None-Match", "")
-    if header.strip() == "*":
-        return True
-    return any(t.strip().removeprefix("W/") == etag for t in header.split(","))
+    return if_none_match(request.headers.get("If-None-Match", ""), etag)
 
 
 def projected(build: Callable[[Connection, AsOf], Any], *, representation: str = "json") -> Any:
     """Run ``build`` in one snapshot at the requested ``as_of``; 304 when the ETag matches.
 
     ``build`` returns a body for the view's response schema (optionally with extra headers,
-    as a ``(body, headers)`` pair), or a finished Response (CSV).
+    as a ``(body, headers)`` pair), or a finished Response (CSV). The position is first
+    located with one cheap read; an answer already given at that position is served again
+    as it was (service/api/answers.py) and only a new one is built, in its own snapshot.
     """
-    with read_snapshot(log_engine()) as conn:
-        as_of = resolve_as_of(conn, request.args.get("as_of"))
-        etag = etag_for(as_of, representation)
-        headers = {"ETag": etag, POSITION_HEADER: str(as_of.position), "Vary": "Accept"}
-        if _matches(etag):
-            response = Response(status=304)
-            response.headers.update(headers)
-            return response
+    engine = log_engine()
+    raw = request.args.get("as_of")
+    as_of, chain = locate(engine, raw)
+    etag = etag_for(as_of, representation)
+    if _matches(etag):
+        return _not_modified(etag, as_of)
+    answer = cached_answer(request_key(engine, chain))
+    if answer is not None:
+        return answer
+    with read_snapshot(engine) as conn:
+        built_at = resolve_as_of(conn, raw)
+        if built_at.position != as_of.position:  # the head moved since: answer for the new one
+            as_of, chain = built_at, hash_at(conn, built_at.position)
+            etag = etag_for(as_of, representation)
         body = build(conn, as_of)
+    keep_answer(request_key(engine, chain))
+    headers = {"ETag": etag, POSITION_HEADER: str(as_of.position), "Vary": "Accept"}
     if isinstance(body, tuple):  # (body, extra headers such as Link)
         body, extra = body
         headers.update(extra)
@@ -83,6 +95,12 @@ def projected(build: Callable[[Connection, AsOf], Any], *, representation: str =
     if isinstance(body, dict):
         body = {"as_of_position": as_of.position, **body}
     return body, 200, headers
+
+
+def _not_modified(etag: str, as_of: AsOf) -> Response:
+    response = Response(status=304)
+    response.headers.update({"ETag": etag, POSITION_HEADER: str(as_of.position), "Vary": "Accept"})
+    return response
 
 
 def read_operation(
@@ -106,8 +124,9 @@ def read_operation(
             return original(*args, **kwargs)  # ``projected`` reads If-None-Match itself
 
         view = blp.response(200, schema, headers=READ_HEADERS)(view)
-        view = blp.arguments(query, location="query", as_kwargs=True)(view)
-        view = blp.arguments(ConditionalHeaders, location="headers", as_kwargs=True)(view)
+        # Schema instances, not classes: webargs would build a new schema on every request.
+        view = blp.arguments(query(), location="query", as_kwargs=True)(view)
+        view = blp.arguments(CONDITIONAL_HEADERS, location="headers", as_kwargs=True)(view)
         view = blp.alt_response(304, response="NOT_MODIFIED", description="Unchanged")(view)
         view = blp.alt_response(404, response="NOT_FOUND", description=not_found)(view)
         view = blp.alt_response(
@@ -115,6 +134,7 @@ def read_operation(
             response="UNPROCESSABLE_ENTITY",
             description="Invalid query, or as_of beyond the head or unparseable",
         )(view)
+        setattr(view, PROJECTION_VIEW, True)  # answers kept per position (api/answers.py)
         doc: dict[str, Any] = {"operationId": operation_id}
         if summary:
             doc["summary"] = summary

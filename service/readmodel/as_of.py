@@ -17,11 +17,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..domain.clock import today
 from ..domain.errors import RuleViolation
-from ..store.engine import format_timestamp
-from ..store.event_reads import recorded_at
+from ..store.engine import format_timestamp, read_connection
+from ..store.event_reads import hash_at, recorded_at
 from ..store.releases import release_position
 from ..store.tables import events
-from .position import stored_position
+from .position import head_with_hash, stored_position
 
 RELEASE_PREFIX = "release:"
 
@@ -85,6 +85,17 @@ def resolve_as_of(conn: Connection, raw: str | None) -> AsOf:
         )
     ).scalar()
     return AsOf(min(int(position or 0), head), moment.astimezone(UTC).date(), text)
+
+
+def locate(engine: Engine, raw: str | None) -> tuple[AsOf, str | None]:
+    """``resolve_as_of`` outside a snapshot, and the chain hash at the position it resolves
+    to (None at 0), which names the log up to there. The head takes one statement."""
+    if raw is None or raw == "":
+        position, chain = head_with_hash(engine)
+        return AsOf(position, today()), chain
+    with read_connection(engine) as conn:
+        as_of = resolve_as_of(conn, raw)
+        return as_of, hash_at(conn, as_of.position)
 
 
 def _recorded_date(conn: Connection, position: int) -> date:

@@ -2,17 +2,58 @@
 
 from __future__ import annotations
 
+import weakref
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from ..store.engine import AFTER_LOCK
+from ..store.tables import events
 from .tables import projection_state
 
 STATE_NAME = "projections"
 STORED_POSITION = sa.select(projection_state.c.position).where(
     projection_state.c.name == STATE_NAME
 )
+
+
+# The head the projections reflect and the chain hash there, in one statement.
+HEAD_WITH_HASH = (
+    sa.select(projection_state.c.position, events.c.hash)
+    .select_from(
+        projection_state.outerjoin(events, events.c.position == projection_state.c.position)
+    )
+    .where(projection_state.c.name == STATE_NAME)
+)
+_HEAD_SQL: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
+def head_with_hash(engine: Engine) -> tuple[int, str | None]:
+    """(position, chain hash there) of the head, (0, None) before the first append.
+
+    Asked on every read of the head, so it skips SQLAlchemy's statement machinery: one
+    prepared statement on a pooled driver connection, in autocommit (a single statement is
+    its own snapshot), no BEGIN or ROLLBACK round trips.
+    """
+    sql = _HEAD_SQL.get(engine)
+    if sql is None:
+        compiled = HEAD_WITH_HASH.compile(engine, compile_kwargs={"literal_binds": True})
+        sql = _HEAD_SQL[engine] = str(compiled)
+    pooled = engine.raw_connection()
+    try:
+        driver = pooled.driver_connection
+        if engine.dialect.name == "postgresql":
+            driver.autocommit = True
+            try:
+                row = driver.execute(sql, prepare=True).fetchone()
+            finally:
+                driver.autocommit = False
+        else:  # pysqlite in autocommit (service/store/engine.py): no transaction is left open
+            row = driver.execute(sql).fetchone()
+    finally:
+        pooled.close()
+    return (int(row[0]), row[1]) if row else (0, None)
 
 
 def stored_position(conn: Connection) -> int:
