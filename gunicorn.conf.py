@@ -1,11 +1,11 @@
 """gunicorn settings for ``gunicorn -c gunicorn.conf.py service.wsgi:app``.
 
-gthread workers: each worker serves several requests at once on threads, so a long-lived
-Server-Sent Events stream (GET /v1/events/live) ties up one thread, not a whole worker. A
-worker holds at most GUNICORN_THREADS requests at once, live streams included: size it for
-the number of followers you expect (each PostgreSQL stream also holds one LISTEN connection).
-Streams end after LIVE_MAX_SECONDS and clients reconnect with Last-Event-ID; on SIGTERM,
-graceful_timeout bounds how long open streams delay a restart.
+gthread workers: each worker serves GUNICORN_THREADS requests at once on threads. A
+Server-Sent Events stream (GET /v1/events/live) holds no thread: once its response head is
+sent, the worker hands the connection to its hub (service/streaming/hub.py), one thread
+serving every follower of the process with one LISTEN connection; at most
+LIVE_MAX_FOLLOWERS per worker (then 503). Streams end after LIVE_MAX_SECONDS, or when the
+worker stops, and clients reconnect with Last-Event-ID.
 
 Slow clients (service/worker.py): a thread only serves a request once it has fully arrived;
 until then the connection waits in the worker's poller, holding no thread. A request must
@@ -17,6 +17,12 @@ else: how long the master waits for a silent worker process before killing it.
 """
 
 import os
+import resource
+
+# Every follower is an open socket: allow as many descriptors as the hard limit permits.
+_soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+if _hard != resource.RLIM_INFINITY and _soft < _hard:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (_hard, _hard))
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))

@@ -59,7 +59,7 @@ def run_wrk(
         command += ["-H", f"{name}: {value}"]
     if script is not None:
         command += ["-s", str(script)]
-    output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     return parse(output)
 
 

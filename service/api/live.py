@@ -49,13 +49,6 @@ class LiveQuerySchema(Schema):
 @blp.route("/live", methods=["GET"])
 @blp.arguments(LiveQuerySchema, location="query", as_kwargs=True)
 @blp.alt_response(400, response="BAD_REQUEST", description="Last-Event-ID is not a position")
-@blp.alt_response(
-    503,
-    response="SERVICE_UNAVAILABLE",
-    description="This server follows as many streams as it is configured for"
-    " (LIVE_MAX_FOLLOWERS per worker), or the database cannot be reached: retry after"
-    " Retry-After seconds",
-)
 @blp.doc(
     operationId="streamEvents",
     parameters=[

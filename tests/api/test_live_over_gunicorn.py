@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -16,55 +14,9 @@ import sqlalchemy as sa
 
 from tests.builders import swap_body
 from tests.servers import ROOT, running_gunicorn
-from tests.sse import Message, parse_block
+from tests.sse import READ_TIMEOUT, LiveStream
 
 pytestmark = pytest.mark.slow
-READ_TIMEOUT = 30.0
-
-
-class LiveStream:
-    """An SSE stream read from a raw socket (HTTP/1.0: no chunking, ends when the server closes)."""
-
-    def __init__(self, base: str, last_event_id: int | None = None) -> None:
-        url = urlsplit(base)
-        self.sock = socket.create_connection((url.hostname, url.port), timeout=READ_TIMEOUT)
-        headers = [f"Host: {url.netloc}", "Accept: text/event-stream"]
-        if last_event_id is not None:
-            headers.append(f"Last-Event-ID: {last_event_id}")
-        request = "GET /v1/events/live HTTP/1.0\r\n" + "\r\n".join(headers) + "\r\n\r\n"
-        self.sock.sendall(request.encode())
-        self.reader = self.sock.makefile("rb")
-        self.status_line = self.reader.readline().decode().strip()
-        self.headers = {}
-        while (line := self.reader.readline().decode().strip()) != "":
-            name, _, value = line.partition(":")
-            self.headers[name.lower()] = value.strip()
-        assert self.next_message().retry == 2000  # the stream is open and listening
-
-    def next_message(self) -> Message:
-        block = []
-        while True:
-            raw = self.reader.readline()
-            if not raw:
-                raise EOFError("the server closed the stream")
-            line = raw.decode().rstrip("\r\n")
-            if line == "" and block:
-                return parse_block(block)
-            if line:
-                block.append(line)
-
-    def events(self, count: int) -> list[Message]:
-        """The next ``count`` event messages, skipping heartbeats."""
-        found = []
-        while len(found) < count:
-            message = self.next_message()
-            if message.data:
-                found.append(message)
-        return found
-
-    def close(self) -> None:
-        self.reader.close()
-        self.sock.close()
 
 
 def _post_swaps(base: str, token: str, days: list[str]) -> list[dict]:
