@@ -170,6 +170,15 @@ class TestCaching:
         post(client, auth, "/v1/swaps", swap_body(id="mar", occurred_on="2026-03-01"))
         assert client.get("/v1/metrics/gaps", headers={"If-None-Match": etag}).status_code == 200
 
+    def test_if_none_match_star_is_a_304_only_for_a_resource_that_exists(self, client, auth):
+        # Found by the fuzzer: "*" answered 304 before the view looked the swap up.
+        post(client, auth, "/v1/swaps", swap_body(id="feb"))
+        star = {"If-None-Match": "*"}
+        assert client.get("/v1/swaps/feb", headers=star).status_code == 304
+        missing = client.get("/v1/swaps/mar", headers=star)
+        assert missing.status_code == 404
+        assert missing.json["detail"] == "there is no swap 'mar'"
+
     def test_each_representation_has_its_own_etag(self, client, auth):
         post(client, auth, "/v1/swaps", swap_body(id="feb"))
         json_tag = client.get("/v1/timeline").headers["ETag"]
