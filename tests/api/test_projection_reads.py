@@ -124,7 +124,10 @@ class TestTimelineFormats:
             "/v1/swaps",
             swap_body(id="may", occurred_on="2024-05-01", date_precision="month"),
         )
-        body = client.get("/v1/timeline?format=timelinejs").get_json(force=True)
+        response = client.get("/v1/timeline?format=timelinejs")
+        # As documented (the fuzzer found it served as application/json, the TimelinePage type).
+        assert response.mimetype == "application/vnd.timelinejs+json"
+        body = response.get_json(force=True)
         assert [e["start_date"] for e in body["events"]] == [
             {"year": "2024", "month": "5"},
             {"year": "2026", "month": "2", "day": "5"},
