@@ -27,6 +27,36 @@ import gunicorn.http.wsgi  # noqa: E402
 
 gunicorn.http.wsgi.SERVER = "pow-exchange-log"
 
+# gunicorn answers what never reaches the app (a request line or headers too large, a malformed
+# request) with an HTML page of its own; every error of the service is an RFC 9457 problem
+# document, these too (the type base is service/api/problems.py's).
+import json  # noqa: E402
+
+import gunicorn.util  # noqa: E402
+
+SERVER_PROBLEMS = {414: "uri-too-long", 431: "request-header-fields-too-large"}
+
+
+def write_problem(sock, status_int, reason, mesg):
+    """gunicorn.util.write_error, answering application/problem+json."""
+    slug = SERVER_PROBLEMS.get(status_int) or reason.lower().replace(" ", "-")
+    body = json.dumps(
+        {
+            "type": f"https://pow-exchange-log.example/problems/{slug}",
+            "title": reason,
+            "status": status_int,
+            "detail": mesg or reason,
+        }
+    ).encode("utf-8")
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    gunicorn.util.write_nonblock(sock, head.encode("latin1") + body)
+
+
+gunicorn.util.write_error = write_problem
+
 # Prometheus across workers: every worker writes its counters into PROMETHEUS_MULTIPROC_DIR
 # and /metrics (whichever worker answers) adds them all up. The directory must be empty when
 # the server starts and must not be shared between servers; without the variable, a fresh
