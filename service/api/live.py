@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ BATCH = 500
 # Tells EventSource clients how long to wait before reconnecting (milliseconds).
 RETRY_MS = 2000
 ENVELOPE = EnvelopeSchema()
+LAST_EVENT_ID = re.compile(r"[0-9]{1,18}")
 
 install_notify_hook()
 
@@ -36,12 +38,43 @@ class LiveTiming:
     poll: float
 
 
+MAX_POSITION = 2**63 - 1  # a 64-bit position; more is a 422
+
+
 class LiveQuerySchema(Schema):
     after = fields.Integer(
         strict=False,
-        validate=validate.Range(min=0),
+        validate=validate.Range(min=0, max=MAX_POSITION),
         metadata={"description": "Start after this position (Last-Event-ID wins when sent)"},
     )
+
+
+# One Server-Sent Event as a client parses it (OpenAPI 3.0/3.1: the schema of a
+# text/event-stream response describes each event). Comments (heartbeats) and the opening
+# ``retry:`` line carry no data, so they are no events.
+LIVE_EVENT = {
+    "type": "object",
+    "description": "One event of the stream: an event appended to the log",
+    "required": ["data", "event", "id"],
+    "additionalProperties": False,
+    "properties": {
+        "event": {
+            "allOf": [{"$ref": "#/components/schemas/EventType"}],
+            "description": "The type of the appended event",
+        },
+        "id": {
+            "type": "string",
+            "pattern": "^[0-9]{1,19}$",
+            "description": "Its position: send it back as Last-Event-ID to resume after it",
+        },
+        "data": {
+            "type": "string",
+            "description": "The stored envelope as JSON on one line (an Envelope, as in"
+            " GET /v1/events)",
+        },
+        "retry": {"type": "integer", "description": "Reconnection delay in milliseconds"},
+    },
+}
 
 
 @blp.route("/live", methods=["GET"])
@@ -49,20 +82,22 @@ class LiveQuerySchema(Schema):
 @blp.alt_response(400, response="BAD_REQUEST", description="Last-Event-ID is not a position")
 @blp.doc(
     operationId="streamEvents",
+    # Listed by hand: a manual parameter list replaces the one made from LiveQuerySchema.
     parameters=[
         {
             "in": "query",
             "name": "after",
             "required": False,
-            "schema": {"type": "integer", "minimum": 0},
+            "schema": {"type": "integer", "minimum": 0, "maximum": MAX_POSITION},
             "description": "Start after this position (Last-Event-ID wins when sent)",
         },
         {
             "in": "header",
             "name": "Last-Event-ID",
             "required": False,
-            "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"},
-            "description": "Position of the last event received; the stream resumes after it",
+            "schema": {"type": "string", "pattern": "^[0-9]{0,18}$"},
+            "description": "Position of the last event received; the stream resumes after it"
+            " (empty: as if not sent)",
         },
     ],
     responses={
@@ -70,7 +105,7 @@ class LiveQuerySchema(Schema):
             "description": "Server-Sent Events: per event `event: <type>`, `id: <position>`,"
             " `data: <envelope JSON>`; `: heartbeat` comments keep the connection open. The"
             " stream ends after a maximum duration; reconnect with Last-Event-ID.",
-            "content": {EVENT_STREAM: {"schema": {"type": "string"}}},
+            "content": {EVENT_STREAM: {"schema": LIVE_EVENT}},
         }
     },
 )
@@ -97,7 +132,7 @@ def _last_event_id(after: int) -> int:
     if header is None or header.strip() == "":
         return after
     value = header.strip()
-    if not value.isdigit() or len(value) > 18:
+    if not LAST_EVENT_ID.fullmatch(value):
         raise DomainError("Last-Event-ID must be the position of an event (a whole number >= 0)")
     return int(value)
 

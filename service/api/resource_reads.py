@@ -22,6 +22,7 @@ from ..schemas.projection_queries import AsOfQuery, PageQuery
 from ..store import fact_reads
 from ..store.projection_reads import AsOf, stream_versions
 from .projection_http import projected, read_operation
+from .writing import slug_path
 
 SLUG = re.compile(SLUG_PATTERN)
 KINDS = {
@@ -80,7 +81,13 @@ def make_blueprint(kind: str) -> Blueprint:
     def list_resources(as_of=None, after=0, limit=100):
         return projected(lambda conn, at: list_body(conn, at, type_, plural, after, limit))
 
-    @blp.route(f"/<string:{kind}_id>", methods=["GET"], tags=[plural], endpoint="get")
+    @blp.route(
+        f"/<string:{kind}_id>",
+        methods=["GET"],
+        tags=[plural],
+        endpoint="get",
+        parameters=slug_path(f"{kind}_id", f"The {kind}'s id"),
+    )
     @read_operation(
         blp,
         f"get{title}",

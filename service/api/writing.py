@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 
 from ..domain.errors import DomainError
 from ..domain.events import RecordedEvent
+from ..domain.vocab import SLUG_PATTERN
 from ..schemas.common import EnvelopeSchema
 from ..store.queries import event_envelope
 from ..writes import WriteRequest, fingerprint, record
@@ -19,7 +20,7 @@ from .auth import BEARER_SECURITY, requires
 
 # The events blueprint's url_prefix (an event's URL is EVENTS_PREFIX/<id>).
 EVENTS_PREFIX = "/v1/events"
-IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+IF_MATCH = re.compile(r'^[ \t]*(?:W/)?"?([1-9][0-9]{0,8})"?[ \t]*$')  # versions start at 1
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 WRITE_HEADERS = [
@@ -37,10 +38,19 @@ CHILD_HEADERS = [
         "in": "header",
         "name": "If-Match",
         "required": False,
-        "schema": {"type": "string", "pattern": IF_MATCH.pattern, "example": '"1"'},
+        "schema": {"type": "string", "pattern": IF_MATCH.pattern},
         "description": 'Expected stream_version of the resource, quoted ("3"); 412 otherwise',
     },
 ]
+
+
+def slug_path(name: str, description: str) -> list[dict[str, Any]]:
+    """A path parameter holding a resource id (a slug), for ``blp.route(parameters=…)``.
+
+    Any other value finds no resource (404, or 422 naming the field on a write to it).
+    """
+    schema = {"type": "string", "pattern": SLUG_PATTERN}
+    return [{"in": "path", "name": name, "schema": schema, "description": description}]
 
 
 def write_operation(

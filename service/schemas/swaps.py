@@ -36,9 +36,11 @@ class SideSchema(StrictSchema):
 
 
 class BreakdownValueSchema(StrictSchema):
+    """A value of a breakdown: exactly one of ``count`` and ``share``."""
+
     label = Text(required=True, max_length=200)
-    count = count()
-    share = share(metadata={"example": 0.8})
+    count = count(metadata={"description": "People with this value (give this or share)"})
+    share = share(metadata={"description": "Their share of received (or give count)"})
 
 
 class BreakdownSchema(StrictSchema):
@@ -56,10 +58,31 @@ class BreakdownSchema(StrictSchema):
 class SwapPayload(StrictSchema):
     mediators = parties(load_default=list)
     sides = fields.List(
-        fields.Nested(SideSchema), required=True, validate=validate.Length(min=1, max=2)
+        fields.Nested(SideSchema),
+        required=True,
+        validate=validate.Length(min=1, max=2),
+        metadata={
+            "description": "One per receiving party (each party once)",
+            "example": [{"party": "UA", "received": 157}, {"party": "RU", "received": 157}],
+        },
     )
     breakdowns = fields.List(
-        fields.Nested(BreakdownSchema), load_default=list, validate=validate.Length(max=20)
+        fields.Nested(BreakdownSchema),
+        load_default=list,
+        validate=validate.Length(max=20),
+        metadata={
+            "description": "Each of one of the sides, one per side and dimension",
+            "example": [
+                {
+                    "side": "RU",
+                    "dimension": "nationality",
+                    "values": [
+                        {"label": "Russians", "share": 0.8},
+                        {"label": "other", "share": 0.2},
+                    ],
+                }
+            ],
+        },
     )
     categories = categories(load_default=list)
     proposal_id = slug()
