@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install serve test lint
+.PHONY: install serve test lint sdk
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,3 +25,12 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The SDKs, regenerated from the document (itself regenerated from the code first); both are
+# committed and drift-tested. Python: openapi-python-client, formatted by the venv's ruff.
+# TypeScript: openapi-typescript types under the typed client (npm ci installs the pinned tools).
+sdk: install
+	$(BIN)/exchange-log write-spec openapi.yaml
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/openapi-python-client generate --path openapi.yaml \
+		--config clients/openapi-python-client.yaml --meta setup --output-path clients/python --overwrite
+	cd clients/typescript && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run generate
