@@ -9,7 +9,7 @@ from ..schemas.agreements import AgreementWrite, BreachWrite
 from .writing import created, slug_path, write_operation
 
 blp = Blueprint("agreements", __name__, url_prefix="/v1/agreements", description="Agreements")
-ID = slug_path("agreement_id", "The agreement's id")
+ID = slug_path("agreement_id", "The agreement's id: one that exists, not retracted (422 otherwise)")
 
 
 @blp.route("", methods=["POST"])

@@ -9,7 +9,7 @@ from ..schemas.proposals import AcceptanceWrite, ProposalWrite, RefusalWrite
 from .writing import created, slug_path, write_operation
 
 blp = Blueprint("proposals", __name__, url_prefix="/v1/proposals", description="Proposals")
-ID = slug_path("proposal_id", "The proposal's id")
+ID = slug_path("proposal_id", "The proposal's id: one that exists, not retracted (422 otherwise)")
 
 
 @blp.route("", methods=["POST"])

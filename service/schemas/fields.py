@@ -140,6 +140,7 @@ def category(**kwargs: Any) -> fields.Enum:
 
 
 def slug(**kwargs: Any) -> fields.String:
+    """A resource id: lower-case letters, digits and '-', 1 to 64 characters."""
     return fields.String(
         validate=FullMatch(
             SLUG_PATTERN,
@@ -187,3 +188,9 @@ class HttpUrl(fields.Url):
             if URL_RE.fullmatch(value) is None:
                 raise ValidationError(URL_MESSAGE)
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+def reference(kind: str) -> fields.String:
+    """The id of a resource this one refers to; it must exist and not be retracted."""
+    description = f"An existing {kind}, not retracted (422 otherwise)"
+    return slug(metadata={"description": description})

@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from ..domain.vocab import DIMENSION_PATTERN
 from .common import CreateSchema, StrictSchema
-from .fields import FullMatch, Text, categories, count, parties, party, share, slug
+from .fields import FullMatch, Text, categories, count, parties, party, reference, share
 
 
 class AlternativeFigureSchema(StrictSchema):
@@ -19,7 +19,12 @@ class SideSchema(StrictSchema):
     """What one receiving party got back; a figure no source gives is left out."""
 
     party = party(required=True)
-    received = count(metadata={"description": "People this party received (POWs and civilians)"})
+    received = count(
+        metadata={
+            "description": "People this party received (POWs and civilians); military,"
+            " civilians and medical are parts of it: military + civilians never exceed it"
+        }
+    )
     military = count(metadata={"description": "Servicemen among received"})
     civilians = count(metadata={"description": "Civilians among received"})
     medical = count(
@@ -71,7 +76,8 @@ class SwapPayload(StrictSchema):
         load_default=list,
         validate=validate.Length(max=20),
         metadata={
-            "description": "Each of one of the sides, one per side and dimension",
+            "description": "Each describes one of the swap's sides, at most one per side and"
+            " dimension; a dimension's shares sum to at most 1 (1.005 for rounding)",
             "example": [
                 {
                     "side": "RU",
@@ -85,8 +91,8 @@ class SwapPayload(StrictSchema):
         },
     )
     categories = categories(load_default=list)
-    proposal_id = slug()
-    agreement_id = slug()
+    proposal_id = reference("proposal")
+    agreement_id = reference("agreement")
     notes = Text(max_length=8000)
 
 

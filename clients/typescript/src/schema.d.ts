@@ -81,7 +81,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The agreement's id */
+                /** @description The agreement's id: one that exists, not retracted (422 otherwise) */
                 agreement_id: string;
             };
             cookie?: never;
@@ -194,7 +194,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Correct fields of an earlier event (appends event.corrected). */
+        /**
+         * Correct fields of an earlier event (appends event.corrected).
+         * @description The target is a fact that is not retracted (a correction or retraction is not corrected):
+         *     422 otherwise.
+         */
         post: operations["correctEvent"];
         delete?: never;
         options?: never;
@@ -213,7 +217,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Retract an earlier event (appends event.retracted). */
+        /**
+         * Retract an earlier event (appends event.retracted).
+         * @description The target is a fact not retracted yet (a correction or retraction is not retracted): 422
+         *     otherwise.
+         */
         post: operations["retractEvent"];
         delete?: never;
         options?: never;
@@ -332,7 +340,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The proposal's id */
+                /** @description The proposal's id: one that exists, not retracted (422 otherwise) */
                 proposal_id: string;
             };
             cookie?: never;
@@ -352,7 +360,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                /** @description The proposal's id */
+                /** @description The proposal's id: one that exists, not retracted (422 otherwise) */
                 proposal_id: string;
             };
             cookie?: never;
@@ -598,6 +606,7 @@ export interface components {
             total: number;
         };
         AttemptWrite: {
+            /** @description An existing agreement, not retracted (422 otherwise) */
             agreement_id?: string;
             blamed_party?: components["schemas"]["Party"];
             /** @default day */
@@ -610,6 +619,7 @@ export interface components {
              * @example 2026-02-05
              */
             occurred_on: string;
+            /** @description An existing proposal, not retracted (422 otherwise) */
             proposal_id?: string;
             reason: string;
             sources: components["schemas"]["Source"][];
@@ -1070,7 +1080,7 @@ export interface components {
             /** @description Servicemen among received */
             military?: number;
             party: components["schemas"]["Party"];
-            /** @description People this party received (POWs and civilians) */
+            /** @description People this party received (POWs and civilians); military, civilians and medical are parts of it: military + civilians never exceed it */
             received?: number;
         };
         SideData: {
@@ -1084,7 +1094,7 @@ export interface components {
             /** @description Servicemen among received */
             military?: number;
             party: components["schemas"]["Party"];
-            /** @description People this party received (POWs and civilians) */
+            /** @description People this party received (POWs and civilians); military, civilians and medical are parts of it: military + civilians never exceed it */
             received?: number;
         };
         Source: {
@@ -1132,9 +1142,10 @@ export interface components {
             swaps: components["schemas"]["SwapTotals"];
         };
         SwapData: {
+            /** @description An existing agreement, not retracted (422 otherwise) */
             agreement_id?: string;
             /**
-             * @description Each of one of the sides, one per side and dimension
+             * @description Each describes one of the swap's sides, at most one per side and dimension; a dimension's shares sum to at most 1 (1.005 for rounding)
              * @example [
              *       {
              *         "dimension": "nationality",
@@ -1156,6 +1167,7 @@ export interface components {
             categories: components["schemas"]["Category"][];
             mediators: components["schemas"]["Party"][];
             notes?: string;
+            /** @description An existing proposal, not retracted (422 otherwise) */
             proposal_id?: string;
             /**
              * @description One per receiving party (each party once)
@@ -1205,9 +1217,10 @@ export interface components {
             stream_version: number;
         };
         SwapWrite: {
+            /** @description An existing agreement, not retracted (422 otherwise) */
             agreement_id?: string;
             /**
-             * @description Each of one of the sides, one per side and dimension
+             * @description Each describes one of the swap's sides, at most one per side and dimension; a dimension's shares sum to at most 1 (1.005 for rounding)
              * @example [
              *       {
              *         "dimension": "nationality",
@@ -1239,6 +1252,7 @@ export interface components {
              * @example 2026-02-05
              */
             occurred_on: string;
+            /** @description An existing proposal, not retracted (422 otherwise) */
             proposal_id?: string;
             /**
              * @description One per receiving party (each party once)
@@ -1602,7 +1616,7 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description The agreement's id */
+                /** @description The agreement's id: one that exists, not retracted (422 otherwise) */
                 agreement_id: string;
             };
             cookie?: never;
@@ -2168,7 +2182,7 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description The proposal's id */
+                /** @description The proposal's id: one that exists, not retracted (422 otherwise) */
                 proposal_id: string;
             };
             cookie?: never;
@@ -2213,7 +2227,7 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @description The proposal's id */
+                /** @description The proposal's id: one that exists, not retracted (422 otherwise) */
                 proposal_id: string;
             };
             cookie?: never;

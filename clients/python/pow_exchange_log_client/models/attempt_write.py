@@ -24,12 +24,12 @@ class AttemptWrite:
         occurred_on (datetime.date): When it happened (not in the future, not before 2014-01-01) Example: 2026-02-05.
         reason (str):
         sources (list[Source]):
-        agreement_id (str | Unset):
+        agreement_id (str | Unset): An existing agreement, not retracted (422 otherwise)
         blamed_party (Party | Unset): ISO 3166-1 alpha-2 code of a party or mediator (the assigned codes)
         date_precision (DatePrecision | Unset): How much of occurred_on is known: day, or only the month or year
             Default: DatePrecision.DAY.
         id (str | Unset): Resource id; generated from occurred_on when absent
-        proposal_id (str | Unset):
+        proposal_id (str | Unset): An existing proposal, not retracted (422 otherwise)
     """
 
     occurred_on: datetime.date

@@ -26,7 +26,8 @@ class Side:
         medical (int | Unset): Returned under a medical (severely wounded or sick) exchange, counted apart from military
             and civilians: medical + military and medical + civilians never exceed received
         military (int | Unset): Servicemen among received
-        received (int | Unset): People this party received (POWs and civilians)
+        received (int | Unset): People this party received (POWs and civilians); military, civilians and medical are
+            parts of it: military + civilians never exceed it
     """
 
     party: Party

@@ -21,16 +21,16 @@ T = TypeVar("T", bound="SwapData")
 class SwapData:
     """
     Attributes:
-        breakdowns (list[Breakdown]): Each of one of the sides, one per side and dimension Example: [{'dimension':
-            'nationality', 'side': 'RU', 'values': [{'label': 'Russians', 'share': 0.8}, {'label': 'other', 'share':
-            0.2}]}].
+        breakdowns (list[Breakdown]): Each describes one of the swap's sides, at most one per side and dimension; a
+            dimension's shares sum to at most 1 (1.005 for rounding) Example: [{'dimension': 'nationality', 'side': 'RU',
+            'values': [{'label': 'Russians', 'share': 0.8}, {'label': 'other', 'share': 0.2}]}].
         categories (list[Category]):
         mediators (list[Party]):
         sides (list[SideData]): One per receiving party (each party once) Example: [{'party': 'UA', 'received': 157},
             {'party': 'RU', 'received': 157}].
-        agreement_id (str | Unset):
+        agreement_id (str | Unset): An existing agreement, not retracted (422 otherwise)
         notes (str | Unset):
-        proposal_id (str | Unset):
+        proposal_id (str | Unset): An existing proposal, not retracted (422 otherwise)
     """
 
     breakdowns: list[Breakdown]

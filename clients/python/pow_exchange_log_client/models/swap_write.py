@@ -28,17 +28,17 @@ class SwapWrite:
         sides (list[Side]): One per receiving party (each party once) Example: [{'party': 'UA', 'received': 157},
             {'party': 'RU', 'received': 157}].
         sources (list[Source]):
-        agreement_id (str | Unset):
-        breakdowns (list[Breakdown] | Unset): Each of one of the sides, one per side and dimension Example:
-            [{'dimension': 'nationality', 'side': 'RU', 'values': [{'label': 'Russians', 'share': 0.8}, {'label': 'other',
-            'share': 0.2}]}].
+        agreement_id (str | Unset): An existing agreement, not retracted (422 otherwise)
+        breakdowns (list[Breakdown] | Unset): Each describes one of the swap's sides, at most one per side and
+            dimension; a dimension's shares sum to at most 1 (1.005 for rounding) Example: [{'dimension': 'nationality',
+            'side': 'RU', 'values': [{'label': 'Russians', 'share': 0.8}, {'label': 'other', 'share': 0.2}]}].
         categories (list[Category] | Unset):
         date_precision (DatePrecision | Unset): How much of occurred_on is known: day, or only the month or year
             Default: DatePrecision.DAY.
         id (str | Unset): Resource id; generated from occurred_on when absent
         mediators (list[Party] | Unset):
         notes (str | Unset):
-        proposal_id (str | Unset):
+        proposal_id (str | Unset): An existing proposal, not retracted (422 otherwise)
     """
 
     occurred_on: datetime.date

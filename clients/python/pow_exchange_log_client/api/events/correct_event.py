@@ -121,6 +121,9 @@ def sync_detailed(
 ) -> Response[Envelope | Problem]:
     """Correct fields of an earlier event (appends event.corrected).
 
+     The target is a fact that is not retracted (a correction or retraction is not corrected):
+    422 otherwise.
+
     Args:
         event_id (UUID):
         idempotency_key (str | Unset):
@@ -159,6 +162,9 @@ def sync(
 ) -> Envelope | Problem | None:
     """Correct fields of an earlier event (appends event.corrected).
 
+     The target is a fact that is not retracted (a correction or retraction is not corrected):
+    422 otherwise.
+
     Args:
         event_id (UUID):
         idempotency_key (str | Unset):
@@ -191,6 +197,9 @@ async def asyncio_detailed(
     if_match: str | Unset = UNSET,
 ) -> Response[Envelope | Problem]:
     """Correct fields of an earlier event (appends event.corrected).
+
+     The target is a fact that is not retracted (a correction or retraction is not corrected):
+    422 otherwise.
 
     Args:
         event_id (UUID):
@@ -227,6 +236,9 @@ async def asyncio(
     if_match: str | Unset = UNSET,
 ) -> Envelope | Problem | None:
     """Correct fields of an earlier event (appends event.corrected).
+
+     The target is a fact that is not retracted (a correction or retraction is not corrected):
+    422 otherwise.
 
     Args:
         event_id (UUID):

@@ -121,6 +121,9 @@ def sync_detailed(
 ) -> Response[Envelope | Problem]:
     """Retract an earlier event (appends event.retracted).
 
+     The target is a fact not retracted yet (a correction or retraction is not retracted): 422
+    otherwise.
+
     Args:
         event_id (UUID):
         idempotency_key (str | Unset):
@@ -159,6 +162,9 @@ def sync(
 ) -> Envelope | Problem | None:
     """Retract an earlier event (appends event.retracted).
 
+     The target is a fact not retracted yet (a correction or retraction is not retracted): 422
+    otherwise.
+
     Args:
         event_id (UUID):
         idempotency_key (str | Unset):
@@ -191,6 +197,9 @@ async def asyncio_detailed(
     if_match: str | Unset = UNSET,
 ) -> Response[Envelope | Problem]:
     """Retract an earlier event (appends event.retracted).
+
+     The target is a fact not retracted yet (a correction or retraction is not retracted): 422
+    otherwise.
 
     Args:
         event_id (UUID):
@@ -227,6 +236,9 @@ async def asyncio(
     if_match: str | Unset = UNSET,
 ) -> Envelope | Problem | None:
     """Retract an earlier event (appends event.retracted).
+
+     The target is a fact not retracted yet (a correction or retraction is not retracted): 422
+    otherwise.
 
     Args:
         event_id (UUID):
