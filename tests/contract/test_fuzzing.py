@@ -9,18 +9,19 @@ PostgreSQL it runs under gunicorn. Rate limits are off. The run must report no f
 error, and none of the warnings that mean it did not reach the service's logic ("missing test
 data", "missing auth", "rate limited").
 
-Sized for the suite: ``FUZZ_EXAMPLES=500 FUZZ_STATEFUL_STEPS=50`` for a deeper run
-(``FUZZ_SEED`` for another sequence). The coverage phase does not depend on the size: it
-tries every boundary and every enum value of the document, Party's 249 codes included.
+Sized for the suite (about two minutes a backend): ``FUZZ_EXAMPLES=500
+FUZZ_STATEFUL_STEPS=50 FUZZ_EVERY_PARTY=1`` for a deeper run, ``FUZZ_SEED`` for another
+sequence. The coverage phase does not depend on the size: it tries every boundary and enum
+value of the document (of Party's 249 codes a sample, unless FUZZ_EVERY_PARTY=1).
 
 Why ``positive_data_acceptance`` stays off: the document states every constraint OpenAPI can
 state, and these rules it cannot (each is in the description of the field it concerns), so a
 request valid by the document is refused (422, or 412) when it breaks one:
 
 - ``occurred_on`` not in the future (the pattern bounds the year: 2014-2099);
-- ``as_of`` not beyond the head, a timestamp not in the future, and a real calendar date
-  (2026-02-30 matches the pattern); a timeline JSON page holds at most 1000 (``limit`` allows
-  10000 for CSV and TimelineJS);
+- ``as_of`` not beyond the head, a timestamp not in the future, 29 February only in a leap
+  year (the patterns know every other month's length); a timeline JSON page holds at most
+  1000 (``limit`` allows 10000 for CSV and TimelineJS);
 - swaps: each party one side; military, civilians and medical within received (and military
   + civilians, medical + either); each breakdown on one of the sides, once per dimension, its
   values with exactly one of count or share, shares summing to at most 1.005;
@@ -28,9 +29,15 @@ request valid by the document is refused (422, or 412) when it breaks one:
 - a correction's ``changes`` name fields of the target's own type, and the result must be a
   valid payload of it; a retracted event is neither corrected nor retracted again; a
   correction or retraction is not itself corrected or retracted;
-- ``proposal_id`` / ``agreement_id`` name a live resource; ``If-Match`` names the stream's
-  current version (the hooks give valid cases real ids and versions, but the stateful run
-  keeps what the fuzzer sends).
+- ``proposal_id`` / ``agreement_id`` (in a body or a child write's path) name a live
+  resource; ``If-Match`` names the stream's current version (the hooks give valid cases real
+  ids and versions, except the stateful phase's first steps, which keep what was generated).
+
+Measured with ``positive_data_acceptance`` on (``st`` with this configuration, gunicorn on
+PostgreSQL, seed 1): 15 failures, each one of the rules above — an ``as_of`` beyond the head
+or in the future on eight reads, the JSON page limit, a self-alleged breach, an unknown
+``changes`` field, a second retraction, count and share both given in a breakdown, and two
+stateful first steps naming a proposal that was never created.
 """
 
 from __future__ import annotations
