@@ -43,6 +43,7 @@ from .gap_report import GapReport
 from .gap_summary import GapSummary
 from .get_timeline_format import GetTimelineFormat
 from .health import Health
+from .list_events_format import ListEventsFormat
 from .log_head import LogHead
 from .pagination_metadata import PaginationMetadata
 from .party import Party
@@ -128,6 +129,7 @@ __all__ = (
     "GapSummary",
     "GetTimelineFormat",
     "Health",
+    "ListEventsFormat",
     "LogHead",
     "PaginationMetadata",
     "Party",

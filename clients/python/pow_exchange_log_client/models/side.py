@@ -23,8 +23,9 @@ class Side:
         alternative_figures (list[AlternativeFigure] | Unset):
         bodies (int | Unset): Bodies handed over in the same operation
         civilians (int | Unset): Civilians among received
-        medical (int | Unset): Returned under a medical (severely wounded or sick) exchange, counted apart from military
-            and civilians: medical + military and medical + civilians never exceed received
+        medical (int | Unset): Returned under a medical (severely wounded or sick) exchange; they are counted among
+            military or civilians too, so medical never exceeds received (only military + civilians are disjoint parts of
+            it)
         military (int | Unset): Servicemen among received
         received (int | Unset): People this party received (POWs and civilians); military, civilians and medical are
             parts of it: military + civilians never exceed it

@@ -6,6 +6,7 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.event_page import EventPage
 from ...models.event_type import EventType
+from ...models.list_events_format import ListEventsFormat
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -15,6 +16,7 @@ def _get_kwargs(
     after: int | Unset = 0,
     limit: int | Unset = UNSET,
     type_: list[EventType] | Unset = UNSET,
+    format_: ListEventsFormat | Unset = UNSET,
     stream: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
@@ -32,6 +34,12 @@ def _get_kwargs(
             json_type_.append(type_item)
 
     params["type"] = json_type_
+
+    json_format_: str | Unset = UNSET
+    if not isinstance(format_, Unset):
+        json_format_ = format_.value
+
+    params["format"] = json_format_
 
     params["stream"] = stream
 
@@ -67,6 +75,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_429
 
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
     response_default = Problem.from_dict(response.json())
 
     return response_default
@@ -87,6 +100,7 @@ def sync_detailed(
     after: int | Unset = 0,
     limit: int | Unset = UNSET,
     type_: list[EventType] | Unset = UNSET,
+    format_: ListEventsFormat | Unset = UNSET,
     stream: str | Unset = UNSET,
 ) -> Response[EventPage | Problem]:
     """Read the log in position order, page by page.
@@ -95,6 +109,7 @@ def sync_detailed(
         after (int | Unset):  Default: 0.
         limit (int | Unset):
         type_ (list[EventType] | Unset):
+        format_ (ListEventsFormat | Unset):
         stream (str | Unset):  Example: swap/2026-02-05.
 
     Raises:
@@ -109,6 +124,7 @@ def sync_detailed(
         after=after,
         limit=limit,
         type_=type_,
+        format_=format_,
         stream=stream,
     )
 
@@ -125,6 +141,7 @@ def sync(
     after: int | Unset = 0,
     limit: int | Unset = UNSET,
     type_: list[EventType] | Unset = UNSET,
+    format_: ListEventsFormat | Unset = UNSET,
     stream: str | Unset = UNSET,
 ) -> EventPage | Problem | None:
     """Read the log in position order, page by page.
@@ -133,6 +150,7 @@ def sync(
         after (int | Unset):  Default: 0.
         limit (int | Unset):
         type_ (list[EventType] | Unset):
+        format_ (ListEventsFormat | Unset):
         stream (str | Unset):  Example: swap/2026-02-05.
 
     Raises:
@@ -148,6 +166,7 @@ def sync(
         after=after,
         limit=limit,
         type_=type_,
+        format_=format_,
         stream=stream,
     ).parsed
 
@@ -158,6 +177,7 @@ async def asyncio_detailed(
     after: int | Unset = 0,
     limit: int | Unset = UNSET,
     type_: list[EventType] | Unset = UNSET,
+    format_: ListEventsFormat | Unset = UNSET,
     stream: str | Unset = UNSET,
 ) -> Response[EventPage | Problem]:
     """Read the log in position order, page by page.
@@ -166,6 +186,7 @@ async def asyncio_detailed(
         after (int | Unset):  Default: 0.
         limit (int | Unset):
         type_ (list[EventType] | Unset):
+        format_ (ListEventsFormat | Unset):
         stream (str | Unset):  Example: swap/2026-02-05.
 
     Raises:
@@ -180,6 +201,7 @@ async def asyncio_detailed(
         after=after,
         limit=limit,
         type_=type_,
+        format_=format_,
         stream=stream,
     )
 
@@ -194,6 +216,7 @@ async def asyncio(
     after: int | Unset = 0,
     limit: int | Unset = UNSET,
     type_: list[EventType] | Unset = UNSET,
+    format_: ListEventsFormat | Unset = UNSET,
     stream: str | Unset = UNSET,
 ) -> EventPage | Problem | None:
     """Read the log in position order, page by page.
@@ -202,6 +225,7 @@ async def asyncio(
         after (int | Unset):  Default: 0.
         limit (int | Unset):
         type_ (list[EventType] | Unset):
+        format_ (ListEventsFormat | Unset):
         stream (str | Unset):  Example: swap/2026-02-05.
 
     Raises:
@@ -218,6 +242,7 @@ async def asyncio(
             after=after,
             limit=limit,
             type_=type_,
+            format_=format_,
             stream=stream,
         )
     ).parsed
