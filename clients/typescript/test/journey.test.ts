@@ -194,13 +194,26 @@ test("a newsroom records, corrects, reads and cites the figures", async () => {
       parseAs: "text",
     }),
   );
-  const rows = csv.replace(/^\uFEFF/, "").trimEnd().split("\r\n");
-  assert.equal(
-    rows[0],
-    "occurred_on,date_precision,type,resource_id,headline,parties,corrected,event_id,position,source_url",
-  );
+  // Every cell is quoted (a quote inside one doubled): read them as a spreadsheet would.
+  const rows = csv
+    .replace(/^\uFEFF/, "")
+    .trimEnd()
+    .split("\r\n")
+    .map((row) => (row.match(/"(?:[^"]|"")*"/g) ?? []).map(unquote));
+  assert.deepEqual(rows[0], [
+    "occurred_on",
+    "date_precision",
+    "type",
+    "resource_id",
+    "headline",
+    "parties",
+    "corrected",
+    "event_id",
+    "position",
+    "source_url",
+  ]);
   assert.deepEqual(
-    rows.slice(1).map((row) => row.split(",").slice(2, 4)),
+    rows.slice(1).map((row) => row.slice(2, 4)),
     [
       ["proposal.made", "ua-all-for-all"],
       ["proposal.refused", "ua-all-for-all"],
@@ -208,7 +221,7 @@ test("a newsroom records, corrects, reads and cites the figures", async () => {
       ["swap.completed", "2026-06-05"],
     ],
   );
-  assert.match(rows[4] ?? "", /UA and RU swap 206 for 205/);
+  assert.match(rows[4]?.[4] ?? "", /UA and RU swap 206 for 205/);
 
   // 5. Cut a release (admin), change the log, and read the gaps exactly as published.
   const release = ok(
@@ -250,3 +263,8 @@ test("a newsroom records, corrects, reads and cites the figures", async () => {
     ],
   );
 });
+
+/** One quoted CSV cell's text: without its quotes, a doubled quote inside it single. */
+function unquote(cell: string): string {
+  return cell.slice(1, -1).replaceAll('""', '"');
+}
