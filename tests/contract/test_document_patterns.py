@@ -49,10 +49,26 @@ class TestPatternsAgreeWithTheServer:
         assume(not re.search(r"[\ud800-\udfff]", text))  # JSON text cannot state this one
         assert _Text().validate({"text": text}) == {}
 
-    @pytest.mark.parametrize("text", ["", " ", "\t\n", "a\x00b"])
-    def test_blank_text_and_nul_break_the_pattern_and_the_server_refuses_them(self, text):
+    @pytest.mark.parametrize(
+        "text", ["", " ", "\t\n", "a\x00b", "\x0b", "a\x1fb", "\x1c", "a\x7f\x08", "a\ufffe"]
+    )
+    def test_blank_text_nul_and_controls_break_the_pattern_and_the_server_refuses_them(self, text):
         assert not re.fullmatch(TEXT_PATTERN, text)
         assert _Text().validate({"text": text}) != {}
+
+    def test_pattern_and_server_agree_on_every_character_alone_and_after_a_letter(self):
+        # The Basic Multilingual Plane but the surrogates (which JSON text cannot state):
+        # whitespace, the controls refused since issue 10 (all C0 but tab, line feed and
+        # carriage return; U+FFFE, U+FFFF) and everything else.
+        schema = _Text()
+        disagree = [
+            text
+            for code in range(0x10000)
+            if not 0xD800 <= code <= 0xDFFF
+            for text in (chr(code), "a" + chr(code))
+            if bool(re.fullmatch(TEXT_PATTERN, text)) != (schema.validate({"text": text}) == {})
+        ]
+        assert disagree == []
 
 
 class TestAsOf:
