@@ -9,10 +9,10 @@ PostgreSQL it runs under gunicorn. Rate limits are off. The run must report no f
 error, and none of the warnings that mean it did not reach the service's logic ("missing test
 data", "missing auth", "rate limited").
 
-Sized for the suite (about two minutes a backend): ``FUZZ_EXAMPLES=500
-FUZZ_STATEFUL_STEPS=50 FUZZ_EVERY_PARTY=1`` for a deeper run, ``FUZZ_SEED`` for another
-sequence. The coverage phase does not depend on the size: it tries every boundary and enum
-value of the document (of Party's 249 codes a sample, unless FUZZ_EVERY_PARTY=1).
+Sized for the suite (about three and a half minutes a backend on 2 shared vCPUs):
+``FUZZ_EXAMPLES=500 FUZZ_STATEFUL_STEPS=50 FUZZ_EVERY_PARTY=1`` for a deeper run, ``FUZZ_SEED``
+for another sequence. The coverage phase does not depend on the size: it tries every boundary
+and enum value of the document (of Party's 249 codes a sample, unless FUZZ_EVERY_PARTY=1).
 
 Why ``positive_data_acceptance`` stays off: the document states every constraint OpenAPI can
 state, and these rules it cannot (each is in the description of the field it concerns), so a
@@ -34,10 +34,10 @@ request valid by the document is refused (422, or 412) when it breaks one:
   ids and versions, except the stateful phase's first steps, which keep what was generated).
 
 Measured with ``positive_data_acceptance`` on (``st`` with this configuration, gunicorn on
-PostgreSQL, seed 1): 15 failures, each one of the rules above — an ``as_of`` beyond the head
-or in the future on eight reads, the JSON page limit, a self-alleged breach, an unknown
-``changes`` field, a second retraction, count and share both given in a breakdown, and two
-stateful first steps naming a proposal that was never created.
+PostgreSQL, seed 1, after the merge with issue 10's hardening): 12 failures, each one of the
+rules above — an ``as_of`` beyond the head or in the future on seven reads, the JSON page
+limit, a self-alleged breach, an unknown ``changes`` field, a second retraction, and a
+breakdown value with neither count nor share.
 """
 
 from __future__ import annotations
