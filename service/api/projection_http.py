@@ -73,7 +73,10 @@ def projected(build: Callable[[Connection, AsOf], Any], *, representation: str =
     raw = request.args.get("as_of")
     as_of, chain = locate(engine, raw)
     etag = etag_for(as_of, representation)
-    if _matches(etag):
+    # "*" matches any current representation, and only one that exists: a resource that is
+    # not there is still a 404 (RFC 9110 §13.1.2), so it is built (or found kept) first.
+    any_match = request.headers.get("If-None-Match", "").strip() == "*"
+    if _matches(etag) and not any_match:
         return _not_modified(etag, as_of)
     answer = cached_answer(request_key(engine, chain))
     if answer is not None:
@@ -83,6 +86,9 @@ def projected(build: Callable[[Connection, AsOf], Any], *, representation: str =
         if built_at.position != as_of.position:  # the head moved since: answer for the new one
             as_of, chain = built_at, hash_at(conn, built_at.position)
             etag = etag_for(as_of, representation)
+        if any_match:
+            build(conn, as_of)
+            return _not_modified(etag, as_of)
         body = build(conn, as_of)
     keep_answer(request_key(engine, chain))
     headers = {"ETag": etag, POSITION_HEADER: str(as_of.position), "Vary": "Accept"}
