@@ -25,11 +25,20 @@ HASHED_FIELDS = (
 )
 
 
+# Built once: json.dumps with any non-default option builds a new encoder on every call.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
+def canonical_text(value: Any) -> str:
+    """Sorted keys, no insignificant whitespace, non-ASCII as itself: one text per value."""
+    return _CANONICAL.encode(value)
+
+
 def canonical_json(value: Any) -> bytes:
-    """Sorted keys, no insignificant whitespace, UTF-8: one byte string per value."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    """The canonical text in UTF-8: the bytes that are hashed."""
+    return _CANONICAL.encode(value).encode("utf-8")
 
 
 def envelope_hash(envelope: Mapping[str, Any]) -> str:

@@ -12,7 +12,7 @@ never sees an event without its projections (read-your-writes) and the two canno
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,19 +52,27 @@ class _Batch:
     streams: set[str] = field(default_factory=set)  # streams wholly prefetched
 
     def prefetch(self, events: Sequence[RecordedEvent]) -> None:
-        """One query for every fact the batch's corrections and retractions touch."""
-        targets = {str(e.data["target_event_id"]) for e in events if e.type in META_TYPES}
-        self.streams = {e.stream for e in events if e.type == EVENT_RETRACTED}
-        targets_list, streams_list = sorted(targets), sorted(self.streams)
-        for i in range(0, max(len(targets_list), len(streams_list)), CHUNK):
-            condition = sa.or_(
-                fact_versions.c.event_id.in_(targets_list[i : i + CHUNK]),
-                fact_versions.c.stream.in_(streams_list[i : i + CHUNK]),
-            )
-            rows = self.conn.execute(
-                sa.select(fact_versions).where(condition, fact_versions.c.valid_to == OPEN)
-            )
-            self.stored.update({r.event_id: fact_from_row(r) for r in rows})
+        """One query for the facts the batch's corrections and retractions target, then one
+        for the streams of the resources it retracts. Only retracting the fact that created
+        a resource reads its stream (``step``): loading the stream of every retracted fact
+        would read a whole agreement's breaches for one retracted breach, a cost that grows
+        with the log."""
+        targets = sorted({str(e.data["target_event_id"]) for e in events if e.type in META_TYPES})
+        for i in range(0, len(targets), CHUNK):
+            self._load(fact_versions.c.event_id.in_(targets[i : i + CHUNK]))
+        retracted = {str(e.data["target_event_id"]) for e in events if e.type == EVENT_RETRACTED}
+        self.streams = {
+            f.stream for i, f in self.stored.items() if i in retracted and f.creates_resource
+        }
+        streams = sorted(self.streams)
+        for i in range(0, len(streams), CHUNK):
+            self._load(fact_versions.c.stream.in_(streams[i : i + CHUNK]))
+
+    def _load(self, condition: Any) -> None:
+        rows = self.conn.execute(
+            sa.select(fact_versions).where(condition, fact_versions.c.valid_to == OPEN)
+        )
+        self.stored.update({r.event_id: fact_from_row(r) for r in rows})
 
     def fact(self, event_id: str) -> Fact | None:
         if event_id in self.facts:
@@ -156,8 +164,14 @@ def project(conn: Connection, events: Sequence[RecordedEvent]) -> None:
     set_position(conn, events[-1].position)
 
 
-def rebuild(conn: Connection, batch: int = REBUILD_BATCH) -> int:
+def rebuild(
+    conn: Connection,
+    batch: int = REBUILD_BATCH,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Empty every projection and rebuild it from the log; returns the position reached.
+    ``progress`` is called with the position reached after each batch.
 
     Run it in an append transaction, so no write slips in between.
     """
@@ -171,3 +185,5 @@ def rebuild(conn: Connection, batch: int = REBUILD_BATCH) -> int:
             return after
         project(conn, page)
         after = page[-1].position
+        if progress is not None:
+            progress(after)

@@ -49,6 +49,20 @@ def stream_versions_at(conn: Connection, streams: list[str], position: int) -> d
     return dict(rows.all())
 
 
+def stream_versions(conn: Connection, streams: list[str], chunk: int = 500) -> dict[str, int]:
+    """Each existing stream's current version, for many streams in one query per ``chunk``
+    (index range on uq_events_stream_version); a stream that does not exist is absent."""
+    found: dict[str, int] = {}
+    for i in range(0, len(streams), chunk):
+        rows = conn.execute(
+            sa.select(events.c.stream, sa.func.max(events.c.stream_version))
+            .where(events.c.stream.in_(streams[i : i + chunk]))
+            .group_by(events.c.stream)
+        )
+        found.update({stream: version for stream, version in rows})
+    return found
+
+
 def stream_version(conn: Connection, stream: str) -> int:
     """The stream's current version; 0 when it does not exist."""
     value = conn.execute(
@@ -68,6 +82,17 @@ def stream_creation(conn: Connection, stream: str) -> RecordedEvent | None:
 def event_by_id(conn: Connection, event_id: str) -> RecordedEvent | None:
     row = conn.execute(sa.select(events).where(events.c.id == event_id)).first()
     return row_to_event(row) if row else None
+
+
+def types_of(conn: Connection, event_ids: list[str], chunk: int = 500) -> dict[str, str]:
+    """The type of each of these events that exists (one query per ``chunk`` ids)."""
+    found: dict[str, str] = {}
+    for i in range(0, len(event_ids), chunk):
+        rows = conn.execute(
+            sa.select(events.c.id, events.c.type).where(events.c.id.in_(event_ids[i : i + chunk]))
+        )
+        found.update({event_id: type_ for event_id, type_ in rows})
+    return found
 
 
 def is_retracted(conn: Connection, event_id: str) -> bool:
@@ -113,21 +138,37 @@ def page_of_events(
     return [row_to_event(r) for r in rows]
 
 
-def raw_rows(conn: Connection, batch: int = 1000) -> Iterator[Mapping[str, Any]]:
-    """Every stored row as it is (no upcasting), in position order, batch by batch."""
-    after = 0
-    while True:
-        rows = conn.execute(
-            sa.select(events)
-            .where(events.c.position > after)
-            .order_by(events.c.position)
-            .limit(batch)
-        ).all()
-        if not rows:
-            return
-        for row in rows:
-            yield stored_envelope(row._mapping)
-        after = rows[-1].position
+# The envelope's columns in ENVELOPE_KEYS order; the date as its stored ISO text (PostgreSQL
+# prints a date as YYYY-MM-DD, SQLite stores that text), so no row is converted in Python.
+_ENVELOPE_COLUMNS = [
+    sa.cast(events.c.occurred_on, sa.String).label("occurred_on")
+    if key == "occurred_on"
+    else events.c[key]
+    for key in ENVELOPE_KEYS
+]
+STREAM_BATCH = 5000
+
+
+def stored_envelopes(
+    conn: Connection, *, upto: int, after: int = 0, batch: int = STREAM_BATCH
+) -> Iterator[dict[str, Any]]:
+    """The stored envelopes after ``after`` up to ``upto``, exactly as hashed, in position
+    order: one query streamed ``batch`` rows at a time (a server-side cursor on PostgreSQL,
+    so memory stays constant whatever the log's size)."""
+    result = conn.execution_options(yield_per=batch).execute(
+        sa.select(*_ENVELOPE_COLUMNS)
+        .where(events.c.position > after, events.c.position <= upto)
+        .order_by(events.c.position)
+    )
+    keys = ENVELOPE_KEYS
+    for row in result:
+        yield dict(zip(keys, row, strict=True))
+
+
+def raw_rows(conn: Connection, batch: int = STREAM_BATCH) -> Iterator[Mapping[str, Any]]:
+    """Every stored row as it is (no upcasting), in position order, up to the head now."""
+    position, _ = head(conn)
+    return stored_envelopes(conn, upto=position, batch=batch)
 
 
 def stored_envelope(row: Mapping[str, Any]) -> dict[str, Any]:

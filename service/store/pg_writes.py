@@ -131,6 +131,22 @@ def existing_streams(conn: Connection, names: list[str]) -> set[str]:
     return {row[0] for row in rows}
 
 
+# One index probe per name (max over uq_events_stream_version), whatever the planner's
+# statistics say: a large IN list over a table without fresh statistics was planned as a
+# sequential scan of the whole log, once per batch.
+STREAM_VERSIONS = (
+    "SELECT s.stream, (SELECT max(e.stream_version) FROM events e WHERE e.stream = s.stream)"
+    " FROM unnest(%s::text[]) AS s(stream)"
+)
+
+
+def stream_versions(conn: Connection, names: list[str]) -> dict[str, int]:
+    """The current version of each of these streams that exists (one round trip)."""
+    flush(conn)
+    rows = conn.connection.driver_connection.execute(STREAM_VERSIONS, (names,)).fetchall()
+    return {stream: version for stream, version in rows if version is not None}
+
+
 def insert_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
     """Deferred INSERT of rows keyed by column name (events, and the read model's rows)."""
     statement = _INSERTS.get(table.name)
