@@ -161,16 +161,23 @@ def append_replayed(
 
 
 def finish_replayed(conn: Connection, page: int = REPLAY_PAGE) -> None:
-    """Run the ``on_append`` hooks held back by ``append_replayed(hooks=False)`` over the
-    replayed positions, ``page`` events at a time, read back from the log, so memory stays
-    bounded: the replayed events are not kept for the ``after_commit`` hooks (this process's
-    metrics), which a bulk restore skips."""
+    """Run the hooks held back by ``append_replayed(hooks=False)`` over the replayed
+    positions: the engine's ``on_replayed`` hooks once over the whole range (set-wise),
+    else the ``on_append`` hooks ``page`` events at a time, read back from the log. Memory
+    stays bounded: the replayed events are not kept for the ``after_commit`` hooks (this
+    process's metrics), which a bulk restore skips."""
     first, last = conn.info.pop(REPLAYED, None) or (1, 0)
     conn.info.pop(HEAD, None)
-    on_append = hooks_of(conn.engine).on_append
+    if last < first:
+        return
+    hooks = hooks_of(conn.engine)
+    for replayed_hook in hooks.on_replayed:
+        replayed_hook(conn, first, last)
+    if hooks.on_replayed:
+        return
     for start in range(first, last + 1, page):
         replayed = event_reads.events_by_positions(conn, start, min(start + page - 1, last))
-        for hook in on_append:
+        for hook in hooks.on_append:
             hook(conn, replayed)
 
 

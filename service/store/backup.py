@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -12,12 +11,14 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.events import EVENT_TYPES, META_TYPES
-from ..domain.hashing import GENESIS_HASH, HASHED_FIELDS, canonical_text, chain_break
+from ..domain.hashing import GENESIS_HASH, HASHED_FIELDS, chain_break
 from . import event_reads, pg_writes
 from .append import append_replayed, finish_replayed
+from .canonical import canonical_bytes, loads
 from .chain import snapshot
 from .engine import append_transaction
 from .hooks import RestoreCheck, hooks_of
+from .streaming import stored_envelopes
 
 ENVELOPE_KEYS = frozenset(HASHED_FIELDS) | {"hash"}
 IMPORT_BATCH = 5000
@@ -62,8 +63,8 @@ def export_to(engine: Engine, out: TextIO, *, progress: Progress | None = None) 
     count, last_hash, lines = 0, None, []
     with snapshot(engine) as conn:
         upto, _ = event_reads.head(conn)
-        for envelope in event_reads.stored_envelopes(conn, upto=upto):
-            lines.append(canonical_text(envelope))
+        for envelope in stored_envelopes(conn, upto=upto):
+            lines.append(canonical_bytes(envelope).decode("utf-8"))
             if len(lines) == WRITE_CHUNK:
                 count, last_hash = count + len(lines), envelope["hash"]
                 out.write("\n".join(lines) + "\n")
@@ -164,7 +165,7 @@ class _Restore:
 def checked_envelope(line: str, number: int, *, expected_position: int, prev: str) -> dict:
     """Parse one line and check it continues the chain; BackupRejected naming the line if not."""
     try:
-        envelope = json.loads(line)
+        envelope = loads(line)
     except ValueError as exc:
         raise BackupRejected(f"not valid JSON ({exc})", number) from None
     if not isinstance(envelope, dict):
@@ -177,7 +178,7 @@ def checked_envelope(line: str, number: int, *, expected_position: int, prev: st
         value = envelope[field]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise BackupRejected(f"{field} has the wrong type", number)
-    broken = chain_break(envelope, position=expected_position, prev=prev)
+    broken = chain_break(envelope, position=expected_position, prev=prev, encode=canonical_bytes)
     if broken is not None:
         raise BackupRejected(broken, number)
     if envelope["type"] not in EVENT_TYPES:

@@ -17,6 +17,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..domain.hashing import GENESIS_HASH, chain_break
 from . import event_reads
+from .canonical import canonical_bytes
+from .streaming import stored_envelopes
 
 # Called with the number of events checked so far, every PROGRESS_EVERY events and at the end.
 Progress = Callable[[int], None]
@@ -52,8 +54,9 @@ def verify_chain(
     with snapshot(engine) as conn:
         position, hash_ = event_reads.head(conn)
         prev, expected = GENESIS_HASH, 1
-        for envelope in event_reads.stored_envelopes(conn, upto=position):
-            if chain_break(envelope, position=expected, prev=prev) is not None:
+        for envelope in stored_envelopes(conn, upto=position):
+            broken = chain_break(envelope, position=expected, prev=prev, encode=canonical_bytes)
+            if broken is not None:
                 return ChainReport(position, hash_, expected - 1, broken_at=expected)
             prev = envelope["hash"]
             if progress is not None and expected % every == 0:

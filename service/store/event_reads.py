@@ -138,37 +138,22 @@ def page_of_events(
     return [row_to_event(r) for r in rows]
 
 
-# The envelope's columns in ENVELOPE_KEYS order; the date as its stored ISO text (PostgreSQL
-# prints a date as YYYY-MM-DD, SQLite stores that text), so no row is converted in Python.
-_ENVELOPE_COLUMNS = [
-    sa.cast(events.c.occurred_on, sa.String).label("occurred_on")
-    if key == "occurred_on"
-    else events.c[key]
-    for key in ENVELOPE_KEYS
-]
-STREAM_BATCH = 5000
-
-
-def stored_envelopes(
-    conn: Connection, *, upto: int, after: int = 0, batch: int = STREAM_BATCH
-) -> Iterator[dict[str, Any]]:
-    """The stored envelopes after ``after`` up to ``upto``, exactly as hashed, in position
-    order: one query streamed ``batch`` rows at a time (a server-side cursor on PostgreSQL,
-    so memory stays constant whatever the log's size)."""
-    result = conn.execution_options(yield_per=batch).execute(
-        sa.select(*_ENVELOPE_COLUMNS)
-        .where(events.c.position > after, events.c.position <= upto)
-        .order_by(events.c.position)
-    )
-    keys = ENVELOPE_KEYS
-    for row in result:
-        yield dict(zip(keys, row, strict=True))
-
-
-def raw_rows(conn: Connection, batch: int = STREAM_BATCH) -> Iterator[Mapping[str, Any]]:
-    """Every stored row as it is (no upcasting), in position order, up to the head now."""
-    position, _ = head(conn)
-    return stored_envelopes(conn, upto=position, batch=batch)
+def raw_rows(conn: Connection, batch: int = 1000) -> Iterator[Mapping[str, Any]]:
+    """Every stored row as it is (no upcasting), in position order, batch by batch (tests;
+    the whole-log tools stream with ``store.streaming``)."""
+    after = 0
+    while True:
+        rows = conn.execute(
+            sa.select(events)
+            .where(events.c.position > after)
+            .order_by(events.c.position)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield stored_envelope(row._mapping)
+        after = rows[-1].position
 
 
 def stored_envelope(row: Mapping[str, Any]) -> dict[str, Any]:

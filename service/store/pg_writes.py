@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from psycopg.types.json import Jsonb
 from sqlalchemy import event
@@ -59,8 +60,14 @@ def json_rows(rows: list[dict[str, Any]]) -> Jsonb:
     return Jsonb(rows, dumps=_dumps)
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, default=_iso, separators=(",", ":"))
+def _dumps(value: Any) -> bytes | str:
+    """orjson (dates as ISO text natively; ~8x less CPU than the standard encoder, which
+    was a quarter of a bulk append's time); the standard encoder for what orjson refuses
+    (integers beyond 64 bits). PostgreSQL parses the text either way: same rows."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, default=_iso, separators=(",", ":"))
 
 
 # conn.info key: the writes queued by ``defer`` as (statement, parameters, executemany).
