@@ -11,7 +11,7 @@ from service.domain.hashing import envelope_hash as standard_hash
 from service.store.canonical import canonical_bytes, envelope_hash
 
 HOSTILE = [
-    "a\x00b\x1f\x7f\u2028\u2029é\"\\/\n\r\t\b\f",
+    'a\x00b\x1f\x7f\u2028\u2029é"\\/\n\r\t\b\f',
     "日本語 😀",
     "1e-5 and 0.00001 inside a string",
     0.8,
