@@ -49,7 +49,9 @@ TARGETS = {
     "rebuild": (20_000, "2,487 / 2,181"),
     "verify": (20_000, "1,309 / 1,225"),
 }
-REFERENCE = {"postgresql": "58,012", "sqlite": "91,759"}  # raw 100 rows/tx, in the issue
+# The issue's raw 100 rows/tx figures on its machine: a target of T events/s there is a
+# ratio of T / raw, which is what this run's ratio is held against.
+REFERENCE = {"postgresql": 58_012, "sqlite": 91_759}
 RAW_BATCH = 100
 
 
@@ -179,23 +181,26 @@ def main() -> None:
 
 def table(rows: list[tuple], events: int) -> str:
     out = [
-        f"{events:,} events; ratio = events/s over the raw insert's events/s in this run",
+        f"{events:,} events. x raw: events/s over this run's raw insert events/s; target x raw:"
+        " the issue's target over the issue's raw figure (PostgreSQL 58,012/s, SQLite 91,759/s)",
         "",
-        "| what | store | seconds | events/s | x raw | target | before (issue) |",
-        "|---|---|---|---|---|---|---|",
+        "| what | store | seconds | events/s | x raw | target | target x raw | met | before |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, backend, seconds, raw in rows:
         rate = events / seconds
-        ratio = f"{raw / seconds:.2f}" if raw else "—"
-        target, before = TARGETS.get(name, (None, "—"))
+        target, before = TARGETS.get(name.split(" ")[0], (None, "—"))
         if name.startswith("raw"):
-            before = f"{REFERENCE[backend]} (issue's machine)"
-        target_text = f"≥ {target:,}" if target else "—"
-        out.append(
-            f"| {name} | {backend} | {seconds:.1f} | {rate:,.0f} | {ratio} | {target_text}"
-            f" | {before} |"
-        )
-    return "\n".join(out)
+            before = f"{REFERENCE[backend]:,} (issue's machine)"
+        if raw and target:
+            ratio, wanted = raw / seconds, target / REFERENCE[backend]
+            cells = (
+                f"{ratio:.2f} | ≥ {target:,} | {wanted:.2f} | {'yes' if ratio >= wanted else 'no'}"
+            )
+        else:
+            cells = "— | — | — | —"
+        out.append(f"| {name} | {backend} | {seconds:.1f} | {rate:,.0f} | {cells} | {before} |")
+    return "\n".join(out) + "\n"
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..domain.events import EVENT_RETRACTED, META_TYPES, RecordedEvent
+from ..domain.events import EVENT_RETRACTED, EVENT_TYPES, META_TYPES, RecordedEvent
 from ..projections.counters import delta
 from ..projections.facts import Fact, step
 from ..store import event_reads
@@ -88,6 +88,10 @@ class _Batch:
         retracted = {str(e.data["target_event_id"]) for e in events if e.type == EVENT_RETRACTED}
         self.streams = {
             f.stream for i, f in self.stored.items() if i in retracted and f.creates_resource
+        } | {  # resources created in this very batch (a rebuild's pages hold thousands)
+            e.stream
+            for e in events
+            if e.id in retracted and e.type not in META_TYPES and EVENT_TYPES[e.type].creates_stream
         }
         streams = sorted(self.streams)
         for i in range(0, len(streams), CHUNK):
