@@ -1,4 +1,5 @@
-"""PostgreSQL: one projection step's writes, deferred on the append connection.
+"""PostgreSQL: one projection step's writes, deferred on the append connection, and its
+one many-key read.
 
 Every write of a step needs no answer, so it joins the append's deferred pipeline
 (``store.pg_writes``): constant statement texts, many-row parts as one JSON parameter.
@@ -11,7 +12,14 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from ..store.pg_writes import add_on_conflict, defer, insert_from_json, insert_rows, json_rows
+from ..store.pg_writes import (
+    add_on_conflict,
+    defer,
+    flush,
+    insert_from_json,
+    insert_rows,
+    json_rows,
+)
 from .tables import DAY_COLUMNS, OPEN, counter_deltas, counters, day_counts, fact_versions
 
 ADD_COUNTERS = insert_from_json(counters, add_on_conflict("counters", "key", ["value"]))
@@ -61,3 +69,24 @@ def write_projection(
         if falling_days:
             defer(conn, DROP_ZERO_DAYS, (falling_days,))
     defer(conn, SET_POSITION, state)
+
+
+# The current versions for many keys: one index probe per key (a nested loop over the
+# array). ``valid_to + 0`` leaves only the event or stream index usable, and the statement
+# is never prepared: PostgreSQL keeps a prepared statement's generic plan until the table is
+# analyzed again, and one made on a small table (``key IN (...) AND valid_to = OPEN`` on
+# ix_fact_versions_current; this form as a sequential scan) read every current version once
+# per batch: the bulk append slowed as the log grew (with autovacuum off, never re-planned).
+_CURRENT_BY = {
+    name: "SELECT fv.* FROM unnest(%s::text[]) AS k(key) CROSS JOIN LATERAL"
+    f" (SELECT * FROM fact_versions WHERE {name} = k.key AND valid_to + 0 = {OPEN}) AS fv"
+    for name in ("event_id", "stream")
+}
+
+
+def current_versions(conn: Connection, column: str, keys: list[str]) -> list[dict[str, Any]]:
+    """The current fact_versions rows whose ``column`` (event_id or stream) is in ``keys``."""
+    flush(conn)
+    cursor = conn.connection.driver_connection.execute(_CURRENT_BY[column], (keys,), prepare=False)
+    names = [d.name for d in cursor.description or ()]
+    return [dict(zip(names, row, strict=True)) for row in cursor]

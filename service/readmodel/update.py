@@ -45,19 +45,6 @@ CLOSE_VERSION = (
     .values(valid_to=sa.bindparam("p"))
 )
 
-# PostgreSQL: the current versions for many keys, one index probe per key (a nested loop
-# over the array, whatever the statistics). ``valid_to + 0`` leaves only the event or stream
-# index usable: without fresh statistics PostgreSQL planned ``key IN (...) AND valid_to =
-# OPEN`` as a walk of ix_fact_versions_current (every current version), then as a sequential
-# scan, once per batch: the bulk append slowed as the log grew.
-_PG_CURRENT_BY = {
-    name: sa.text(
-        "SELECT fv.* FROM unnest(CAST(:keys AS text[])) AS k(key) CROSS JOIN LATERAL"
-        f" (SELECT * FROM fact_versions WHERE {name} = k.key AND valid_to + 0 = {OPEN}) AS fv"
-    ).columns(*fact_versions.c)
-    for name in ("event_id", "stream")
-}
-
 
 @dataclass
 class _Batch:
@@ -98,14 +85,16 @@ class _Batch:
             self._load(fact_versions.c.stream, streams[i : i + CHUNK])
 
     def _load(self, column: sa.Column, keys: list[str]) -> None:
+        rows: Iterable[Any]
         if self.conn.dialect.name == "postgresql":
-            rows = self.conn.execute(_PG_CURRENT_BY[column.name], {"keys": keys})
+            rows = pg_writes.current_versions(self.conn, column.name, keys)
         else:
             rows = self.conn.execute(
                 sa.select(fact_versions).where(column.in_(keys), fact_versions.c.valid_to == OPEN)
             )
         for row in rows:
-            fact = self.stored[row.event_id] = fact_from_row(row)
+            fact = fact_from_row(row)
+            self.stored[fact.event_id] = fact
             self.stored_by_stream.setdefault(fact.stream, {})[fact.event_id] = None
 
     def fact(self, event_id: str) -> Fact | None:

@@ -140,7 +140,8 @@ def existing_streams(conn: Connection, names: list[str]) -> set[str]:
 
 # One index probe per name (max over uq_events_stream_version), whatever the planner's
 # statistics say: a large IN list over a table without fresh statistics was planned as a
-# sequential scan of the whole log, once per batch.
+# sequential scan of the whole log, once per batch. Never prepared: a generic plan made on a
+# small table would be kept (readmodel.pg_writes.current_versions has the story).
 STREAM_VERSIONS = (
     "SELECT s.stream, (SELECT max(e.stream_version) FROM events e WHERE e.stream = s.stream)"
     " FROM unnest(%s::text[]) AS s(stream)"
@@ -150,7 +151,8 @@ STREAM_VERSIONS = (
 def stream_versions(conn: Connection, names: list[str]) -> dict[str, int]:
     """The current version of each of these streams that exists (one round trip)."""
     flush(conn)
-    rows = conn.connection.driver_connection.execute(STREAM_VERSIONS, (names,)).fetchall()
+    driver = conn.connection.driver_connection
+    rows = driver.execute(STREAM_VERSIONS, (names,), prepare=False).fetchall()  # see above
     return {stream: version for stream, version in rows if version is not None}
 
 
