@@ -71,15 +71,18 @@ def write_projection(
     defer(conn, SET_POSITION, state)
 
 
-# The current versions for many keys: one index probe per key (a nested loop over the
-# array). ``valid_to + 0`` leaves only the event or stream index usable, and the statement
-# is never prepared: PostgreSQL keeps a prepared statement's generic plan until the table is
-# analyzed again, and one made on a small table (``key IN (...) AND valid_to = OPEN`` on
-# ix_fact_versions_current; this form as a sequential scan) read every current version once
-# per batch: the bulk append slowed as the log grew (with autovacuum off, never re-planned).
+# The current versions for many keys: one index probe per key, a nested loop over the
+# array, whatever the statistics (with autovacuum off there are none). Earlier forms were
+# planned to read every current version once per batch, so the bulk append slowed as the
+# log grew: ``key IN (...) AND valid_to = OPEN`` walked ix_fact_versions_current (a generic
+# plan made on a small table is kept until the next ANALYZE), and a plain LATERAL join was
+# flattened into one sequential scan joined to the keys. So: ``OFFSET 0`` keeps the subquery
+# per key, ``valid_to + 0`` leaves only the event or stream index usable, and the statement
+# is never prepared (planned with the table's current size every time).
 _CURRENT_BY = {
     name: "SELECT fv.* FROM unnest(%s::text[]) AS k(key) CROSS JOIN LATERAL"
-    f" (SELECT * FROM fact_versions WHERE {name} = k.key AND valid_to + 0 = {OPEN}) AS fv"
+    f" (SELECT * FROM fact_versions WHERE {name} = k.key AND valid_to + 0 = {OPEN} OFFSET 0)"
+    " AS fv"
     for name in ("event_id", "stream")
 }
 
