@@ -19,7 +19,7 @@ from .auth import BEARER_SECURITY, requires
 from .context import log_engine, public_url
 from .formats.urls import event_href
 
-IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+IF_MATCH = re.compile(r'^[ \t]*(?:W/)?"?([1-9][0-9]{0,8})"?[ \t]*$')  # versions start at 1
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 WRITE_HEADERS = [
@@ -37,7 +37,7 @@ CHILD_HEADERS = [
         "in": "header",
         "name": "If-Match",
         "required": False,
-        "schema": {"type": "string", "pattern": IF_MATCH.pattern, "example": '"1"'},
+        "schema": {"type": "string", "pattern": IF_MATCH.pattern},
         "description": 'Expected stream_version of the resource, quoted ("3"); 412 otherwise',
     },
 ]
