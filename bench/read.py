@@ -69,14 +69,42 @@ MIX = (
 )
 
 
+class Pool:
+    """Live resource ids: a random choice and a removal in O(1) (a list scan per retraction
+    made the generator itself slow down as the log grew)."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.index: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i: int) -> str:
+        return self.items[i]
+
+    def append(self, item: str) -> None:
+        self.index[item] = len(self.items)
+        self.items.append(item)
+
+    def discard(self, item: str) -> None:
+        i = self.index.pop(item, None)
+        if i is None:
+            return
+        last = self.items.pop()
+        if i < len(self.items):
+            self.items[i] = last
+            self.index[last] = i
+
+
 class Generator:
     """Valid events only: children of live resources, corrections of live facts."""
 
     def __init__(self, seed: int = 7) -> None:
         self.rng = random.Random(seed)
         self.kinds = [k for k, w in MIX for _ in range(w)]
-        self.proposals: list[str] = []
-        self.agreements: list[str] = []
+        self.proposals = Pool()
+        self.agreements = Pool()
         self.facts: list[tuple[str, str, str]] = []  # (event id, type, resource id or "")
         self.streams: dict[str, str] = {}  # event id -> stream
         self.n = 0
@@ -192,8 +220,7 @@ class Generator:
             self.facts[i] = self.facts[-1]
             self.facts.pop()
             for pool in (self.proposals, self.agreements):
-                if resource in pool:
-                    pool.remove(resource)
+                pool.discard(resource)
             return self._new(
                 ev.EVENT_RETRACTED, stream, {"reason": "Error.", "target_event_id": target}
             )

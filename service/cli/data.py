@@ -7,7 +7,8 @@ import click
 from ..history.convert import DATA_DIR
 from ..history.importer import HistoryRejected, import_history
 from ..store.backup import BackupRejected, export_to, import_from
-from .context import log_engine
+from .context import head_position, log_engine
+from .progress import metered, quiet_option, say_summary
 
 
 @click.command("import-history")
@@ -17,34 +18,45 @@ from .context import log_engine
     default=str(DATA_DIR),
     show_default=True,
 )
-def import_history_command(data_dir: str) -> None:
+@quiet_option
+def import_history_command(data_dir: str, quiet: bool) -> None:
     """Append the shipped exchange history through the write path; a rerun appends nothing."""
-    try:
-        summary = import_history(log_engine(), data_dir)
-    except HistoryRejected as exc:
-        raise click.ClickException(str(exc)) from exc
+    with metered("import-history", quiet=quiet) as meter:
+        try:
+            summary = import_history(log_engine(), data_dir, progress=meter.update)
+        except HistoryRejected as exc:
+            raise click.ClickException(str(exc)) from exc
+    say_summary(meter, quiet=quiet)
     click.echo(str(summary))
 
 
 @click.command("export")
 @click.argument("path", default="-")
-def export_command(path: str) -> None:
+@quiet_option
+def export_command(path: str, quiet: bool) -> None:
     """Write the whole log as NDJSON stored envelopes to PATH ('-': standard output)."""
-    with click.open_file(path, "w", encoding="utf-8") as out:
-        head = export_to(log_engine(), out)
-    click.echo(f"exported {head.events} events, head hash {head.hash or '-'}", err=True)
+    engine = log_engine()
+    with (
+        metered("export", total=head_position(engine), quiet=quiet) as meter,
+        click.open_file(path, "w", encoding="utf-8") as out,
+    ):
+        head = export_to(engine, out, progress=meter.update)
+    say_summary(meter, quiet=quiet, extra=f"head hash {head.hash or '-'}")
 
 
 @click.command("import")
 @click.argument("path")
-def import_command(path: str) -> None:
+@quiet_option
+def import_command(path: str, quiet: bool) -> None:
     """Restore an NDJSON export into an empty store (same positions, ids and hashes).
 
     Every line is checked as the API checks a write (data and sources by the same schemas).
     """
-    try:
-        with click.open_file(path, "r", encoding="utf-8") as lines:
-            head = import_from(log_engine(), lines)
-    except BackupRejected as exc:
-        raise click.ClickException(f"{path}: {exc}") from exc
+    with metered("import", quiet=quiet) as meter:
+        try:
+            with click.open_file(path, "r", encoding="utf-8") as lines:
+                head = import_from(log_engine(), lines, progress=meter.update)
+        except BackupRejected as exc:
+            raise click.ClickException(f"{path}: {exc}") from exc
+    say_summary(meter, quiet=quiet)
     click.echo(f"imported {head.events} events, head hash {head.hash or '-'}")

@@ -9,24 +9,37 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..api.openapi import spec_yaml
-from ..domain.hashing import first_bad_position
-from ..store import event_reads
+from ..store.chain import verify_chain
 from ..store.migrate import upgrade
-from .context import log_engine
+from .context import head_position, log_engine
+from .progress import metered, quiet_option, say_summary
 from .readmodel import projection_problems
 
 
 @click.command("verify")
+@click.option(
+    "--projections",
+    is_flag=True,
+    help="Also compare the stored projections with a fresh rebuild (holds the append lock).",
+)
+@quiet_option
 @with_appcontext
-def verify() -> None:
-    """Walk the hash chain and compare stored projections with a rebuild; exit 1 on a fault."""
-    with log_engine().connect() as conn:
-        bad = first_bad_position(event_reads.raw_rows(conn))
-        position, hash_ = event_reads.head(conn)
-    if bad is not None:
-        click.echo(f"hash chain broken at position {bad}", err=True)
+def verify(projections: bool, quiet: bool) -> None:
+    """Walk the hash chain up to the head at the start, while writes go on; exit 1 on a fault.
+
+    With --projections, also compare the stored projections with a fresh rebuild (that part
+    holds the append lock: writes wait until it ends).
+    """
+    engine = log_engine()
+    with metered("verify", total=head_position(engine), quiet=quiet) as meter:
+        report = verify_chain(engine, progress=meter.update)
+    say_summary(meter, quiet=quiet)
+    if report.broken_at is not None:
+        click.echo(f"hash chain broken at position {report.broken_at}", err=True)
         sys.exit(1)
-    click.echo(f"ok: hash chain intact, head position {position} hash {hash_ or '-'}")
+    click.echo(f"ok: hash chain intact, head position {report.position} hash {report.hash or '-'}")
+    if not projections:
+        return
     differing = projection_problems()
     for name in differing:
         click.echo(f"stored projection differs from a fresh rebuild: {name}", err=True)

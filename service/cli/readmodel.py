@@ -1,8 +1,6 @@
-"""``exchange-log rebuild`` and the projection half of ``exchange-log verify``."""
+"""``exchange-log rebuild`` and the projection half of ``exchange-log verify --projections``."""
 
 from __future__ import annotations
-
-import time
 
 import click
 from flask.cli import with_appcontext
@@ -10,21 +8,23 @@ from flask.cli import with_appcontext
 from ..readmodel.check import differing_projections
 from ..readmodel.update import rebuild
 from ..store.engine import append_transaction
-from .context import log_engine
+from .context import head_position, log_engine
+from .progress import metered, quiet_option, say_summary
 
 
 @click.command("rebuild")
+@quiet_option
 @with_appcontext
-def rebuild_command() -> None:
+def rebuild_command(quiet: bool) -> None:
     """Drop every stored projection and rebuild it from the log (holds the append lock)."""
-    started = time.perf_counter()
-    with append_transaction(log_engine()) as conn:
-        position = rebuild(conn)
-    seconds = time.perf_counter() - started
-    rate = position / seconds if seconds else 0.0
-    click.echo(
-        f"rebuilt projections to position {position} in {seconds:.1f}s ({rate:.0f} events/s)"
-    )
+    engine = log_engine()
+    with (
+        metered("rebuild", total=head_position(engine), quiet=quiet) as meter,
+        append_transaction(engine) as conn,
+    ):
+        position = rebuild(conn, progress=meter.update)
+    say_summary(meter, quiet=quiet)
+    click.echo(f"rebuilt projections to position {position}")
 
 
 def projection_problems() -> list[str]:

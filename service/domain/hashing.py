@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 GENESIS_HASH = "0" * 64
@@ -25,26 +25,44 @@ HASHED_FIELDS = (
 )
 
 
+# Built once: json.dumps with any non-default option builds a new encoder on every call.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
+def canonical_text(value: Any) -> str:
+    """Sorted keys, no insignificant whitespace, non-ASCII as itself: one text per value."""
+    return _CANONICAL.encode(value)
+
+
 def canonical_json(value: Any) -> bytes:
-    """Sorted keys, no insignificant whitespace, UTF-8: one byte string per value."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    """The canonical text in UTF-8: the bytes that are hashed."""
+    return _CANONICAL.encode(value).encode("utf-8")
 
 
-def envelope_hash(envelope: Mapping[str, Any]) -> str:
-    """SHA-256 over the canonical JSON of the envelope's hashed fields (prev_hash included)."""
-    return hashlib.sha256(canonical_json({k: envelope[k] for k in HASHED_FIELDS})).hexdigest()
+def envelope_hash(
+    envelope: Mapping[str, Any], encode: Callable[[Any], bytes] = canonical_json
+) -> str:
+    """SHA-256 over the canonical JSON of the envelope's hashed fields (prev_hash included).
+    ``encode``: another producer of exactly ``canonical_json``'s bytes (store.canonical)."""
+    return hashlib.sha256(encode({k: envelope[k] for k in HASHED_FIELDS})).hexdigest()
 
 
-def chain_break(envelope: Mapping[str, Any], *, position: int, prev: str) -> str | None:
+def chain_break(
+    envelope: Mapping[str, Any],
+    *,
+    position: int,
+    prev: str,
+    encode: Callable[[Any], bytes] = canonical_json,
+) -> str | None:
     """Why ``envelope`` does not continue a chain that expects ``position`` after ``prev``
     (None when it does): the one link check of ``verify`` and of a restore."""
     if envelope["position"] != position:
         return f"position {envelope['position']}, expected {position}"
     if envelope["prev_hash"] != prev:
         return "prev_hash does not match the previous event's hash"
-    if envelope_hash(envelope) != envelope["hash"]:
+    if envelope_hash(envelope, encode) != envelope["hash"]:
         return "hash does not match the envelope (altered content)"
     return None
 

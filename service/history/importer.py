@@ -7,7 +7,7 @@ a second run appends nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,13 +73,20 @@ class ImportSummary:
 
 
 def import_history(
-    engine: Engine, data_dir: str | Path = DATA_DIR, *, recorded_by: str = HISTORY_WRITER
+    engine: Engine,
+    data_dir: str | Path = DATA_DIR,
+    *,
+    recorded_by: str = HISTORY_WRITER,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Append every history record not yet in the log and correct loaded ones that changed;
-    the record key is the idempotency key of its first append."""
-    outcomes = [
-        import_record(engine, item, recorded_by=recorded_by) for item in history_records(data_dir)
-    ]
+    the record key is the idempotency key of its first append. ``progress`` is called with
+    the number of records handled so far, after each one."""
+    outcomes = []
+    for item in history_records(data_dir):
+        outcomes.append(import_record(engine, item, recorded_by=recorded_by))
+        if progress is not None:
+            progress(len(outcomes))
     return ImportSummary(
         appended=outcomes.count(APPENDED),
         present=outcomes.count(PRESENT),

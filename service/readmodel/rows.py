@@ -11,8 +11,8 @@ from .tables import OPEN
 
 
 def fact_from_row(row: Any) -> Fact:
-    """A fact_versions row as the ``Fact`` it stores."""
-    m = row._mapping
+    """A fact_versions row (a result row, or a mapping of its columns) as the ``Fact``."""
+    m = row._mapping if hasattr(row, "_mapping") else row
     occurred = m["occurred_on"]
     return Fact(
         event_id=m["event_id"],

@@ -32,6 +32,9 @@ MAX_SOURCES = 50
 _SOURCE = SourceSchema()
 _PARENT_ID = slug()
 _EVENT_ID = fields.UUID()
+# One instance per payload schema: building a marshmallow schema deep-copies its fields,
+# which cost more than the load itself once per restored line.
+_PAYLOADS = {event_type: schema() for event_type, schema in PAYLOAD_SCHEMAS.items()}
 
 
 def envelope_problem(envelope: Mapping[str, Any], type_of: TypeOf) -> str | None:
@@ -75,7 +78,7 @@ def _check_data(event_type: str, version: int, data: dict[str, Any], type_of: Ty
         if target_type is None:
             raise RuleViolation("data.target_event_id", "names no event before this one")
     try:
-        loaded = PAYLOAD_SCHEMAS[event_type]().load(payload)
+        loaded = _PAYLOADS[event_type].load(payload)
     except ValidationError as exc:
         raise ValidationError({"data": exc.messages}) from None
     try:
@@ -90,7 +93,7 @@ def _check_changes(changes: Mapping[str, Any], target_type: str) -> None:
     """A correction's changes, field by field, by its target's schema."""
     date_changes(changes, today())
     try:
-        PAYLOAD_SCHEMAS[target_type]().load(payload_changes(changes), partial=True)
+        _PAYLOADS[target_type].load(payload_changes(changes), partial=True)
     except ValidationError as exc:
         raise ValidationError({"data.changes": exc.messages}) from None
 

@@ -20,6 +20,9 @@ from .tables import events
 
 # conn.info key of the group committer's Staging (absent outside it: append_in writes at once).
 STAGING = "append_staging"
+# conn.info key: (first, last) positions replayed with their hooks held back.
+REPLAYED = "replayed_positions"
+REPLAY_PAGE = 5000
 
 
 @dataclass
@@ -95,6 +98,8 @@ def append_in(
         # The head read with the lock (append_transaction_on) serves the first append only.
         position, last_hash = conn.info.pop(HEAD, None) or event_reads.head(conn)
         cursor = Cursor(position=position, hash=last_hash or GENESIS_HASH, versions={})
+    if len(new_events) > 1:
+        _known_versions(conn, cursor, new_events)
     recorded_at = utc_now_text()
     stored: list[RecordedEvent] = []
     for new in new_events:
@@ -128,10 +133,15 @@ def append_in(
     return stored
 
 
-def append_replayed(conn: Connection, recorded: Sequence[RecordedEvent]) -> None:
+def append_replayed(
+    conn: Connection, recorded: Sequence[RecordedEvent], *, hooks: bool = True
+) -> None:
     """The append path's replay mode (a restore): events recorded elsewhere are appended as
     they are — positions, ids, recorded_at and hashes kept — through the same insert and the
-    same hooks as a fresh append, each checked to continue the head exactly."""
+    same hooks as a fresh append, each checked to continue the head exactly.
+
+    ``hooks=False`` (a bulk restore) holds the hooks back: ``finish_replayed`` runs them
+    once the whole load is in, over the replayed positions in pages, before COMMIT."""
     position, last_hash = conn.info.pop(HEAD, None) or event_reads.head(conn)
     prev = last_hash or GENESIS_HASH
     for event in recorded:
@@ -141,7 +151,34 @@ def append_replayed(conn: Connection, recorded: Sequence[RecordedEvent]) -> None
             )
         position, prev = event.position, event.hash
     _insert(conn, list(recorded))
-    _after_insert(conn, [event_reads.upcast_event(e) for e in recorded])
+    conn.info[HEAD] = (position, prev)  # the next batch continues from here, no head read
+    if hooks:
+        _after_insert(conn, [event_reads.upcast_event(e) for e in recorded])
+        return
+    if recorded:
+        first, _ = conn.info.get(REPLAYED) or (recorded[0].position, 0)
+        conn.info[REPLAYED] = (first, position)
+
+
+def finish_replayed(conn: Connection, page: int = REPLAY_PAGE) -> None:
+    """Run the hooks held back by ``append_replayed(hooks=False)`` over the replayed
+    positions: the engine's ``on_replayed`` hooks once over the whole range (set-wise),
+    else the ``on_append`` hooks ``page`` events at a time, read back from the log. Memory
+    stays bounded: the replayed events are not kept for the ``after_commit`` hooks (this
+    process's metrics), which a bulk restore skips."""
+    first, last = conn.info.pop(REPLAYED, None) or (1, 0)
+    conn.info.pop(HEAD, None)
+    if last < first:
+        return
+    hooks = hooks_of(conn.engine)
+    for replayed_hook in hooks.on_replayed:
+        replayed_hook(conn, first, last)
+    if hooks.on_replayed:
+        return
+    for start in range(first, last + 1, page):
+        replayed = event_reads.events_by_positions(conn, start, min(start + page - 1, last))
+        for hook in hooks.on_append:
+            hook(conn, replayed)
 
 
 def _insert(conn: Connection, stored: list[RecordedEvent]) -> None:
@@ -183,6 +220,19 @@ def _place(conn: Connection, cursor: Cursor, new: NewEvent) -> tuple[str, int]:
             source=new.expected_from,
         )
     return new.stream, current + 1
+
+
+def _known_versions(conn: Connection, cursor: Cursor, new_events: Sequence[NewEvent]) -> None:
+    """Bulk form only: every named stream's version in one query for the whole batch, so a
+    batch of k events costs one read instead of k (each a random index probe that grows
+    slower with the log). Streams that do not exist are remembered as version 0."""
+    named = sorted({n.stream for n in new_events if n.stream is not None} - cursor.versions.keys())
+    if named:
+        if conn.dialect.name == "postgresql":
+            versions = pg_writes.stream_versions(conn, named)
+        else:
+            versions = event_reads.stream_versions(conn, named)
+        cursor.versions.update({s: versions.get(s, 0) for s in named})
 
 
 def _version(conn: Connection, cursor: Cursor, stream: str) -> int:

@@ -49,6 +49,20 @@ def stream_versions_at(conn: Connection, streams: list[str], position: int) -> d
     return dict(rows.all())
 
 
+def stream_versions(conn: Connection, streams: list[str], chunk: int = 500) -> dict[str, int]:
+    """Each existing stream's current version, for many streams in one query per ``chunk``
+    (index range on uq_events_stream_version); a stream that does not exist is absent."""
+    found: dict[str, int] = {}
+    for i in range(0, len(streams), chunk):
+        rows = conn.execute(
+            sa.select(events.c.stream, sa.func.max(events.c.stream_version))
+            .where(events.c.stream.in_(streams[i : i + chunk]))
+            .group_by(events.c.stream)
+        )
+        found.update({stream: version for stream, version in rows})
+    return found
+
+
 def stream_version(conn: Connection, stream: str) -> int:
     """The stream's current version; 0 when it does not exist."""
     value = conn.execute(
@@ -68,6 +82,17 @@ def stream_creation(conn: Connection, stream: str) -> RecordedEvent | None:
 def event_by_id(conn: Connection, event_id: str) -> RecordedEvent | None:
     row = conn.execute(sa.select(events).where(events.c.id == event_id)).first()
     return row_to_event(row) if row else None
+
+
+def types_of(conn: Connection, event_ids: list[str], chunk: int = 500) -> dict[str, str]:
+    """The type of each of these events that exists (one query per ``chunk`` ids)."""
+    found: dict[str, str] = {}
+    for i in range(0, len(event_ids), chunk):
+        rows = conn.execute(
+            sa.select(events.c.id, events.c.type).where(events.c.id.in_(event_ids[i : i + chunk]))
+        )
+        found.update({event_id: type_ for event_id, type_ in rows})
+    return found
 
 
 def is_retracted(conn: Connection, event_id: str) -> bool:
@@ -114,7 +139,8 @@ def page_of_events(
 
 
 def raw_rows(conn: Connection, batch: int = 1000) -> Iterator[Mapping[str, Any]]:
-    """Every stored row as it is (no upcasting), in position order, batch by batch."""
+    """Every stored row as it is (no upcasting), in position order, batch by batch (tests;
+    the whole-log tools stream with ``store.streaming``)."""
     after = 0
     while True:
         rows = conn.execute(

@@ -22,6 +22,8 @@ from sqlalchemy.engine import Connection, Engine
 from ..domain.events import RecordedEvent
 
 AppendHook = Callable[[Connection, list[RecordedEvent]], None]
+# A connection and the first and last positions a bulk restore loaded.
+ReplayedHook = Callable[[Connection, int, int], None]
 CommitHook = Callable[[list[RecordedEvent]], None]
 # A stored envelope and the type of an earlier event by id in; "field: message" or None out.
 RestoreCheck = Callable[[Mapping[str, Any], Callable[[str], "str | None"]], "str | None"]
@@ -33,6 +35,10 @@ class LogHooks:
 
     # Inside the append transaction, right after the batch's events are written.
     on_append: tuple[AppendHook, ...] = ()
+    # A bulk restore's load (append_replayed with hooks=False), once it is all in, over its
+    # positions, set-wise: the read model's bulk build. Without one, ``on_append`` runs
+    # over the restored events in pages.
+    on_replayed: tuple[ReplayedHook, ...] = ()
     # After COMMIT only; a failing hook is logged, never turns a committed write into an error.
     after_commit: tuple[CommitHook, ...] = ()
     # name -> SQL of a parameterless single-row read sent with the lock (PostgreSQL); each

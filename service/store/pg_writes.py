@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from psycopg.types.json import Jsonb
 from sqlalchemy import event
@@ -59,8 +60,14 @@ def json_rows(rows: list[dict[str, Any]]) -> Jsonb:
     return Jsonb(rows, dumps=_dumps)
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, default=_iso, separators=(",", ":"))
+def _dumps(value: Any) -> bytes | str:
+    """orjson (dates as ISO text natively; ~8x less CPU than the standard encoder, which
+    was a quarter of a bulk append's time); the standard encoder for what orjson refuses
+    (integers beyond 64 bits). PostgreSQL parses the text either way: same rows."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, default=_iso, separators=(",", ":"))
 
 
 # conn.info key: the writes queued by ``defer`` as (statement, parameters, executemany).
@@ -129,6 +136,24 @@ def existing_streams(conn: Connection, names: list[str]) -> set[str]:
     flush(conn)  # a read on the driver does not pass the SQLAlchemy hook that flushes
     rows = conn.connection.driver_connection.execute(EXISTING_STREAMS, (names,)).fetchall()
     return {row[0] for row in rows}
+
+
+# One index probe per name (max over uq_events_stream_version), whatever the planner's
+# statistics say: a large IN list over a table without fresh statistics was planned as a
+# sequential scan of the whole log, once per batch. Never prepared: a generic plan made on a
+# small table would be kept (readmodel.pg_writes.current_versions has the story).
+STREAM_VERSIONS = (
+    "SELECT s.stream, (SELECT max(e.stream_version) FROM events e WHERE e.stream = s.stream)"
+    " FROM unnest(%s::text[]) AS s(stream)"
+)
+
+
+def stream_versions(conn: Connection, names: list[str]) -> dict[str, int]:
+    """The current version of each of these streams that exists (one round trip)."""
+    flush(conn)
+    driver = conn.connection.driver_connection
+    rows = driver.execute(STREAM_VERSIONS, (names,), prepare=False).fetchall()  # see above
+    return {stream: version for stream, version in rows if version is not None}
 
 
 def insert_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:

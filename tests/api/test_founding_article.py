@@ -23,7 +23,7 @@ def client(app, client):
     """The API after the shipped history was loaded with the command a newsroom runs."""
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["import-history"])
-    assert result.output == "history: appended 119, corrected 0, already present 0\n"
+    assert result.stdout == "history: appended 119, corrected 0, already present 0\n"
     return client
 
 

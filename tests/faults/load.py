@@ -164,7 +164,7 @@ def check_log(database_url: str, writes: list[Write]) -> dict[str, Any]:
     assert per_figure == Counter(w.received for w in acknowledged)  # one each, nothing else
     app = create_app(Settings(database_url=database_url))
     try:
-        verify = app.test_cli_runner().invoke(args=["verify"])
+        verify = app.test_cli_runner().invoke(args=["verify", "--projections"])
     finally:
         app.extensions["engine"].dispose()
     assert verify.exit_code == 0, verify.output

@@ -111,5 +111,5 @@ class TestSqliteStoreUnwritable:
         again = client.post("/v1/swaps", json=big, headers=keyed)
         assert again.status_code == 201, again.json
         assert (again.json["position"], "Idempotent-Replayed" in again.headers) == (3, False)
-        result = client.application.test_cli_runner().invoke(args=["verify"])
+        result = client.application.test_cli_runner().invoke(args=["verify", "--projections"])
         assert result.exit_code == 0, result.output

@@ -142,7 +142,7 @@ class TestCommands:
             again = runner.invoke(args=["import", str(path)])
         with engine.connect() as conn:
             _, head_hash = event_reads.head(conn)
-        assert imported.output == f"imported 7 events, head hash {head_hash}\n"
+        assert imported.stdout == f"imported 7 events, head hash {head_hash}\n"
         assert again.exit_code == 1
         assert "the store is not empty (head position 7); refusing" in again.output
 

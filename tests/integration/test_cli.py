@@ -44,15 +44,18 @@ class TestVerify:
             head_hash = event_reads.head(conn)[1]
         result = app.test_cli_runner().invoke(args=["verify"])
         assert result.exit_code == 0
-        assert result.output == (
-            f"ok: hash chain intact, head position 5 hash {head_hash}\n"
-            "ok: stored projections equal a fresh rebuild\n"
-        )
+        assert result.stdout == f"ok: hash chain intact, head position 5 hash {head_hash}\n"
+
+    def test_projections_are_compared_on_request(self, app, engine):
+        _fill(engine)
+        result = app.test_cli_runner().invoke(args=["verify", "--projections", "--quiet"])
+        assert result.exit_code == 0
+        assert result.stdout.splitlines()[1] == "ok: stored projections equal a fresh rebuild"
 
     def test_an_empty_log_verifies_at_position_0(self, app):
-        result = app.test_cli_runner().invoke(args=["verify"])
+        result = app.test_cli_runner().invoke(args=["verify", "--projections"])
         assert result.exit_code == 0
-        assert result.output == (
+        assert result.stdout == (
             "ok: hash chain intact, head position 0 hash -\n"
             "ok: stored projections equal a fresh rebuild\n"
         )
@@ -69,7 +72,7 @@ class TestVerify:
             ).scalar_one()
         assert "999" in str(stored)  # the edit really landed
 
-        result = app.test_cli_runner().invoke(args=["verify"])
+        result = app.test_cli_runner().invoke(args=["verify", "--quiet"])
         assert result.exit_code == 1
         assert result.output == f"hash chain broken at position {position}\n"
 

@@ -141,7 +141,7 @@ class TestRejectedHistory:
     def test_the_command_prints_a_one_line_summary(self, app):
         runner = app.test_cli_runner()
         with app.app_context():
-            outputs = [runner.invoke(args=["import-history"]).output for _ in range(2)]
+            outputs = [runner.invoke(args=["import-history"]).stdout for _ in range(2)]
         assert outputs == [
             "history: appended 119, corrected 0, already present 0\n",
             "history: appended 0, corrected 0, already present 119\n",

@@ -69,7 +69,7 @@ class TestStoredProjections:
             conn.execute(day_counts.update().values(swaps=day_counts.c.swaps + 1))
         runner = app.test_cli_runner()
         with app.app_context():
-            result = runner.invoke(verify)
+            result = runner.invoke(verify, ["--projections"])
         assert result.exit_code == 1
         assert "day_counts (gaps)" in result.output
 
@@ -88,11 +88,11 @@ class TestStoredProjections:
             conn.execute(counters.update().values(value=counters.c.value + 1))
         runner = app.test_cli_runner()
         with app.app_context():
-            result = runner.invoke(verify)
+            result = runner.invoke(verify, ["--projections"])
             assert result.exit_code == 1
             assert "counters (gaps, summary)" in result.output
             assert runner.invoke(rebuild_command).exit_code == 0
-            result = runner.invoke(verify)
+            result = runner.invoke(verify, ["--projections"])
         assert result.exit_code == 0, result.output
         assert "stored projections equal a fresh rebuild" in result.output
 

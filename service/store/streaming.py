@@ -1,0 +1,76 @@
+"""The stored envelopes streamed for the whole-log tools, straight from the driver.
+
+One query, read ``batch`` rows at a time: a server-side (named) cursor on PostgreSQL, the
+plain cursor on SQLite, so memory stays constant whatever the log's size. Rows become
+envelopes without SQLAlchemy's per-row processing: the date comes as its stored ISO text
+(PostgreSQL prints a date as YYYY-MM-DD; SQLite stores that text) and the JSON columns are
+parsed by orjson (on PostgreSQL through a loader set on this cursor only).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from psycopg.types.json import set_json_loads
+from sqlalchemy.engine import Connection
+
+from . import pg_writes
+from .canonical import loads
+from .event_reads import ENVELOPE_KEYS
+
+STREAM_BATCH = 5000
+_COLUMNS = ", ".join("occurred_on::text" if k == "occurred_on" else k for k in ENVELOPE_KEYS)
+_PG_QUERY = (
+    f"SELECT {_COLUMNS} FROM events WHERE position > %s AND position <= %s ORDER BY position"
+)
+_SQLITE_QUERY = (
+    f"SELECT {', '.join(ENVELOPE_KEYS)} FROM events"
+    " WHERE position > ? AND position <= ? ORDER BY position"
+)
+_DATA, _SOURCES = ENVELOPE_KEYS.index("data"), ENVELOPE_KEYS.index("sources")
+
+
+def stored_envelopes(
+    conn: Connection, *, upto: int, after: int = 0, batch: int = STREAM_BATCH
+) -> Iterator[dict[str, Any]]:
+    """The stored envelopes after ``after`` up to ``upto``, exactly as hashed, in position
+    order. Run it inside a transaction (a named cursor lives in one)."""
+    if conn.dialect.name == "postgresql":
+        return _postgresql(conn, upto, after, batch)
+    return _sqlite(conn, upto, after, batch)
+
+
+def _postgresql(conn: Connection, upto: int, after: int, batch: int) -> Iterator[dict[str, Any]]:
+    pg_writes.flush(conn)
+    driver = conn.connection.driver_connection
+    with driver.cursor(name="stored_envelopes") as cursor:
+        set_json_loads(loads, cursor)
+        cursor.itersize = batch
+        cursor.execute(_PG_QUERY, (after, upto))
+        keys = ENVELOPE_KEYS
+        for row in cursor:
+            yield dict(zip(keys, row, strict=True))
+
+
+def _sqlite(conn: Connection, upto: int, after: int, batch: int) -> Iterator[dict[str, Any]]:
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(_SQLITE_QUERY, (after, upto))
+        keys = ENVELOPE_KEYS
+        while rows := cursor.fetchmany(batch):
+            for row in rows:
+                envelope = dict(zip(keys, row, strict=True))
+                envelope["data"] = _parse(row[_DATA])
+                envelope["sources"] = _parse(row[_SOURCES])
+                yield envelope
+    finally:
+        cursor.close()
+
+
+def _parse(text: str) -> Any:
+    try:
+        return loads(text)
+    except ValueError:  # what orjson refuses and the standard parser takes (NaN, huge ints)
+        return json.loads(text)

@@ -1,0 +1,43 @@
+"""The progress bar: drawn on a terminal's standard error only, never with --quiet."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+from service.cli.progress import metered, shows_bar
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_a_bar_with_the_count(monkeypatch):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert shows_bar(quiet=False)
+    with metered("export", total=20_000) as meter:
+        meter.update(10_000)
+        meter.update(20_000)
+    assert "export" in terminal.getvalue()
+    assert "20000/20000" in terminal.getvalue()
+    assert meter.events == 20_000
+
+
+def test_quiet_or_not_a_terminal_draws_nothing(monkeypatch):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with metered("export", total=10, quiet=True) as meter:
+        meter.update(10)
+    assert terminal.getvalue() == ""
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert not shows_bar(quiet=False)
+
+
+def test_the_summary_line_names_events_seconds_and_rate():
+    with metered("rebuild", quiet=True) as meter:
+        meter.update(1234)
+    line = meter.summary("head hash -")
+    assert line.startswith("rebuild: 1234 events in ")
+    assert line.endswith(" events/s), head hash -")
