@@ -59,33 +59,52 @@ def fingerprint(method: str, path: str, raw_body: Any) -> str:
 def record(engine: Engine, request: WriteRequest) -> tuple[RecordedEvent, bool]:
     """Validate and append one event; returns it and whether it was written now."""
     new = new_event(request)
-    key = None
-    if request.idempotency_key:
-        key = IdempotencyKey(
-            token_name=request.recorded_by,
-            key=request.idempotency_key,
-            request_hash=request.request_fingerprint,
-        )
+    key = idempotency_key(request.recorded_by, request.idempotency_key, request.request_fingerprint)
 
     def write(conn: Connection) -> tuple[RecordedEvent, bool]:
-        # The token first: a revoked token gets nothing, not even the replay of its key.
-        if request.token_hash and not token_cache.confirm(conn, request.token_hash):
-            raise Unauthorized("the bearer token was revoked")
-        if key is not None and (replay := idempotency.replayed(conn, key)) is not None:
+        replay = confirmed_or_replayed(conn, request.token_hash, key)
+        if replay is not None:
             return replay[0], False
-        if reads_log(new):
-            flush_staged(conn)  # appends staged earlier in this batch must be visible
-        checked = check_against_log(
-            LogReader(conn), new, request.parent_id or "", load_corrected_payload, today()
-        )
-        written = append_in(conn, [checked], recorded_by=request.recorded_by)
+        written = append_checked(conn, new, request.parent_id, request.recorded_by)
         if key is not None:
-            idempotency.remember(conn, key, written)
-        return written[0], True
+            idempotency.remember(conn, key, [written])
+        return written, True
 
     # write raises only before it writes (append_in stages; remember is its last statement):
     # no SAVEPOINT needed.
     return run_in_shared_transaction(engine, write, isolated=False)
+
+
+def idempotency_key(recorded_by: str, key: str | None, request_hash: str) -> IdempotencyKey | None:
+    """The key of a write (single or batch) that sent an Idempotency-Key, else None."""
+    if not key:
+        return None
+    return IdempotencyKey(token_name=recorded_by, key=key, request_hash=request_hash)
+
+
+def confirmed_or_replayed(
+    conn: Connection, token_hash: str | None, key: IdempotencyKey | None
+) -> list[RecordedEvent] | None:
+    """In the append transaction, before anything is appended: the token is still valid
+    (else Unauthorized), and the events of an Idempotency-Key already used (else None)."""
+    # The token first: a revoked token gets nothing, not even the replay of its key.
+    if token_hash and not token_cache.confirm(conn, token_hash):
+        raise Unauthorized("the bearer token was revoked")
+    if key is not None:
+        return idempotency.replayed(conn, key)
+    return None
+
+
+def append_checked(
+    conn: Connection, new: NewEvent, parent_id: str | None, recorded_by: str
+) -> RecordedEvent:
+    """In the append transaction: check the event against the log, then append (staged)."""
+    if reads_log(new):
+        flush_staged(conn)  # appends staged earlier in this batch must be visible
+    checked = check_against_log(
+        LogReader(conn), new, parent_id or "", load_corrected_payload, today()
+    )
+    return append_in(conn, [checked], recorded_by=recorded_by)[0]
 
 
 def load_corrected_payload(event_type: str, data: Mapping[str, Any]) -> dict[str, Any]:

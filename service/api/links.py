@@ -18,6 +18,8 @@ EVENT_LINKS = {
     "correctEvent": {"operationId": "correctEvent", "parameters": EVENT_ID},
     "retractEvent": {"operationId": "retractEvent", "parameters": EVENT_ID},
 }
+# A batch answers {"events": [...]}: its links follow the first item's event.
+BATCH_EVENT_ID = {"event_id": "$response.body#/events/0/id"}
 PROPOSAL_ID = {"proposal_id": "$request.body#/id"}
 CHILD_LINKS: dict[str, dict[str, dict[str, Any]]] = {
     "createProposal": {
@@ -44,8 +46,16 @@ class LinksPlugin(BasePlugin):
             created = responses.get("201", responses.get(201))
             if not isinstance(created, dict):
                 continue
-            links = {**CHILD_LINKS.get(operation.get("operationId", ""), {}), **EVENT_LINKS}
+            operation_id = operation.get("operationId", "")
+            links = {**CHILD_LINKS.get(operation_id, {}), **EVENT_LINKS}
             created["links"] = {
-                name: {"operationId": link["operationId"], "parameters": dict(link["parameters"])}
+                name: {
+                    "operationId": link["operationId"],
+                    "parameters": (
+                        dict(BATCH_EVENT_ID)
+                        if operation_id == "createBatch" and name in EVENT_LINKS
+                        else dict(link["parameters"])
+                    ),
+                }
                 for name, link in sorted(links.items())
             }
