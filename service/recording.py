@@ -116,8 +116,20 @@ def load_corrected_payload(event_type: str, data: Mapping[str, Any]) -> dict[str
         raise PayloadInvalid({"changes": exc.messages}) from exc
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """Loaded schema values (dates, enums) as plain JSON values."""
+    # Exact types first: a schema loads dicts, lists and plain values, and an ABC check
+    # (Mapping) per value is what this walk would spend most of its time on.
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {k: jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [jsonable(v) for v in value]
     if isinstance(value, Mapping):
         return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

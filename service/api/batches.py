@@ -16,6 +16,7 @@ from ..domain.batches import parse_path
 from ..domain.errors import PayloadInvalid, RuleViolation
 from ..recording import WriteRequest, fingerprint
 from ..schemas.batches import BatchResult, BatchWrite
+from ..schemas.fast_load import with_fast_load
 from ..store.event_reads import event_envelope
 from .auth import BEARER_SECURITY, requires
 from .context import log_engine
@@ -28,7 +29,7 @@ blp = Blueprint("batches", __name__, url_prefix=BATCHES_PATH, description="Batch
 
 @blp.route("", methods=["POST"])
 @requires("write", confirmed_by_append=True)
-@blp.arguments(BatchWrite())
+@blp.arguments(with_fast_load(BatchWrite()))
 @blp.response(201, BatchResult, description="The stored events, one per item, in order")
 @blp.alt_response(400, response="BAD_REQUEST", description="Malformed JSON or headers")
 @blp.alt_response(401, response="UNAUTHORIZED", description="Missing or invalid bearer token")

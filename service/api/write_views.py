@@ -16,6 +16,7 @@ from ..domain.errors import DomainError
 from ..domain.events import RecordedEvent
 from ..recording import WriteRequest, fingerprint, record
 from ..schemas.common import EnvelopeSchema
+from ..schemas.fast_load import with_fast_load
 from ..store.event_reads import event_envelope
 from .auth import BEARER_SECURITY, requires
 from .context import log_engine, public_url
@@ -61,7 +62,7 @@ def write_operation(
     blp: Blueprint, operation_id: str, body_schema: type, event_type: str, *, child: bool = False
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorate a write view: token with scope write, body schema, documented responses."""
-    route = WriteRoute(event_type, body_schema(), child)
+    route = WriteRoute(event_type, with_fast_load(body_schema()), child)
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         view = blp.response(

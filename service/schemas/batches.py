@@ -30,7 +30,6 @@ class BatchItemSchema(StrictSchema):
         },
     )
     body = fields.Dict(
-        keys=fields.String(),
         required=True,
         metadata={"description": "The JSON body that endpoint takes, validated by its schema"},
     )

@@ -63,13 +63,12 @@ def flush_staged(conn: Connection) -> None:
 def finish_staged(conn: Connection, staging: Staging) -> None:
     """Write what is still staged and bring the projections up to the batch's last event.
 
-    On PostgreSQL these writes are deferred (see pg_writes) and sent here, in one round trip,
-    so that an error in them is raised inside the batch, not by its COMMIT.
+    On PostgreSQL these writes are deferred (see pg_writes): the group committer sends them
+    together with its COMMIT (``pg_writes.commit_with_writes``), one round trip.
     """
     flush_staged(conn)
     if staging.written:
         _after_insert(conn, staging.written)
-    pg_writes.flush(conn)
 
 
 def append(

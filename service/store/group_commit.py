@@ -158,7 +158,10 @@ class GroupCommitter:
                 outcomes.append((future, result, True))
             try:
                 finish_staged(conn, staging)
+                _send_and_commit(conn)
             except Exception as exc:  # e.g. a hook failing: the unstaged run isolates it
+                if _commit_unknown(conn):
+                    raise  # the COMMIT may have reached the server: never run it twice
                 raise _Redo() from exc
         finally:
             pg_writes.forget(conn, STAGING)
@@ -186,6 +189,22 @@ class GroupCommitter:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def _send_and_commit(conn: Connection) -> None:
+    """PostgreSQL: the batch's deferred writes and its COMMIT in one round trip (the answers
+    still wait for the COMMIT). Elsewhere the COMMIT is left to ``append_transaction_on``."""
+    if conn.dialect.name == "postgresql":
+        pg_writes.commit_with_writes(conn)
+
+
+def _commit_unknown(conn: Connection) -> bool:
+    """Whether the connection broke, so that the server may have committed the batch
+    without our hearing it (an error the server reported means it rolled back)."""
+    if conn.invalidated or conn.closed:
+        return True
+    driver = conn.connection.driver_connection
+    return bool(getattr(driver, "broken", False) or getattr(driver, "closed", False))
 
 
 _COMMITTERS: weakref.WeakKeyDictionary[Engine, GroupCommitter] = weakref.WeakKeyDictionary()
