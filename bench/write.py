@@ -221,7 +221,8 @@ def main() -> None:
         }
         warm(service.url("/v1/swaps"), secret, BODY, 40)
         warm(bare.url("/v1/swaps"), secret, BODY, 40)
-        warm(service.url("/v1/batches"), secret, batch, 2)
+        if args.batch_rounds:
+            warm(service.url("/v1/batches"), secret, batch, 2)
         print(
             f"PostgreSQL {make_url(url).render_as_string()}; gunicorn as shipped (2 gthread"
             f" workers x 8 threads); wrk -t1; {os.cpu_count()} CPUs; load {os.getloadavg()}"

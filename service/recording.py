@@ -25,7 +25,7 @@ from .domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent, str
 from .domain.log_rules import check_against_log, reads_log
 from .domain.rules import check_occurred_on, check_payload
 from .schemas.registry import PAYLOAD_SCHEMAS
-from .store import idempotency, token_cache
+from .store import idempotency, stream_ids, token_cache
 from .store.append import append_in, flush_staged
 from .store.event_reads import LogReader
 from .store.group_commit import run_in_shared_transaction
@@ -71,8 +71,9 @@ def record(engine: Engine, request: WriteRequest) -> tuple[RecordedEvent, bool]:
         return written, True
 
     # write raises only before it writes (append_in stages; remember is its last statement):
-    # no SAVEPOINT needed.
-    return run_in_shared_transaction(engine, write, isolated=False)
+    # no SAVEPOINT needed. A generated stream id is looked up with the lock (one round trip).
+    probe = stream_ids.candidates(engine, new)
+    return run_in_shared_transaction(engine, write, isolated=False, probe=probe)
 
 
 def idempotency_key(recorded_by: str, key: str | None, request_hash: str) -> IdempotencyKey | None:

@@ -12,7 +12,7 @@ from ..domain.errors import NotFound, RuleViolation, StreamExists, VersionMismat
 from ..domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent
 from ..domain.hashing import GENESIS_HASH, envelope_hash
 from . import event_reads, pg_writes
-from .engine import APPENDED, HEAD, append_transaction, utc_now_text
+from .engine import APPENDED, HEAD, PROBED, append_transaction, utc_now_text
 from .hooks import hooks_of
 from .lock_state import Cursor
 from .stream_ids import generated_stream
@@ -93,7 +93,8 @@ def append_in(
     else:
         # The head read with the lock (append_transaction_on) serves the first append only.
         position, last_hash = conn.info.pop(HEAD, None) or event_reads.head(conn)
-        cursor = Cursor(position=position, hash=last_hash or GENESIS_HASH, versions={})
+        probed = conn.info.pop(PROBED, None) or {}  # generated names looked up with the lock
+        cursor = Cursor(position, last_hash or GENESIS_HASH, versions={}, probed=probed)
     recorded_at = utc_now_text()
     stored: list[RecordedEvent] = []
     for new in new_events:
