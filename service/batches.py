@@ -22,7 +22,7 @@ from .recording import (
     idempotency_key,
     new_event,
 )
-from .store import idempotency
+from .store import idempotency, stream_ids
 from .store.group_commit import run_in_shared_transaction
 
 
@@ -70,8 +70,10 @@ def record_batch(engine: Engine, batch: BatchRequest) -> tuple[list[RecordedEven
         return written, True
 
     # Items that read the log flush the earlier items' rows inside this piece of work: a
-    # failing item must take them back, so the batch runs in its own SAVEPOINT.
-    return run_in_shared_transaction(engine, write, isolated=True)
+    # failing item must take them back, so the batch runs in its own SAVEPOINT. The first
+    # generated id's names are looked up with the lock (the later ones follow from it).
+    probe = next(filter(None, (stream_ids.candidates(engine, new) for new in news)), ())
+    return run_in_shared_transaction(engine, write, isolated=True, probe=probe)
 
 
 def checked_items(items: Sequence[BatchItem]) -> list[NewEvent]:
