@@ -10,7 +10,7 @@ LOCK_VENV := .venv-lock
 COMPILE = $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
 
-.PHONY: install serve test lint check-lock lock
+.PHONY: install serve test lint check-lock lock sdk
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,3 +53,12 @@ lock:
 	cp requirements/test.lock requirements/runtime.lock
 	$(COMPILE) --output-file requirements/runtime.lock setup.cfg requirements/installer.in
 	$(LOCK_VENV)/bin/python .ci/check_lock.py
+
+# The SDKs, regenerated from the document (itself regenerated from the code first); both are
+# committed and drift-tested. Python: openapi-python-client, formatted by the venv's ruff.
+# TypeScript: openapi-typescript types under the typed client (npm ci installs the pinned tools).
+sdk: install
+	$(BIN)/exchange-log write-spec openapi.yaml
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/openapi-python-client generate --path openapi.yaml \
+		--config clients/openapi-python-client.yaml --meta setup --output-path clients/python --overwrite
+	cd clients/typescript && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run generate

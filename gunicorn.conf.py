@@ -41,6 +41,15 @@ import gunicorn.http.wsgi  # noqa: E402
 
 gunicorn.http.wsgi.SERVER = "pow-exchange-log"
 
+# gunicorn answers what never reaches the app (a request line or headers too large, a malformed
+# request) with an HTML page of its own; every error of the service is an RFC 9457 problem
+# document, these too.
+import gunicorn.util  # noqa: E402
+
+from service.worker import write_problem  # noqa: E402
+
+gunicorn.util.write_error = write_problem
+
 # Prometheus across workers: every worker writes its counters into PROMETHEUS_MULTIPROC_DIR
 # and /metrics (whichever worker answers) adds them all up. The directory must be empty when
 # the server starts and must not be shared between servers; without the variable, a fresh

@@ -26,6 +26,7 @@ import socket
 import time
 from typing import Any
 
+import gunicorn.util
 from gunicorn.workers import gthread
 
 # Read by the worker from its environment (documented in README and gunicorn.conf.py).
@@ -198,25 +199,41 @@ def _chunked_state(data: bytearray, at: int) -> str:
             return "incomplete"
 
 
+# What gunicorn answers itself, before the app, as problem documents too (type base as in
+# service/api/problems.py); the statuses it has no reason phrase slug for are named here.
+PROBLEM_TYPE_BASE = "https://pow-exchange-log.example/problems/"
+SERVER_PROBLEMS = {414: "uri-too-long", 431: "request-header-fields-too-large"}
+
+
+def problem_answer(status: int, reason: str, detail: str) -> bytes:
+    """A whole HTTP/1.1 answer carrying an RFC 9457 problem document; the connection closes."""
+    slug = SERVER_PROBLEMS.get(status) or reason.lower().replace(" ", "-")
+    body = json.dumps(
+        {"type": PROBLEM_TYPE_BASE + slug, "title": reason, "status": status, "detail": detail}
+    ).encode("utf-8")
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/problem+json\r\n"
+        f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode("latin-1") + body
+
+
+def write_problem(sock: socket.socket, status_int: int, reason: str, mesg: str) -> None:
+    """``gunicorn.util.write_error`` (a request line or headers too large, a malformed
+    request: what never reaches the app), answering application/problem+json, not HTML."""
+    gunicorn.util.write_nonblock(sock, problem_answer(status_int, reason, mesg or reason))
+
+
 def _answer_408(sock: BoundedSocket) -> None:
     """Answer 408 and half-close; then take in what the client still sends for up to
     ``LINGER`` seconds, so that closing with its bytes unread (which makes the kernel send
     a reset, and the client lose the answer) is unlikely."""
-    body = json.dumps(
-        {
-            "type": "https://pow-exchange-log.example/problems/request-timeout",
-            "title": "Request Timeout",
-            "status": 408,
-            "detail": f"The request did not arrive within {REQUEST_TIMEOUT:g} seconds.",
-        }
-    ).encode()
-    head = (
-        "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/problem+json\r\n"
-        f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n"
-    ).encode()
+    answer = problem_answer(
+        408, "Request Timeout", f"The request did not arrive within {REQUEST_TIMEOUT:g} seconds."
+    )
     deadline = time.monotonic() + LINGER
     try:
-        sock.send(head + body)  # never waiting for room: the client is slow already
+        sock.send(answer)  # never waiting for room: the client is slow already
         sock.shutdown(socket.SHUT_WR)
         while (remaining := deadline - time.monotonic()) > 0:
             socket.socket.settimeout(sock, remaining)

@@ -6,9 +6,11 @@ from flask_smorest import Blueprint
 
 from ..domain import events as ev
 from ..schemas.agreements import AgreementWrite, BreachWrite
+from .path_params import slug_path
 from .write_views import created, write_operation
 
 blp = Blueprint("agreements", __name__, url_prefix="/v1/agreements", description="Agreements")
+ID = slug_path("agreement_id", "The agreement's id: one that exists, not retracted (422 otherwise)")
 
 
 @blp.route("", methods=["POST"])
@@ -18,7 +20,7 @@ def create_agreement(body):
     return created(body)
 
 
-@blp.route("/<string:agreement_id>/breaches", methods=["POST"])
+@blp.route("/<string:agreement_id>/breaches", methods=["POST"], parameters=ID)
 @write_operation(blp, "reportBreach", BreachWrite, ev.AGREEMENT_BREACHED, child=True)
 def report_breach(body, agreement_id):
     """Record one side's claim that the other breached an agreement."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from sqlalchemy.engine import Engine
 from ..domain.errors import DomainError
 from ..domain.events import RecordedEvent
 from ..schemas.common import EnvelopeSchema
-from ..schemas.fields import MAX_POSITION_CURSOR
+from ..schemas.fields import MAX_POSITION_CURSOR, POSITION_DIGITS
 from ..store import event_reads
 from ..store.faults import unavailable
 from ..store.listen import waiter_for
@@ -32,6 +33,7 @@ BATCH = 500
 RETRY_MS = 2000
 ENVELOPE = EnvelopeSchema()
 log = logging.getLogger(__name__)
+LAST_EVENT_ID = re.compile(rf"[0-9]{{1,{POSITION_DIGITS}}}")  # any such value is a cursor
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,6 @@ class LiveTiming:
 
 
 AFTER_HELP = "Start after this position (Last-Event-ID wins when sent)"
-LAST_EVENT_ID_DIGITS = 18  # below 2**63: any value it allows is a valid cursor
 
 
 class LiveQuerySchema(Schema):
@@ -54,11 +55,40 @@ class LiveQuerySchema(Schema):
     )
 
 
+# One Server-Sent Event as a client parses it (OpenAPI 3.0/3.1: the schema of a
+# text/event-stream response describes each event). Comments (heartbeats) and the opening
+# ``retry:`` line carry no data, so they are no events.
+LIVE_EVENT = {
+    "type": "object",
+    "description": "One event of the stream: an event appended to the log",
+    "required": ["data", "event", "id"],
+    "additionalProperties": False,
+    "properties": {
+        "event": {
+            "allOf": [{"$ref": "#/components/schemas/EventType"}],
+            "description": "The type of the appended event",
+        },
+        "id": {
+            "type": "string",
+            "pattern": "^[0-9]{1,19}$",
+            "description": "Its position: send it back as Last-Event-ID to resume after it",
+        },
+        "data": {
+            "type": "string",
+            "description": "The stored envelope as JSON on one line (an Envelope, as in"
+            " GET /v1/events)",
+        },
+        "retry": {"type": "integer", "description": "Reconnection delay in milliseconds"},
+    },
+}
+
+
 @blp.route("/live", methods=["GET"])
 @blp.arguments(LiveQuerySchema, location="query", as_kwargs=True)
 @blp.alt_response(400, response="BAD_REQUEST", description="Last-Event-ID is not a position")
 @blp.doc(
     operationId="streamEvents",
+    # Listed by hand: a manual parameter list replaces the one made from LiveQuerySchema.
     parameters=[
         {
             "in": "query",
@@ -73,11 +103,11 @@ class LiveQuerySchema(Schema):
             "required": False,
             "schema": {
                 "type": "string",
-                "pattern": f"^[0-9]{{1,{LAST_EVENT_ID_DIGITS}}}$",
-                "maxLength": LAST_EVENT_ID_DIGITS,
+                "pattern": f"^[0-9]{{0,{POSITION_DIGITS}}}$",
+                "maxLength": POSITION_DIGITS,
             },
-            "description": "Position of the last event received (1 to 18 digits); the stream"
-            " resumes after it",
+            "description": f"Position of the last event received (up to {POSITION_DIGITS}"
+            " digits); the stream resumes after it (empty: as if not sent)",
         },
     ],
     responses={
@@ -85,7 +115,7 @@ class LiveQuerySchema(Schema):
             "description": "Server-Sent Events: per event `event: <type>`, `id: <position>`,"
             " `data: <envelope JSON>`; `: heartbeat` comments keep the connection open. The"
             " stream ends after a maximum duration; reconnect with Last-Event-ID.",
-            "content": {EVENT_STREAM: {"schema": {"type": "string"}}},
+            "content": {EVENT_STREAM: {"schema": LIVE_EVENT}},
         }
     },
 )
@@ -113,7 +143,7 @@ def _last_event_id(after: int) -> int:
     if header is None or header.strip() == "":
         return after
     value = header.strip()
-    if not (value.isascii() and value.isdigit()) or len(value) > LAST_EVENT_ID_DIGITS:
+    if not LAST_EVENT_ID.fullmatch(value):
         raise DomainError("Last-Event-ID must be the position of an event (a whole number >= 0)")
     return int(value)
 

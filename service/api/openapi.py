@@ -14,12 +14,16 @@ import json
 import threading
 from typing import Any
 
+import yaml
 from flask import Flask, Response, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from marshmallow import fields
 
+from ..domain.events import EVENT_TYPES, FACT_TYPES
+from ..domain.vocab import PARTIES, Category, DatePrecision, ProposalFormat, TermBasis
 from ..schemas.common import ProblemSchema
+from ..schemas.fields import COMPONENT
 from . import problems
 from .auth import AccessDocsPlugin
 from .links import LinksPlugin
@@ -45,6 +49,31 @@ SPEC_OPTIONS: dict[str, Any] = {
         }
     },
 }
+# The vocabularies, each one schema component, so SDKs get one type per vocabulary (not one per
+# field that uses it). Fields name theirs in their metadata (schemas.fields.COMPONENT).
+VOCABULARIES: dict[str, dict[str, Any]] = {
+    "Party": {
+        "description": "ISO 3166-1 alpha-2 code of a party or mediator (the assigned codes)",
+        "enum": sorted(PARTIES),
+    },
+    "Category": {
+        "description": "Who is exchanged: the one vocabulary of proposals, terms and swaps",
+        "enum": [c.value for c in Category],
+    },
+    "ProposalFormat": {"enum": [f.value for f in ProposalFormat]},
+    "TermBasis": {"enum": [b.value for b in TermBasis]},
+    "DatePrecision": {
+        "description": "How much of occurred_on is known: day, or only the month or year",
+        "enum": [p.value for p in DatePrecision],
+    },
+    "EventType": {"description": "Type of a stored event", "enum": sorted(EVENT_TYPES)},
+    "FactType": {
+        "description": "Type of an event that states a fact (not a correction or retraction)",
+        "enum": sorted(FACT_TYPES),
+    },
+}
+# Keywords of a field's own documentation that are kept beside the component reference.
+KEPT_BESIDE_REF = ("description", "default", "example", "nullable")
 RETRY_AFTER_HEADER = {
     "Retry-After": {
         "description": "Seconds until the caller's rate limit resets",
@@ -131,12 +160,39 @@ def make_api(app: Flask) -> ProblemApi:
     )
     api = ProblemApi(app, spec_kwargs={"extra_plugins": [AccessDocsPlugin(), LinksPlugin()]})
     api.register_field(fields.Url, "string", "uri")
+    for name, schema in VOCABULARIES.items():
+        api.spec.components.schema(name, {"type": "string", **schema})
+    api.ma_plugin.converter.add_attribute_function(component_reference)
     return api
+
+
+def component_reference(converter: Any, field: fields.Field, ret: dict, **kwargs: Any) -> dict:
+    """A field whose metadata names a component is documented as a reference to it.
+
+    Runs after apispec's own attribute functions and replaces what they made; a description,
+    default, example or nullable of the field's own stays beside the reference (in an ``allOf``, as
+    OpenAPI 3.0 ignores siblings of a bare ``$ref``).
+    """
+    name = field.metadata.get(COMPONENT)
+    if name is None:
+        return {}
+    own = {key: ret[key] for key in KEPT_BESIDE_REF if key in ret}
+    ret.clear()
+    reference = {"$ref": f"#/components/schemas/{name}"}
+    return {"allOf": [reference], **own} if own else reference
+
+
+class _PlainDumper(yaml.Dumper):
+    """Writes a value every time it appears: no YAML anchors and aliases (``&id001``), which
+    some OpenAPI tools do not follow (examples are shared between schema components)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def spec_yaml(api: Api) -> str:
     """The OpenAPI document as YAML, as committed in openapi.yaml."""
-    return api.spec.to_yaml({"sort_keys": True, "allow_unicode": True})
+    return api.spec.to_yaml({"sort_keys": True, "allow_unicode": True, "Dumper": _PlainDumper})
 
 
 def spec_json(api: Api) -> str:

@@ -70,6 +70,10 @@ def projected(build: Callable[[Connection, AsOf], Any], *, representation: str =
         etag = etag_for(as_of, representation)
         headers = {"ETag": etag, POSITION_HEADER: str(as_of.position), "Vary": "Accept"}
         if _matches(etag):
+            if request.headers.get("If-None-Match", "").strip() == "*":
+                # "*" matches any current representation, and only one that exists: a
+                # resource that is not there is still a 404 (RFC 9110 §13.1.2).
+                build(conn, as_of)
             response = Response(status=304)
             response.headers.update(headers)
             return response

@@ -6,9 +6,11 @@ from flask_smorest import Blueprint
 
 from ..domain import events as ev
 from ..schemas.proposals import AcceptanceWrite, ProposalWrite, RefusalWrite
+from .path_params import slug_path
 from .write_views import created, write_operation
 
 blp = Blueprint("proposals", __name__, url_prefix="/v1/proposals", description="Proposals")
+ID = slug_path("proposal_id", "The proposal's id: one that exists, not retracted (422 otherwise)")
 
 
 @blp.route("", methods=["POST"])
@@ -18,14 +20,14 @@ def create_proposal(body):
     return created(body)
 
 
-@blp.route("/<string:proposal_id>/refusals", methods=["POST"])
+@blp.route("/<string:proposal_id>/refusals", methods=["POST"], parameters=ID)
 @write_operation(blp, "refuseProposal", RefusalWrite, ev.PROPOSAL_REFUSED, child=True)
 def refuse_proposal(body, proposal_id):
     """Record that a party refused a proposal."""
     return created(body, proposal_id)
 
 
-@blp.route("/<string:proposal_id>/acceptances", methods=["POST"])
+@blp.route("/<string:proposal_id>/acceptances", methods=["POST"], parameters=ID)
 @write_operation(blp, "acceptProposal", AcceptanceWrite, ev.PROPOSAL_ACCEPTED, child=True)
 def accept_proposal(body, proposal_id):
     """Record that a party accepted a proposal."""

@@ -10,6 +10,7 @@ from ..schemas.projection_views import Release, ReleaseList
 from ..store import releases as store
 from .auth import BEARER_SECURITY, requires
 from .context import log_engine, public_url
+from .path_params import slug_path
 
 blp = Blueprint("releases", __name__, url_prefix="/v1/releases", description="Releases")
 
@@ -47,7 +48,7 @@ def list_releases():
         return {"releases": store.list_releases(conn)}
 
 
-@blp.route("/<string:name>", methods=["GET"])
+@blp.route("/<string:name>", methods=["GET"], parameters=slug_path("name", "The release's name"))
 @blp.response(200, Release)
 @blp.alt_response(404, response="NOT_FOUND", description="No such release")
 @blp.doc(operationId="getRelease")

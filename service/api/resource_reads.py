@@ -24,6 +24,7 @@ from ..schemas import projection_views as pv
 from ..schemas.projection_queries import AsOfQuery, PageQuery
 from ..store.event_reads import stream_versions_at
 from .formats.entries import resource_view
+from .path_params import slug_path
 from .projection_http import projected, read_operation
 
 SLUG = re.compile(SLUG_PATTERN)
@@ -101,7 +102,13 @@ def make_blueprint(name: str) -> Blueprint:
     def list_resources(as_of=None, after=0, limit=100):
         return projected(lambda conn, at: list_body(conn, at, type_, plural, after, limit))
 
-    @blp.route(f"/<string:{kind}_id>", methods=["GET"], tags=[plural], endpoint="get")
+    @blp.route(
+        f"/<string:{kind}_id>",
+        methods=["GET"],
+        tags=[plural],
+        endpoint="get",
+        parameters=slug_path(f"{kind}_id", f"The {kind}'s id"),
+    )
     @read_operation(
         blp,
         f"get{title}",

@@ -142,7 +142,7 @@ def get_timeline(
             response.headers["Content-Disposition"] = 'inline; filename="timeline.csv"'
         else:
             texts = {f.event_id: detail_text(f) for f in facts}
-            response = Response(_json(timelinejs(entries, texts)), mimetype="application/json")
+            response = Response(_json(timelinejs(entries, texts)), mimetype=TIMELINEJS)
         if next_after:
             response.headers["Link"] = _next_link(next_after)
         return response

@@ -24,7 +24,7 @@ from .formats.urls import event_href
 
 # Attribute of a write view: its WriteRoute (what a batch item sent to its path becomes).
 WRITE_ROUTE = "write_route"
-IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d{1,9})"?\s*$')
+IF_MATCH = re.compile(r'^[ \t]*(?:W/)?"?([1-9][0-9]{0,8})"?[ \t]*$')  # versions start at 1
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
 WRITE_HEADERS = [
@@ -42,7 +42,7 @@ CHILD_HEADERS = [
         "in": "header",
         "name": "If-Match",
         "required": False,
-        "schema": {"type": "string", "pattern": IF_MATCH.pattern, "example": '"1"'},
+        "schema": {"type": "string", "pattern": IF_MATCH.pattern},
         "description": 'Expected stream_version of the resource, quoted ("3"); 412 otherwise',
     },
 ]

@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from ..domain.vocab import Category, TermBasis
+from ..domain.vocab import TermBasis
 from .common import ChildSchema, CreateSchema, StrictSchema
-from .fields import Text, count, parties, party
+from .fields import COMPONENT, Text, count, parties, party
+from .fields import category as one_category
 
 
 class TermSchema(StrictSchema):
-    category = fields.Enum(Category, by_value=True, required=True)
-    basis = fields.Enum(TermBasis, by_value=True, required=True)
+    category = one_category(required=True)
+    basis = fields.Enum(TermBasis, by_value=True, required=True, metadata={COMPONENT: "TermBasis"})
     count = count()
     open_ended = fields.Boolean(load_default=False)
 
 
 class AgreementPayload(StrictSchema):
     name = Text(required=True, max_length=200, metadata={"example": "Istanbul arrangements"})
-    parties = parties(required=True, validate=validate.Length(min=2, max=20))
+    parties = parties(
+        required=True,
+        unique=True,
+        validate=validate.Length(min=2, max=20),
+        metadata={"example": ["UA", "RU"]},
+    )
     venue = Text(max_length=200)
     terms = fields.List(
         fields.Nested(TermSchema), load_default=list, validate=validate.Length(max=50)
@@ -27,8 +33,13 @@ class AgreementPayload(StrictSchema):
 
 
 class BreachPayload(StrictSchema):
-    alleged_by = party(required=True, metadata={"description": "The party making the claim"})
-    breached_by = party(required=True, metadata={"description": "The party accused"})
+    alleged_by = party(
+        required=True, metadata={"description": "The party making the claim", "example": "UA"}
+    )
+    breached_by = party(
+        required=True,
+        metadata={"description": "The party accused (not the one alleging)", "example": "RU"},
+    )
     attributed_to = Text(max_length=200, metadata={"description": "Person or office accused"})
     description = Text(required=True)
 

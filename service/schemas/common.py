@@ -6,7 +6,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from ..domain.events import EVENT_TYPES
 from ..domain.vocab import DatePrecision
-from .fields import HttpUrl, Text, slug
+from .fields import COMPONENT, OCCURRED_ON_PATTERN, HttpUrl, IsoDate, Text, slug
 
 
 class StrictSchema(Schema):
@@ -18,7 +18,7 @@ class StrictSchema(Schema):
         unknown = RAISE
 
 
-class StoredDate(fields.Date):
+class StoredDate(IsoDate):
     """A date loaded from the request; dumped from either a date or the stored ISO text."""
 
     def _serialize(self, value, attr, obj, **kwargs):  # type: ignore[no-untyped-def]
@@ -28,7 +28,11 @@ class StoredDate(fields.Date):
 
 
 class SourceSchema(StrictSchema):
-    url = HttpUrl(required=True, validate=validate.Length(max=2000))
+    url = HttpUrl(
+        required=True,
+        validate=validate.Length(max=2000),
+        metadata={"example": "https://www.reuters.com/world/europe/swap-2026-02-05/"},
+    )
     publisher = Text(max_length=200)
     title = Text(max_length=500)
     # Stored events keep it as ISO text (JSON); the envelope dump must accept that.
@@ -39,11 +43,20 @@ class SourceSchema(StrictSchema):
 class WriteSchema(StrictSchema):
     """Fields common to every write."""
 
-    occurred_on = fields.Date(
+    occurred_on = IsoDate(
         required=True,
-        metadata={"description": "When it happened (not in the future, not before 2014-01-01)"},
+        metadata={
+            "description": "When it happened (not in the future, not before 2014-01-01)",
+            "pattern": OCCURRED_ON_PATTERN,
+            "example": "2026-02-05",
+        },
     )
-    date_precision = fields.Enum(DatePrecision, by_value=True, load_default=DatePrecision.DAY)
+    date_precision = fields.Enum(
+        DatePrecision,
+        by_value=True,
+        load_default=DatePrecision.DAY,
+        metadata={COMPONENT: "DatePrecision"},
+    )
     sources = fields.List(
         fields.Nested(SourceSchema),
         required=True,
@@ -74,11 +87,17 @@ class EnvelopeSchema(Schema):
     position = fields.Integer(required=True)
     stream = fields.String(required=True, metadata={"example": "swap/2026-02-05"})
     stream_version = fields.Integer(required=True)
-    type = fields.String(required=True, validate=validate.OneOf(sorted(EVENT_TYPES)))
+    type = fields.String(
+        required=True,
+        validate=validate.OneOf(sorted(EVENT_TYPES)),
+        metadata={COMPONENT: "EventType"},
+    )
     schema_version = fields.Integer(required=True)
     occurred_on = fields.Date(required=True)
     date_precision = fields.String(
-        required=True, validate=validate.OneOf([p.value for p in DatePrecision])
+        required=True,
+        validate=validate.OneOf([p.value for p in DatePrecision]),
+        metadata={COMPONENT: "DatePrecision"},
     )
     recorded_at = fields.String(
         required=True, metadata={"format": "date-time", "example": "2026-02-05T14:03:11.123456Z"}

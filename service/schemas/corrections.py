@@ -32,8 +32,10 @@ class CorrectionPayload(StrictSchema):
         required=True,
         validate=_shallow,
         metadata={
-            "description": "New values for top-level fields of the target's data"
-            " (and occurred_on / date_precision), validated against the target's type"
+            "description": "New values for top-level fields of the target's data (and"
+            " occurred_on / date_precision): at least one, each a field of the target's type,"
+            " and the result is validated as the target's type would be",
+            "minProperties": 1,
         },
     )
     reason = Text(required=True)

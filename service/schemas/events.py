@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from ..domain.events import EVENT_TYPES
-from .fields import MAX_POSITION_CURSOR
+from .fields import COMPONENT, MAX_POSITION_CURSOR
 
 
 class EventQuerySchema(Schema):
@@ -22,7 +22,9 @@ class EventQuerySchema(Schema):
         metadata={"description": "Page size, 1 to 1000 (default 100; NDJSON: no limit)"},
     )
     type = fields.List(
-        fields.String(validate=validate.OneOf(sorted(EVENT_TYPES))),
+        fields.String(
+            validate=validate.OneOf(sorted(EVENT_TYPES)), metadata={COMPONENT: "EventType"}
+        ),
         metadata={"description": "Only these event types (repeat the parameter for several)"},
     )
     format = fields.String(

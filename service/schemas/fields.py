@@ -14,11 +14,52 @@ MAX_COUNT = 10_000_000
 # The largest log position a cursor may name: a BIGINT's maximum. Larger is a 422, never an
 # OverflowError when the value reaches the database driver.
 MAX_POSITION_CURSOR = 2**63 - 1
-# NUL cannot be stored by PostgreSQL; a lone surrogate cannot be encoded as UTF-8 (or hashed);
-# the other C0 controls but tab, line feed and carriage return, and U+FFFE/U+FFFF, are not
-# allowed in XML 1.0: one of them in a stored text would make the Atom feed ill-formed.
-UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-URL_MESSAGE = "Must be an http:// or https:// URL."
+# A position written as text (as_of, the timeline cursor, Last-Event-ID): at most 18 digits,
+# so any value it allows is below 2**63 and a valid cursor.
+POSITION_DIGITS = 18
+# Characters no stored text may hold. NUL cannot be stored by PostgreSQL; the other C0
+# controls but tab, line feed and carriage return, and U+FFFE/U+FFFF, are not allowed in
+# XML 1.0: one of them in a stored text would make the Atom feed ill-formed. (A lone surrogate
+# cannot be encoded as UTF-8 or hashed either: UNSTORABLE adds them, but JSON text, so the
+# document, cannot state that.)
+CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
+UNSTORABLE = re.compile(rf"[{CONTROLS}\ud800-\udfff]")
+URL_MESSAGE = (
+    "Must be an http:// or https:// URL with a domain name, in ASCII"
+    " (percent-encode other characters)."
+)
+# What blank means: Python's whitespace (str.isspace), spelled out, because regex engines do not
+# agree on \s (ECMA and Rust leave out \x1c-\x1f; Python and Rust count \x85).
+WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+BLANK = re.compile(f"[{WHITESPACE}]*")
+# The whitespace a stored text may hold: WHITESPACE less the CONTROLS (so WHITESPACE is all
+# within STORABLE_WHITESPACE and CONTROLS).
+STORABLE_WHITESPACE = r"\t\n\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# What the document states about free text, so generated text is text the server stores: not
+# blank and none of the CONTROLS (unpaired surrogates are refused too, but JSON text cannot
+# state that).
+TEXT_PATTERN = rf"^[{STORABLE_WHITESPACE}]*[^{STORABLE_WHITESPACE}{CONTROLS}][^{CONTROLS}]*$"
+# An absolute http(s) URL on a domain name, ASCII only: a strict subset of what marshmallow's
+# URL validator accepts, stated in the document and enforced as written.
+_PCHAR = r"(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})"  # RFC 3986 pchar
+_QCHAR = r"(?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})"  # query and fragment
+URL_PATTERN = (
+    r"^[Hh][Tt][Tt][Pp][Ss]?://"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{1,62}"
+    rf"(?::[0-9]{{1,5}})?(?:/{_PCHAR}*)*(?:\?{_QCHAR}+)?(?:#{_QCHAR}+)?$"
+)
+URL_RE = re.compile(URL_PATTERN)
+# Month and day of a calendar date (30 days hath September…); only 29 February of a common
+# year gets past it, and the date parser refuses that one.
+MONTH_DAY = (
+    r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-9])|(?:0[13-9]|1[0-2])-30|(?:0[13578]|1[02])-31)"
+)
+FULL_DATE = re.compile(rf"[0-9]{{4}}-{MONTH_DAY}")
+# occurred_on: the years the rules accept (from 2014; a later year in the future is refused
+# by the rules too, which is as far as a pattern can say "not in the future").
+OCCURRED_ON_PATTERN = rf"^(?:201[4-9]|20[2-9][0-9])-{MONTH_DAY}$"
+# Field metadata naming the schema component a field is documented as (api/openapi.py).
+COMPONENT = "component"
 
 
 class FullMatch(validate.Regexp):
@@ -31,6 +72,18 @@ class FullMatch(validate.Regexp):
         if not isinstance(value, str) or self.regex.fullmatch(value) is None:
             raise ValidationError(self._format_error(value))
         return value
+
+
+class IsoDate(fields.Date):
+    """A date written as YYYY-MM-DD, the RFC 3339 full-date of ``format: date``.
+
+    Python reads ``20260205`` and ``2026-W06-4`` as dates too; the document does not.
+    """
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, str) or FULL_DATE.fullmatch(value) is None:
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def check_storable(text: str) -> None:
@@ -56,12 +109,13 @@ class Text(fields.String):
     def __init__(self, *, max_length: int = 4000, **kwargs: Any) -> None:
         validators = [validate.Length(min=1, max=max_length)]
         validators += list(kwargs.pop("validate", []) or [])
-        super().__init__(validate=validators, **kwargs)
+        metadata = {"pattern": TEXT_PATTERN, **kwargs.pop("metadata", {})}
+        super().__init__(validate=validators, metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         check_storable(text)
-        if not text.strip():
+        if BLANK.fullmatch(text):
             raise ValidationError("Must not be blank.")
         return text
 
@@ -72,8 +126,8 @@ def _known_party(value: str) -> None:
 
 
 def party(**kwargs: Any) -> fields.String:
-    """An ISO 3166-1 alpha-2 party code."""
-    metadata = {"description": "ISO 3166-1 alpha-2 code", "example": "UA"}
+    """An ISO 3166-1 alpha-2 party code (documented as the Party component: the known codes)."""
+    metadata = {COMPONENT: "Party"}
     metadata.update(kwargs.pop("metadata", {}))
     return fields.String(
         validate=[FullMatch(r"^[A-Z]{2}$", error=PARTY_MESSAGE), _known_party],
@@ -82,19 +136,33 @@ def party(**kwargs: Any) -> fields.String:
     )
 
 
-def parties(**kwargs: Any) -> fields.List:
-    kwargs.setdefault("validate", validate.Length(max=20))
-    return fields.List(party(), **kwargs)
+def parties(*, unique: bool = False, **kwargs: Any) -> fields.List:
+    """A list of party codes; ``unique``: each at most once (documented as uniqueItems)."""
+    validators = [kwargs.pop("validate", validate.Length(max=20))]
+    if unique:
+        validators.append(_each_once)
+        kwargs["metadata"] = {"uniqueItems": True, **kwargs.get("metadata", {})}
+    return fields.List(party(), validate=validators, **kwargs)
+
+
+def _each_once(values: list[Any]) -> None:
+    if len(set(values)) != len(values):
+        raise ValidationError("Name each party only once.")
 
 
 def categories(**kwargs: Any) -> fields.List:
     """Categories from the one documented vocabulary; unknown values list the allowed ones."""
-    return fields.List(
-        fields.Enum(Category, by_value=True), validate=validate.Length(max=30), **kwargs
-    )
+    return fields.List(category(), validate=validate.Length(max=30), **kwargs)
+
+
+def category(**kwargs: Any) -> fields.Enum:
+    """One category of the vocabulary (documented as the Category component)."""
+    metadata = {COMPONENT: "Category", **kwargs.pop("metadata", {})}
+    return fields.Enum(Category, by_value=True, metadata=metadata, **kwargs)
 
 
 def slug(**kwargs: Any) -> fields.String:
+    """A resource id: lower-case letters, digits and '-', 1 to 64 characters."""
     return fields.String(
         validate=FullMatch(
             SLUG_PATTERN,
@@ -128,14 +196,23 @@ def share(**kwargs: Any) -> fields.Float:
 
 
 class HttpUrl(fields.Url):
-    """An absolute http(s) URL that every backend can store."""
+    """An absolute http(s) URL on a domain name, in ASCII, that every backend can store."""
 
     default_error_messages = {"invalid": URL_MESSAGE}
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(schemes={"http", "https"}, **kwargs)
+        metadata = {"pattern": URL_PATTERN, **kwargs.pop("metadata", {})}
+        super().__init__(schemes={"http", "https"}, metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if isinstance(value, str):
             check_storable(value)
+            if URL_RE.fullmatch(value) is None:
+                raise ValidationError(URL_MESSAGE)
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+def reference(kind: str) -> fields.String:
+    """The id of a resource this one refers to; it must exist and not be retracted."""
+    description = f"An existing {kind}, not retracted (422 otherwise)"
+    return slug(metadata={"description": description})

@@ -5,14 +5,33 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from ..domain.events import FACT_TYPES
-from .fields import Text, party, slug
+from ..domain.vocab import SLUG_PATTERN
+from .fields import (
+    COMPONENT,
+    MAX_POSITION_CURSOR,
+    MONTH_DAY,
+    POSITION_DIGITS,
+    FullMatch,
+    IsoDate,
+    Text,
+    party,
+    slug,
+)
 
 AS_OF_HELP = (
     "Answer as the service did when the log ended there: a position (120), an RFC 3339"
-    " timestamp of recorded_at (2026-02-05T12:00:00Z: the last position recorded at or before"
-    " it) or release:<name>. Beyond the head or unparseable: 422; unknown release: 404."
+    " timestamp of recorded_at with a UTC offset (2026-02-05T12:00:00Z: the last position"
+    " recorded at or before it) or release:<name>. A position beyond the head, a timestamp in"
+    " the future or an impossible date (2026-02-30) is a 422; an unknown release a 404."
 )
-MAX_POSITION = 2**62  # beyond any position; keeps cursors inside BIGINT
+_DATE = rf"[1-9][0-9]{{3}}-{MONTH_DAY}"
+_TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,9})?"
+# An unencoded "+" in a query string arrives as a space: " 01:00" is read as "+01:00".
+_OFFSET = r"(?:[Zz]|[+ -](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+_POSITION = rf"[0-9]{{1,{POSITION_DIGITS}}}"
+AS_OF_PATTERN = rf"^(?:{_POSITION}|{_DATE}[Tt]{_TIME}{_OFFSET}|release:{SLUG_PATTERN[1:-1]})$"
+# The timeline's next_after: the day and the position of the last fact of the page.
+TIMELINE_CURSOR = rf"^{_DATE}\.{_POSITION}$"
 TIMELINE_FORMATS = ("json", "csv", "timelinejs")
 
 
@@ -21,23 +40,27 @@ class AsOfQuery(Schema):
         unknown = RAISE
 
     as_of = fields.String(
-        validate=validate.Length(max=100), metadata={"description": AS_OF_HELP, "example": "120"}
+        validate=[
+            validate.Length(max=100),
+            FullMatch(
+                AS_OF_PATTERN,
+                error="Must be a position (e.g. 120), an RFC 3339 timestamp with a UTC offset"
+                " (e.g. 2026-02-05T12:00:00Z) or release:<name>.",
+            ),
+        ],
+        metadata={"description": AS_OF_HELP, "example": "100"},
     )
 
 
 class GapsQuery(AsOfQuery):
-    since = fields.Date(
-        data_key="from", metadata={"description": "Only swaps on or after this date"}
-    )
-    until = fields.Date(
-        data_key="to", metadata={"description": "Only swaps on or before this date"}
-    )
+    since = IsoDate(data_key="from", metadata={"description": "Only swaps on or after this date"})
+    until = IsoDate(data_key="to", metadata={"description": "Only swaps on or before this date"})
 
 
 class PageQuery(AsOfQuery):
     after = fields.Integer(
         load_default=0,
-        validate=validate.Range(min=0, max=MAX_POSITION),
+        validate=validate.Range(min=0, max=MAX_POSITION_CURSOR),
         metadata={"description": "Cursor: the next_after of the previous page"},
     )
     limit = fields.Integer(
@@ -48,19 +71,19 @@ class PageQuery(AsOfQuery):
 
 
 class TimelineQuery(AsOfQuery):
-    since = fields.Date(data_key="from", metadata={"description": "Facts on or after this date"})
-    until = fields.Date(data_key="to", metadata={"description": "Facts on or before this date"})
+    since = IsoDate(data_key="from", metadata={"description": "Facts on or after this date"})
+    until = IsoDate(data_key="to", metadata={"description": "Facts on or before this date"})
     type = fields.List(
-        fields.String(validate=validate.OneOf(sorted(FACT_TYPES))),
+        fields.String(
+            validate=validate.OneOf(sorted(FACT_TYPES)), metadata={COMPONENT: "FactType"}
+        ),
         metadata={"description": "Only these fact types (repeat for several)"},
     )
     party = fields.List(
         party(), metadata={"description": "Only facts naming one of these parties (repeat)"}
     )
     after = fields.String(
-        validate=validate.Regexp(
-            r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\.[0-9]{1,18}$", error="Must be a next_after cursor."
-        ),
+        validate=FullMatch(TIMELINE_CURSOR, error="Must be a next_after cursor."),
         metadata={"description": "Cursor: the next_after of the previous page"},
     )
     limit = fields.Integer(
@@ -78,7 +101,7 @@ class TimelineQuery(AsOfQuery):
 
 class CorrectionsQuery(AsOfQuery):
     before = fields.Integer(
-        validate=validate.Range(min=1, max=MAX_POSITION),
+        validate=validate.Range(min=1, max=MAX_POSITION_CURSOR),
         metadata={"description": "Cursor: the next_before of the previous page"},
     )
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))

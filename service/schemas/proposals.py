@@ -6,13 +6,15 @@ from marshmallow import fields
 
 from ..domain.vocab import ProposalFormat
 from .common import ChildSchema, CreateSchema, StrictSchema
-from .fields import Text, categories, count, party
+from .fields import COMPONENT, Text, categories, count, party
 
 
 class ProposalPayload(StrictSchema):
     proposed_by = party(required=True)
     addressed_to = party(required=True)
-    format = fields.Enum(ProposalFormat, by_value=True, required=True)
+    format = fields.Enum(
+        ProposalFormat, by_value=True, required=True, metadata={COMPONENT: "ProposalFormat"}
+    )
     categories = categories(load_default=list)
     proposed_count = count()
     summary = Text(required=True)

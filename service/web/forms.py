@@ -13,10 +13,9 @@ from werkzeug.datastructures import MultiDict
 
 from ..domain.events import FACT_TYPES
 from ..schemas.fields import party
-from ..schemas.projection_queries import AS_OF_HELP
+from ..schemas.projection_queries import AS_OF_HELP, TIMELINE_CURSOR
 
 MULTI = ("type", "party")
-CURSOR = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\.[0-9]{1,18}$"
 
 
 class PageArgsInvalid(Exception):
@@ -53,7 +52,9 @@ class EmbedArgsSchema(Schema):
 class PageArgsSchema(EmbedArgsSchema):
     type = fields.List(fields.String(validate=validate.OneOf(sorted(FACT_TYPES))))
     party = fields.List(party())
-    after = fields.String(validate=validate.Regexp(CURSOR, error="Not a cursor from this page."))
+    after = fields.String(
+        validate=validate.Regexp(TIMELINE_CURSOR, error="Not a cursor from this page.")
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,7 +124,10 @@ class TestTimelineFormats:
             "/v1/swaps",
             swap_body(id="may", occurred_on="2024-05-01", date_precision="month"),
         )
-        body = client.get("/v1/timeline?format=timelinejs").get_json(force=True)
+        response = client.get("/v1/timeline?format=timelinejs")
+        # As documented (the fuzzer found it served as application/json, the TimelinePage type).
+        assert response.mimetype == "application/vnd.timelinejs+json"
+        body = response.get_json(force=True)
         assert [e["start_date"] for e in body["events"]] == [
             {"year": "2024", "month": "5"},
             {"year": "2026", "month": "2", "day": "5"},
@@ -169,6 +172,15 @@ class TestCaching:
         assert again.headers["ETag"] == etag
         post(client, auth, "/v1/swaps", swap_body(id="mar", occurred_on="2026-03-01"))
         assert client.get("/v1/metrics/gaps", headers={"If-None-Match": etag}).status_code == 200
+
+    def test_if_none_match_star_is_a_304_only_for_a_resource_that_exists(self, client, auth):
+        # Found by the fuzzer: "*" answered 304 before the view looked the swap up.
+        post(client, auth, "/v1/swaps", swap_body(id="feb"))
+        star = {"If-None-Match": "*"}
+        assert client.get("/v1/swaps/feb", headers=star).status_code == 304
+        missing = client.get("/v1/swaps/mar", headers=star)
+        assert missing.status_code == 404
+        assert missing.json["detail"] == "there is no swap 'mar'"
 
     def test_each_representation_has_its_own_etag(self, client, auth):
         post(client, auth, "/v1/swaps", swap_body(id="feb"))
@@ -305,7 +317,8 @@ class TestOddInput:
             # NUL: 404 here; a URL-level guard elsewhere may answer 400 first; either is fine.
             ("/v1/swaps/a%00b", (400, 404)),
             ("/v1/releases/a%00b", (400, 404)),
-            ("/v1/metrics/gaps?as_of=release:a%00b", (400, 404)),
+            # A release name is a slug: anything else breaks the documented as_of pattern.
+            ("/v1/metrics/gaps?as_of=release:a%00b", (400, 422)),
             ("/v1/metrics/gaps?as_of=%C2%B2", 422),
             ("/v1/swaps?after=99999999999999999999999", 422),
             ("/v1/corrections?before=99999999999999999999999", 422),

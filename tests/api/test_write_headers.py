@@ -39,6 +39,9 @@ class TestOptimisticConcurrency:
         _proposal(client, auth)
         r = client.post(REFUSALS, json=refusal_body(), headers={**auth, "If-Match": "version one"})
         problem(r, 400, 'If-Match must be the quoted stream version, e.g. If-Match: "3"')
+        # Stream versions start at 1, as the document's pattern says.
+        r = client.post(REFUSALS, json=refusal_body(), headers={**auth, "If-Match": '"0"'})
+        problem(r, 400, 'If-Match must be the quoted stream version, e.g. If-Match: "3"')
         assert head(client)["position"] == 1
 
     def test_a_body_expected_version_mismatch_is_a_409(self, client, auth):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from tests.builders import SOURCE, acceptance_body, breach_body, refusal_body, swap_body
+from tests.servers import running_gunicorn
 
 
 class TestFuzzFindings:
@@ -60,3 +62,20 @@ class TestFixedFuzzFindings:
         assert r.status_code == 422
         assert list(r.json["errors"]) == ["sources.0.url"]
         assert client.get("/v1/log/head").json["position"] == 0
+
+
+class TestFindingsOnALiveServer:
+    @pytest.mark.slow
+    def test_what_gunicorn_refuses_itself_is_a_problem_document_too(self, database_url):
+        # FUZZ-7 (live server): a request line over gunicorn's 4094 bytes was a 414 HTML page.
+        with running_gunicorn(database_url, workers=1) as server:
+            long_url = server.url("/v1/corrections?before=" + "1" * 5000)
+            r = httpx.get(long_url, timeout=10)
+            huge_header = httpx.get(server.url("/v1/log/head"), headers={"X-A": "b" * 9000})
+        assert r.status_code == 414
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["type"] == "https://pow-exchange-log.example/problems/uri-too-long"
+        assert (r.json()["status"], r.json()["title"]) == (414, "URI Too Long")
+        assert huge_header.status_code == 431
+        assert huge_header.headers["content-type"] == "application/problem+json"
+        assert huge_header.json()["status"] == 431

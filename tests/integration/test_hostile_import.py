@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from service.domain.hashing import GENESIS_HASH, envelope_hash
+from service.schemas.fields import URL_MESSAGE
 from service.store import event_reads
 from service.store.backup import BackupRejected, export_to, import_from
 from service.store.engine import make_engine
@@ -65,7 +66,7 @@ CASES = {
     "javascript source url": (
         1,
         _set("sources.0.url", "javascript:alert(1)"),
-        "sources.0.url: Must be an http:// or https:// URL.",
+        f"sources.0.url: {URL_MESSAGE}",
     ),
     "control character in a source title": (
         4,
@@ -125,7 +126,7 @@ def test_the_import_command_names_the_line(app, exported, empty_engine, tmp_path
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["import", str(path)])
     assert result.exit_code == 1
-    assert f"{path}: line 4: sources.0.url: Must be an http:// or https:// URL." in result.output
+    assert f"{path}: line 4: sources.0.url: {URL_MESSAGE}" in result.output
 
 
 def test_an_engine_without_a_content_check_refuses_to_restore(exported, backend, request):

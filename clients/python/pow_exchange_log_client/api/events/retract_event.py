@@ -1,0 +1,270 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.envelope import Envelope
+from ...models.problem import Problem
+from ...models.retraction_write import RetractionWrite
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    event_id: UUID,
+    *,
+    body: RetractionWrite,
+    idempotency_key: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/events/{event_id}/retractions".format(
+            event_id=quote(str(event_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Envelope | Problem:
+    if response.status_code == 201:
+        response_201 = Envelope.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    response_default = Problem.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Envelope | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    event_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: RetractionWrite,
+    idempotency_key: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+) -> Response[Envelope | Problem]:
+    """Retract an earlier event (appends event.retracted).
+
+     The target is a fact not retracted yet (a correction or retraction is not retracted): 422
+    otherwise.
+
+    Args:
+        event_id (UUID):
+        idempotency_key (str | Unset):
+        if_match (str | Unset):
+        body (RetractionWrite):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Envelope | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        event_id=event_id,
+        body=body,
+        idempotency_key=idempotency_key,
+        if_match=if_match,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    event_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: RetractionWrite,
+    idempotency_key: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+) -> Envelope | Problem | None:
+    """Retract an earlier event (appends event.retracted).
+
+     The target is a fact not retracted yet (a correction or retraction is not retracted): 422
+    otherwise.
+
+    Args:
+        event_id (UUID):
+        idempotency_key (str | Unset):
+        if_match (str | Unset):
+        body (RetractionWrite):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Envelope | Problem
+    """
+
+    return sync_detailed(
+        event_id=event_id,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+        if_match=if_match,
+    ).parsed
+
+
+async def asyncio_detailed(
+    event_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: RetractionWrite,
+    idempotency_key: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+) -> Response[Envelope | Problem]:
+    """Retract an earlier event (appends event.retracted).
+
+     The target is a fact not retracted yet (a correction or retraction is not retracted): 422
+    otherwise.
+
+    Args:
+        event_id (UUID):
+        idempotency_key (str | Unset):
+        if_match (str | Unset):
+        body (RetractionWrite):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Envelope | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        event_id=event_id,
+        body=body,
+        idempotency_key=idempotency_key,
+        if_match=if_match,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    event_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: RetractionWrite,
+    idempotency_key: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+) -> Envelope | Problem | None:
+    """Retract an earlier event (appends event.retracted).
+
+     The target is a fact not retracted yet (a correction or retraction is not retracted): 422
+    otherwise.
+
+    Args:
+        event_id (UUID):
+        idempotency_key (str | Unset):
+        if_match (str | Unset):
+        body (RetractionWrite):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Envelope | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            event_id=event_id,
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+            if_match=if_match,
+        )
+    ).parsed

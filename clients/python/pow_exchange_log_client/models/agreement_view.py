@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+
+from ..models.date_precision import DatePrecision
+
+if TYPE_CHECKING:
+    from ..models.agreement_data import AgreementData
+    from ..models.breach_item import BreachItem
+    from ..models.correction_link import CorrectionLink
+    from ..models.source import Source
+
+
+T = TypeVar("T", bound="AgreementView")
+
+
+@_attrs_define
+class AgreementView:
+    """
+    Attributes:
+        breaches (list[BreachItem]):
+        corrected (bool): Changed by a correction
+        corrections (list[CorrectionLink]):
+        data (AgreementData):
+        date_precision (DatePrecision): How much of occurred_on is known: day, or only the month or year
+        event_id (UUID):
+        headline (str):
+        href (str): The event in the raw log
+        id (str):
+        occurred_on (datetime.date):
+        position (int):
+        sources (list[Source]):
+        stream (str):
+        stream_version (int): For If-Match on writes to this resource
+    """
+
+    breaches: list[BreachItem]
+    corrected: bool
+    corrections: list[CorrectionLink]
+    data: AgreementData
+    date_precision: DatePrecision
+    event_id: UUID
+    headline: str
+    href: str
+    id: str
+    occurred_on: datetime.date
+    position: int
+    sources: list[Source]
+    stream: str
+    stream_version: int
+
+    def to_dict(self) -> dict[str, Any]:
+        breaches = []
+        for breaches_item_data in self.breaches:
+            breaches_item = breaches_item_data.to_dict()
+            breaches.append(breaches_item)
+
+        corrected = self.corrected
+
+        corrections = []
+        for corrections_item_data in self.corrections:
+            corrections_item = corrections_item_data.to_dict()
+            corrections.append(corrections_item)
+
+        data = self.data.to_dict()
+
+        date_precision = self.date_precision.value
+
+        event_id = str(self.event_id)
+
+        headline = self.headline
+
+        href = self.href
+
+        id = self.id
+
+        occurred_on = self.occurred_on.isoformat()
+
+        position = self.position
+
+        sources = []
+        for sources_item_data in self.sources:
+            sources_item = sources_item_data.to_dict()
+            sources.append(sources_item)
+
+        stream = self.stream
+
+        stream_version = self.stream_version
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "breaches": breaches,
+                "corrected": corrected,
+                "corrections": corrections,
+                "data": data,
+                "date_precision": date_precision,
+                "event_id": event_id,
+                "headline": headline,
+                "href": href,
+                "id": id,
+                "occurred_on": occurred_on,
+                "position": position,
+                "sources": sources,
+                "stream": stream,
+                "stream_version": stream_version,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.agreement_data import AgreementData  # noqa: PLC0415
+        from ..models.breach_item import BreachItem  # noqa: PLC0415
+        from ..models.correction_link import CorrectionLink  # noqa: PLC0415
+        from ..models.source import Source  # noqa: PLC0415
+
+        d = dict(src_dict)
+        breaches = []
+        _breaches = d.pop("breaches")
+        for breaches_item_data in _breaches:
+            breaches_item = BreachItem.from_dict(breaches_item_data)
+
+            breaches.append(breaches_item)
+
+        corrected = d.pop("corrected")
+
+        corrections = []
+        _corrections = d.pop("corrections")
+        for corrections_item_data in _corrections:
+            corrections_item = CorrectionLink.from_dict(corrections_item_data)
+
+            corrections.append(corrections_item)
+
+        data = AgreementData.from_dict(d.pop("data"))
+
+        date_precision = DatePrecision(d.pop("date_precision"))
+
+        event_id = UUID(d.pop("event_id"))
+
+        headline = d.pop("headline")
+
+        href = d.pop("href")
+
+        id = d.pop("id")
+
+        occurred_on = datetime.date.fromisoformat(d.pop("occurred_on"))
+
+        position = d.pop("position")
+
+        sources = []
+        _sources = d.pop("sources")
+        for sources_item_data in _sources:
+            sources_item = Source.from_dict(sources_item_data)
+
+            sources.append(sources_item)
+
+        stream = d.pop("stream")
+
+        stream_version = d.pop("stream_version")
+
+        agreement_view = cls(
+            breaches=breaches,
+            corrected=corrected,
+            corrections=corrections,
+            data=data,
+            date_precision=date_precision,
+            event_id=event_id,
+            headline=headline,
+            href=href,
+            id=id,
+            occurred_on=occurred_on,
+            position=position,
+            sources=sources,
+            stream=stream,
+            stream_version=stream_version,
+        )
+
+        return agreement_view

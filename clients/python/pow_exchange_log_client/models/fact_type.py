@@ -1,0 +1,15 @@
+from enum import StrEnum
+
+
+class FactType(StrEnum):
+    AGREEMENT_BREACHED = "agreement.breached"
+    AGREEMENT_REACHED = "agreement.reached"
+    EXCHANGE_FAILED = "exchange.failed"
+    PROPOSAL_ACCEPTED = "proposal.accepted"
+    PROPOSAL_MADE = "proposal.made"
+    PROPOSAL_REFUSED = "proposal.refused"
+    STATEMENT_MADE = "statement.made"
+    SWAP_COMPLETED = "swap.completed"
+
+    def __str__(self) -> str:
+        return str(self.value)
