@@ -15,7 +15,6 @@ anything it does not compile exactly (hooks, data keys, other field types) is le
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -24,10 +23,9 @@ from marshmallow import RAISE, Schema, ValidationError, fields
 from marshmallow.utils import missing
 
 from .common import StoredDate
-from .fields import UNSTORABLE, HttpUrl, Text
+from .fields import FULL_DATE, UNSTORABLE, HttpUrl, IsoDate, Text
 
 Loader = Callable[[Any], Any]
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class Fallback(Exception):
@@ -125,7 +123,7 @@ def _converter(field: fields.Field) -> Loader:
         return _float
     if kind is fields.Boolean:
         return _boolean
-    if kind in (fields.Date, StoredDate) and field.format in (None, "iso"):
+    if kind in (fields.Date, IsoDate, StoredDate) and field.format in (None, "iso"):
         return _date
     if kind is fields.Enum and field.by_value is True:
         members = {m.value: m for m in field.enum}
@@ -179,7 +177,7 @@ def _boolean(value: Any) -> bool:
 
 
 def _date(value: Any) -> date:
-    if type(value) is not str or not _ISO_DATE.fullmatch(value):
+    if type(value) is not str or not FULL_DATE.fullmatch(value):
         raise Fallback
     try:
         return date.fromisoformat(value)
