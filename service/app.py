@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .api import (
     agreements,
     attempts,
+    batches,
     chain_head,
     docs,
     events,
@@ -48,6 +49,7 @@ BLUEPRINTS = (
     statements.blp,
     swaps.blp,
     events.blp,
+    batches.blp,
     live.blp,
     chain_head.blp,
     health.blp,

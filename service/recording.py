@@ -25,7 +25,7 @@ from .domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent, str
 from .domain.log_rules import check_against_log, reads_log
 from .domain.rules import check_occurred_on, check_payload
 from .schemas.registry import PAYLOAD_SCHEMAS
-from .store import idempotency, token_cache
+from .store import idempotency, stream_ids, token_cache
 from .store.append import append_in, flush_staged
 from .store.event_reads import LogReader
 from .store.group_commit import run_in_shared_transaction
@@ -59,33 +59,53 @@ def fingerprint(method: str, path: str, raw_body: Any) -> str:
 def record(engine: Engine, request: WriteRequest) -> tuple[RecordedEvent, bool]:
     """Validate and append one event; returns it and whether it was written now."""
     new = new_event(request)
-    key = None
-    if request.idempotency_key:
-        key = IdempotencyKey(
-            token_name=request.recorded_by,
-            key=request.idempotency_key,
-            request_hash=request.request_fingerprint,
-        )
+    key = idempotency_key(request.recorded_by, request.idempotency_key, request.request_fingerprint)
 
     def write(conn: Connection) -> tuple[RecordedEvent, bool]:
-        # The token first: a revoked token gets nothing, not even the replay of its key.
-        if request.token_hash and not token_cache.confirm(conn, request.token_hash):
-            raise Unauthorized("the bearer token was revoked")
-        if key is not None and (replay := idempotency.replayed(conn, key)) is not None:
+        replay = confirmed_or_replayed(conn, request.token_hash, key)
+        if replay is not None:
             return replay[0], False
-        if reads_log(new):
-            flush_staged(conn)  # appends staged earlier in this batch must be visible
-        checked = check_against_log(
-            LogReader(conn), new, request.parent_id or "", load_corrected_payload, today()
-        )
-        written = append_in(conn, [checked], recorded_by=request.recorded_by)
+        written = append_checked(conn, new, request.parent_id, request.recorded_by)
         if key is not None:
-            idempotency.remember(conn, key, written)
-        return written[0], True
+            idempotency.remember(conn, key, [written])
+        return written, True
 
     # write raises only before it writes (append_in stages; remember is its last statement):
-    # no SAVEPOINT needed.
-    return run_in_shared_transaction(engine, write, isolated=False)
+    # no SAVEPOINT needed. A generated stream id is looked up with the lock (one round trip).
+    probe = stream_ids.candidates(engine, new)
+    return run_in_shared_transaction(engine, write, isolated=False, probe=probe)
+
+
+def idempotency_key(recorded_by: str, key: str | None, request_hash: str) -> IdempotencyKey | None:
+    """The key of a write (single or batch) that sent an Idempotency-Key, else None."""
+    if not key:
+        return None
+    return IdempotencyKey(token_name=recorded_by, key=key, request_hash=request_hash)
+
+
+def confirmed_or_replayed(
+    conn: Connection, token_hash: str | None, key: IdempotencyKey | None
+) -> list[RecordedEvent] | None:
+    """In the append transaction, before anything is appended: the token is still valid
+    (else Unauthorized), and the events of an Idempotency-Key already used (else None)."""
+    # The token first: a revoked token gets nothing, not even the replay of its key.
+    if token_hash and not token_cache.confirm(conn, token_hash):
+        raise Unauthorized("the bearer token was revoked")
+    if key is not None:
+        return idempotency.replayed(conn, key)
+    return None
+
+
+def append_checked(
+    conn: Connection, new: NewEvent, parent_id: str | None, recorded_by: str
+) -> RecordedEvent:
+    """In the append transaction: check the event against the log, then append (staged)."""
+    if reads_log(new):
+        flush_staged(conn)  # appends staged earlier in this batch must be visible
+    checked = check_against_log(
+        LogReader(conn), new, parent_id or "", load_corrected_payload, today()
+    )
+    return append_in(conn, [checked], recorded_by=recorded_by)[0]
 
 
 def load_corrected_payload(event_type: str, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -97,8 +117,20 @@ def load_corrected_payload(event_type: str, data: Mapping[str, Any]) -> dict[str
         raise PayloadInvalid({"changes": exc.messages}) from exc
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """Loaded schema values (dates, enums) as plain JSON values."""
+    # Exact types first: a schema loads dicts, lists and plain values, and an ABC check
+    # (Mapping) per value is what this walk would spend most of its time on.
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {k: jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [jsonable(v) for v in value]
     if isinstance(value, Mapping):
         return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

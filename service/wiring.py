@@ -3,14 +3,16 @@
 An append (``store.append.append_in``, one or a batch, fresh or replayed) goes:
 
 1. BEGIN and the append lock (PostgreSQL: advisory lock; SQLite: BEGIN IMMEDIATE). On
-   PostgreSQL the head and the ``after_lock_reads`` below come back in the same round trip.
+   PostgreSQL the head, the ``after_lock_reads`` below and the generated stream names the
+   writers will ask about come back in the same round trip.
 2. The use case checks its rules against the log and the token (``token_cache.confirm``
    reads the revocation count read with the lock).
 3. The events are placed (position, stream version, hash chain) and inserted.
 4. ``on_append`` hooks, inside the same transaction: the read model's update (so a reader
    never sees an event without its projections), then the live-feed NOTIFY (PostgreSQL
    delivers it on commit).
-5. COMMIT; only then the ``after_commit`` hooks (metrics), and the caller is answered.
+5. COMMIT (PostgreSQL, group-committed: sent with the deferred writes, one round trip); only
+   then the ``after_commit`` hooks (metrics), and the caller is answered.
 
 A restore (``exchange-log import``) replays stored envelopes through the same insert; each
 line's content is first checked like an API write (``restore_check``), and once the whole

@@ -14,14 +14,14 @@ ID = slug_path("agreement_id", "The agreement's id: one that exists, not retract
 
 
 @blp.route("", methods=["POST"])
-@write_operation(blp, "createAgreement", AgreementWrite)
+@write_operation(blp, "createAgreement", AgreementWrite, ev.AGREEMENT_REACHED)
 def create_agreement(body):
     """Record an agreement on exchanges."""
-    return created(ev.AGREEMENT_REACHED, body)
+    return created(body)
 
 
 @blp.route("/<string:agreement_id>/breaches", methods=["POST"], parameters=ID)
-@write_operation(blp, "reportBreach", BreachWrite, child=True)
+@write_operation(blp, "reportBreach", BreachWrite, ev.AGREEMENT_BREACHED, child=True)
 def report_breach(body, agreement_id):
     """Record one side's claim that the other breached an agreement."""
-    return created(ev.AGREEMENT_BREACHED, body, agreement_id)
+    return created(body, agreement_id)

@@ -12,7 +12,7 @@ blp = Blueprint("attempts", __name__, url_prefix="/v1/attempts", description="Fa
 
 
 @blp.route("", methods=["POST"])
-@write_operation(blp, "createAttempt", AttemptWrite)
+@write_operation(blp, "createAttempt", AttemptWrite, ev.EXCHANGE_FAILED)
 def create_attempt(body):
     """Record a planned or negotiated exchange that did not happen."""
-    return created(ev.EXCHANGE_FAILED, body)
+    return created(body)

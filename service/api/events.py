@@ -155,22 +155,22 @@ def get_event(event_id):
 
 
 @blp.route("/<uuid:event_id>/corrections", methods=["POST"])
-@write_operation(blp, "correctEvent", CorrectionWrite, child=True)
+@write_operation(blp, "correctEvent", CorrectionWrite, ev.EVENT_CORRECTED, child=True)
 def correct_event(body, event_id):
     """Correct fields of an earlier event (appends event.corrected).
 
     The target is a fact that is not retracted (a correction or retraction is not corrected):
     422 otherwise.
     """
-    return created(ev.EVENT_CORRECTED, body, str(event_id))
+    return created(body, str(event_id))
 
 
 @blp.route("/<uuid:event_id>/retractions", methods=["POST"])
-@write_operation(blp, "retractEvent", RetractionWrite, child=True)
+@write_operation(blp, "retractEvent", RetractionWrite, ev.EVENT_RETRACTED, child=True)
 def retract_event(body, event_id):
     """Retract an earlier event (appends event.retracted).
 
     The target is a fact not retracted yet (a correction or retraction is not retracted): 422
     otherwise.
     """
-    return created(ev.EVENT_RETRACTED, body, str(event_id))
+    return created(body, str(event_id))

@@ -16,10 +16,15 @@ from flask_limiter.errors import RateLimitExceeded
 from ..config import Settings
 from . import problems
 from .auth import caller
+from .bodies import MAX_DEPTH, nesting_depth
 
 # Probes, metrics and documentation are never limited: an orchestrator must always see them.
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.yaml", "/openapi.json"})
 EXEMPT_PREFIXES = ("/docs",)
+# A batch (POST /v1/batches) counts as one request per this many items, rounded up: it costs
+# the server far less than as many single writes, but is not free.
+BATCH_PATH = "/v1/batches"
+BATCH_ITEMS_PER_HIT = 10
 
 
 def rate_limit_key() -> str:
@@ -34,6 +39,21 @@ def caller_scope() -> str:
     """The scope whose limit applies: a valid token's scope, else ``anonymous``."""
     token = caller()
     return token.scope if token is not None else "anonymous"
+
+
+def request_cost() -> int:
+    """How many requests this one counts as: a batch its items / BATCH_ITEMS_PER_HIT (at
+    least 1), anything else 1. Runs before the body checks: a body too deep to parse or
+    not JSON counts as 1 (and is refused right after)."""
+    if request.method != "POST" or request.path != BATCH_PATH or not request.is_json:
+        return 1
+    if nesting_depth(request.get_data(cache=True)) > MAX_DEPTH:
+        return 1
+    body = request.get_json(silent=True)
+    items = body.get("items") if isinstance(body, dict) else None
+    if not isinstance(items, list):
+        return 1
+    return max(1, math.ceil(len(items) / BATCH_ITEMS_PER_HIT))
 
 
 def _is_exempt() -> bool:
@@ -51,6 +71,7 @@ def init_limiter(app: Flask, settings: Settings) -> Limiter:
         rate_limit_key,
         app=app,
         application_limits=[current_limit],
+        application_limits_cost=request_cost,
         storage_uri=settings.ratelimit_storage_uri,
         strategy="fixed-window",
         headers_enabled=False,

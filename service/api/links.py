@@ -44,6 +44,11 @@ EVENT_LINKS = {
     "correctEvent": link("correctEvent", event_id=ENVELOPE_ID),
     "retractEvent": link("retractEvent", event_id=ENVELOPE_ID),
 }
+# A batch answers {"events": [...]}: its links follow the first item's event.
+BATCH_EVENT_LINKS = {
+    name: link(name, "The batch's first event", event_id="$response.body#/events/0/id")
+    for name in ("getEvent", "correctEvent", "retractEvent")
+}
 # From a stored envelope in a proposal's, agreement's or swap's stream.
 PROPOSAL_LINKS = {
     name: link(name, _from_stream("proposal"), proposal_id=resource_id("proposal"))
@@ -69,6 +74,7 @@ LINKS: dict[str, dict[str, dict[str, Link]]] = {
     "reportBreach": {"201": {**EVENT_LINKS, **AGREEMENT_LINKS}},
     "createSwap": {"201": {**EVENT_LINKS, **SWAP_LINKS}},
     "createAttempt": {"201": EVENT_LINKS},
+    "createBatch": {"201": BATCH_EVENT_LINKS},
     "createStatement": {"201": EVENT_LINKS},
     "correctEvent": {"201": EVENT_LINKS},
     "retractEvent": {"201": EVENT_LINKS},

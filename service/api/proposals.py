@@ -14,21 +14,21 @@ ID = slug_path("proposal_id", "The proposal's id: one that exists, not retracted
 
 
 @blp.route("", methods=["POST"])
-@write_operation(blp, "createProposal", ProposalWrite)
+@write_operation(blp, "createProposal", ProposalWrite, ev.PROPOSAL_MADE)
 def create_proposal(body):
     """Record a proposal for an exchange."""
-    return created(ev.PROPOSAL_MADE, body)
+    return created(body)
 
 
 @blp.route("/<string:proposal_id>/refusals", methods=["POST"], parameters=ID)
-@write_operation(blp, "refuseProposal", RefusalWrite, child=True)
+@write_operation(blp, "refuseProposal", RefusalWrite, ev.PROPOSAL_REFUSED, child=True)
 def refuse_proposal(body, proposal_id):
     """Record that a party refused a proposal."""
-    return created(ev.PROPOSAL_REFUSED, body, proposal_id)
+    return created(body, proposal_id)
 
 
 @blp.route("/<string:proposal_id>/acceptances", methods=["POST"], parameters=ID)
-@write_operation(blp, "acceptProposal", AcceptanceWrite, child=True)
+@write_operation(blp, "acceptProposal", AcceptanceWrite, ev.PROPOSAL_ACCEPTED, child=True)
 def accept_proposal(body, proposal_id):
     """Record that a party accepted a proposal."""
-    return created(ev.PROPOSAL_ACCEPTED, body, proposal_id)
+    return created(body, proposal_id)

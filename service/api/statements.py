@@ -12,7 +12,7 @@ blp = Blueprint("statements", __name__, url_prefix="/v1/statements", description
 
 
 @blp.route("", methods=["POST"])
-@write_operation(blp, "createStatement", StatementWrite)
+@write_operation(blp, "createStatement", StatementWrite, ev.STATEMENT_MADE)
 def create_statement(body):
     """Record an on-record statement about exchanges."""
-    return created(ev.STATEMENT_MADE, body)
+    return created(body)

@@ -12,7 +12,7 @@ blp = Blueprint("swaps", __name__, url_prefix="/v1/swaps", description="Complete
 
 
 @blp.route("", methods=["POST"])
-@write_operation(blp, "createSwap", SwapWrite)
+@write_operation(blp, "createSwap", SwapWrite, ev.SWAP_COMPLETED)
 def create_swap(body):
     """Record a completed swap with its figures."""
-    return created(ev.SWAP_COMPLETED, body)
+    return created(body)

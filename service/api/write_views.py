@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-from flask import g, jsonify, request
+from flask import current_app, g, jsonify, request
 from flask_smorest import Blueprint
+from marshmallow import Schema
 
 from ..domain.errors import DomainError
 from ..domain.events import RecordedEvent
 from ..recording import WriteRequest, fingerprint, record
 from ..schemas.common import EnvelopeSchema
+from ..schemas.fast_load import with_fast_load
 from ..store.event_reads import event_envelope
 from .auth import BEARER_SECURITY, requires
 from .context import log_engine, public_url
 from .formats.urls import event_href
 
+# Attribute of a write view: its WriteRoute (what a batch item sent to its path becomes).
+WRITE_ROUTE = "write_route"
 IF_MATCH = re.compile(r'^[ \t]*(?:W/)?"?([1-9][0-9]{0,8})"?[ \t]*$')  # versions start at 1
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 
@@ -43,10 +48,21 @@ CHILD_HEADERS = [
 ]
 
 
+@dataclass(frozen=True, slots=True)
+class WriteRoute:
+    """What a write endpoint appends and the schema that loads its body; a child endpoint's
+    one URL variable names the resource (or event) it writes to."""
+
+    event_type: str
+    schema: Schema
+    child: bool
+
+
 def write_operation(
-    blp: Blueprint, operation_id: str, body_schema: type, *, child: bool = False
+    blp: Blueprint, operation_id: str, body_schema: type, event_type: str, *, child: bool = False
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorate a write view: token with scope write, body schema, documented responses."""
+    route = WriteRoute(event_type, with_fast_load(body_schema()), child)
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         view = blp.response(
@@ -56,7 +72,7 @@ def write_operation(
             headers={"Location": {"description": "URL of the event", "schema": {"type": "string"}}},
         )(view)
         # An instance, not the class: webargs would build the schema anew on every request.
-        view = blp.arguments(body_schema())(view)
+        view = blp.arguments(route.schema)(view)
         for status, text in (
             (400, "Malformed JSON or headers"),
             (401, "Missing or invalid bearer token"),
@@ -76,24 +92,33 @@ def write_operation(
             security=BEARER_SECURITY,
             parameters=CHILD_HEADERS if child else WRITE_HEADERS,
         )(view)
-        return requires("write", confirmed_by_append=True)(view)
+        view = requires("write", confirmed_by_append=True)(view)
+        setattr(view, WRITE_ROUTE, route)
+        return view
 
     return decorator
+
+
+def write_route(view: Callable[..., Any] | None) -> WriteRoute | None:
+    """The WriteRoute of a view function (None for anything but a write view)."""
+    return getattr(view, WRITE_ROUTE, None)
 
 
 def _ref(status: int) -> str:
     return HTTPStatus(status).name
 
 
-def created(event_type: str, body: dict[str, Any], parent_id: str | None = None) -> Any:
-    """Run the write use case and answer 201 with Location and the envelope."""
-    key = _idempotency_key()
+def created(body: dict[str, Any], parent_id: Any = None) -> Any:
+    """Run the write use case of this view's route; answer 201 with Location and the envelope."""
+    route = write_route(current_app.view_functions[request.endpoint or ""])
+    assert route is not None, "created() serves views decorated by write_operation"
+    key = idempotency_key_header()
     request_obj = WriteRequest(
-        event_type=event_type,
+        event_type=route.event_type,
         body=body,
         recorded_by=g.token.name,
         token_hash=g.get("token_hash"),
-        parent_id=parent_id,
+        parent_id=None if parent_id is None else str(parent_id),
         if_match=_if_match(),
         idempotency_key=key,
         request_fingerprint=(
@@ -124,7 +149,8 @@ def _if_match() -> int | None:
     return int(match.group(1))
 
 
-def _idempotency_key() -> str | None:
+def idempotency_key_header() -> str | None:
+    """The request's Idempotency-Key (a 400 when malformed), or None."""
     value = request.headers.get("Idempotency-Key")
     if value is None:
         return None

@@ -12,7 +12,7 @@ from ..domain.errors import NotFound, RuleViolation, StreamExists, VersionMismat
 from ..domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent
 from ..domain.hashing import GENESIS_HASH, envelope_hash
 from . import event_reads, pg_writes
-from .engine import APPENDED, HEAD, append_transaction, utc_now_text
+from .engine import APPENDED, HEAD, PROBED, append_transaction, utc_now_text
 from .hooks import hooks_of
 from .lock_state import Cursor
 from .stream_ids import generated_stream
@@ -66,13 +66,12 @@ def flush_staged(conn: Connection) -> None:
 def finish_staged(conn: Connection, staging: Staging) -> None:
     """Write what is still staged and bring the projections up to the batch's last event.
 
-    On PostgreSQL these writes are deferred (see pg_writes) and sent here, in one round trip,
-    so that an error in them is raised inside the batch, not by its COMMIT.
+    On PostgreSQL these writes are deferred (see pg_writes): the group committer sends them
+    together with its COMMIT (``pg_writes.commit_with_writes``), one round trip.
     """
     flush_staged(conn)
     if staging.written:
         _after_insert(conn, staging.written)
-    pg_writes.flush(conn)
 
 
 def append(
@@ -97,7 +96,8 @@ def append_in(
     else:
         # The head read with the lock (append_transaction_on) serves the first append only.
         position, last_hash = conn.info.pop(HEAD, None) or event_reads.head(conn)
-        cursor = Cursor(position=position, hash=last_hash or GENESIS_HASH, versions={})
+        probed = conn.info.pop(PROBED, None) or {}  # generated names looked up with the lock
+        cursor = Cursor(position, last_hash or GENESIS_HASH, versions={}, probed=probed)
     if len(new_events) > 1:
         _known_versions(conn, cursor, new_events)
     recorded_at = utc_now_text()

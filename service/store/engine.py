@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +28,9 @@ APPEND_LOCK_KEY = 0x504F57
 APPENDED = "appended_events"
 # conn.info key: (position, hash) of the head, read right after the lock (PostgreSQL).
 HEAD = "head_after_lock"
+# conn.info key: {stream name: taken} for the generated names the transaction's writers will
+# ask about (``stream_ids.candidates``), read in the lock's round trip (PostgreSQL).
+PROBED = "streams_probed_after_lock"
 # Sent as separate statements in one pipeline (with psycopg's BEGIN: one round trip). Each
 # statement gets its own READ COMMITTED snapshot, so the head is read after the lock is
 # granted (one statement would read it before).
@@ -158,28 +161,35 @@ def append_transaction(engine: Engine) -> Iterator[Connection]:
 
 
 @contextmanager
-def append_transaction_on(conn: Connection) -> Iterator[Connection]:
+def append_transaction_on(conn: Connection, *, probe: Sequence[str] = ()) -> Iterator[Connection]:
     """``append_transaction`` on a connection the caller holds (the group committer's).
 
+    ``probe``: generated stream names to look up in the lock's round trip (PostgreSQL).
     After COMMIT, the events written in it are handed to the engine's ``after_commit`` hooks.
     """
     conn.execution_options(write_lock=True)
     conn.info.pop(APPENDED, None)  # info outlives the checkout: start clean
-    conn.info.pop(HEAD, None)
-    conn.info.pop(AFTER_LOCK, None)
+    for key in (HEAD, AFTER_LOCK, PROBED):
+        conn.info.pop(key, None)
     try:
         with conn.begin():
             if conn.dialect.name == "postgresql":
-                conn.info[HEAD], conn.info[AFTER_LOCK] = _lock_and_head(conn)
+                head, after_lock, probed = _lock_and_head(conn, probe)
+                conn.info[HEAD], conn.info[AFTER_LOCK] = head, after_lock
+                if probe:
+                    conn.info[PROBED] = probed
             yield conn
     finally:
-        pg_writes.forget(conn, HEAD, AFTER_LOCK)
+        pg_writes.forget(conn, HEAD, AFTER_LOCK, PROBED)
     _run_committed_hooks(hooks_of(conn.engine).after_commit, conn.info.pop(APPENDED, []))
 
 
-def _lock_and_head(conn: Connection) -> tuple[tuple[int, str | None], dict[str, Any]]:
-    """BEGIN, take the append lock, read the head and AFTER_LOCK_READS: one round trip
-    (psycopg pipeline mode, on the driver connection: nothing of SQLAlchemy's in between)."""
+def _lock_and_head(
+    conn: Connection, probe: Sequence[str] = ()
+) -> tuple[tuple[int, str | None], dict[str, Any], dict[str, bool]]:
+    """BEGIN, take the append lock, read the head, AFTER_LOCK_READS and which ``probe``
+    streams exist: one round trip (psycopg pipeline mode, on the driver connection: nothing
+    of SQLAlchemy's in between)."""
     driver = conn.connection.driver_connection
     with driver.pipeline():
         driver.execute(_LOCK)
@@ -188,9 +198,12 @@ def _lock_and_head(conn: Connection) -> tuple[tuple[int, str | None], dict[str, 
             name: driver.execute(sql)
             for name, sql in hooks_of(conn.engine).after_lock_reads.items()
         }
+        found = driver.execute(pg_writes.EXISTING_STREAMS, (list(probe),)) if probe else None
     row = head.fetchone()
     after_lock = {name: cursor.fetchone() for name, cursor in reads.items()}
-    return ((row[0], row[1]) if row else (0, None)), after_lock
+    taken = {r[0] for r in found.fetchall()} if found is not None else set()
+    probed = {name: name in taken for name in probe}
+    return ((row[0], row[1]) if row else (0, None)), after_lock, probed
 
 
 def _run_committed_hooks(hooks: tuple[CommitHook, ...], appended: list[Any]) -> None:

@@ -37,8 +37,9 @@ class _Redo(Exception):
     """The staged attempt hit a database error before COMMIT: run the batch again, safely."""
 
 
-# One piece of a batch: the work, its caller's future, and whether it needs a savepoint.
-Piece = tuple[Work, Future, bool]
+# One piece of a batch: the work, its caller's future, whether it needs a savepoint, and the
+# generated stream names it will ask about (probed in the lock's round trip, see engine).
+Piece = tuple[Work, Future, bool, tuple[str, ...]]
 
 
 class GroupCommitter:
@@ -52,7 +53,13 @@ class GroupCommitter:
         # Held between batches (no pool checkout or pre-ping per batch); dropped on any error.
         self._conn: Connection | None = None
 
-    def run(self, work: Callable[[Connection], T], *, isolated: bool = True) -> T:
+    def run(
+        self,
+        work: Callable[[Connection], T],
+        *,
+        isolated: bool = True,
+        probe: tuple[str, ...] = (),
+    ) -> T:
         """Run ``work`` inside the next append transaction; return once it has committed."""
         future: Future = Future()
         with self._lock:
@@ -61,7 +68,7 @@ class GroupCommitter:
                     target=self._loop, name="append-committer", daemon=True
                 )
                 self._thread.start()
-            self._queue.put((work, future, isolated))
+            self._queue.put((work, future, isolated, probe))
         return future.result()
 
     def _loop(self) -> None:
@@ -83,7 +90,10 @@ class GroupCommitter:
             self._commit(batch)
 
     def _commit(self, batch: list[Piece] | list[tuple[Work, Future]]) -> None:
-        pieces = [(p[0], p[1], p[2] if len(p) > 2 else True) for p in batch]
+        pieces = [
+            (p[0], p[1], p[2] if len(p) > 2 else True, p[3] if len(p) > 3 else ())  # type: ignore[misc]
+            for p in batch
+        ]
         pieces = [p for p in pieces if p[1].set_running_or_notify_cancel()]
         if not pieces:
             return
@@ -109,7 +119,8 @@ class GroupCommitter:
         try:
             if self._conn is None:
                 self._conn = self._engine.connect()
-            with append_transaction_on(self._conn) as conn:
+            probe = tuple(dict.fromkeys(name for piece in pieces for name in piece[3]))
+            with append_transaction_on(self._conn, probe=probe) as conn:
                 if staged:
                     self._run_staged(conn, pieces, outcomes)
                 else:
@@ -126,18 +137,18 @@ class GroupCommitter:
                 self._release()
                 raise _Redo() from exc
             self._release()
-            return [(f, exc, False) for _, f, _ in pieces]
+            return [(f, exc, False) for _, f, *_ in pieces]
         except BaseException as exc:
             # The commit (or a lone piece of work) failed: none of these events exist.
             if isinstance(exc, DBAPIError) or unavailable(exc) or not isinstance(exc, Exception):
                 self._release()
-            return [(f, exc, False) for _, f, _ in pieces]
+            return [(f, exc, False) for _, f, *_ in pieces]
         return outcomes
 
     def _run_staged(self, conn: Connection, pieces: list[Piece], outcomes: list) -> None:
         staging = conn.info[STAGING] = Staging()
         try:
-            for work, future, isolated in pieces:
+            for work, future, isolated, _ in pieces:
                 mark = staging.mark()
                 try:
                     if isolated:
@@ -158,14 +169,17 @@ class GroupCommitter:
                 outcomes.append((future, result, True))
             try:
                 finish_staged(conn, staging)
+                _send_and_commit(conn)
             except Exception as exc:  # e.g. a hook failing: the unstaged run isolates it
+                if _commit_unknown(conn):
+                    raise  # the COMMIT may have reached the server: never run it twice
                 raise _Redo() from exc
         finally:
             pg_writes.forget(conn, STAGING)
 
     def _run_unstaged(self, conn: Connection, pieces: list[Piece], outcomes: list) -> None:
         appended = conn.info.setdefault(APPENDED, [])
-        for work, future, _ in pieces:
+        for work, future, *_ in pieces:
             if len(pieces) == 1:
                 outcomes.append((future, work(conn), True))
                 continue
@@ -188,12 +202,32 @@ class GroupCommitter:
             self._conn = None
 
 
+def _send_and_commit(conn: Connection) -> None:
+    """PostgreSQL: the batch's deferred writes and its COMMIT in one round trip (the answers
+    still wait for the COMMIT). Elsewhere the COMMIT is left to ``append_transaction_on``."""
+    if conn.dialect.name == "postgresql":
+        pg_writes.commit_with_writes(conn)
+
+
+def _commit_unknown(conn: Connection) -> bool:
+    """Whether the connection broke, so that the server may have committed the batch
+    without our hearing it (an error the server reported means it rolled back)."""
+    if conn.invalidated or conn.closed:
+        return True
+    driver = conn.connection.driver_connection
+    return bool(getattr(driver, "broken", False) or getattr(driver, "closed", False))
+
+
 _COMMITTERS: weakref.WeakKeyDictionary[Engine, GroupCommitter] = weakref.WeakKeyDictionary()
 _COMMITTERS_LOCK = threading.Lock()
 
 
 def run_in_shared_transaction(
-    engine: Engine, work: Callable[[Connection], T], *, isolated: bool = True
+    engine: Engine,
+    work: Callable[[Connection], T],
+    *,
+    isolated: bool = True,
+    probe: tuple[str, ...] = (),
 ) -> T:
     """Run ``work(conn)`` in a serialized append transaction shared with concurrent appends.
 
@@ -205,4 +239,4 @@ def run_in_shared_transaction(
         committer = _COMMITTERS.get(engine)
         if committer is None:
             committer = _COMMITTERS[engine] = GroupCommitter(engine)
-    return committer.run(work, isolated=isolated)
+    return committer.run(work, isolated=isolated, probe=probe)

@@ -127,6 +127,24 @@ def flush(conn: Connection) -> None:
                 cursor.execute(statement, params)
 
 
+def commit_with_writes(conn: Connection) -> None:
+    """The queued writes and COMMIT in one pipeline: one round trip for the append
+    transaction's end instead of two. An error in a write skips the COMMIT (the pipeline is
+    aborted) and is raised here, the transaction then being rolled back; the caller's own
+    COMMIT afterwards finds the transaction already ended and sends nothing (psycopg's
+    ``commit()`` on an idle connection is a no-op)."""
+    queued = conn.info.pop(DEFERRED, None) or []
+    driver = conn.connection.driver_connection
+    with driver.pipeline():
+        cursor = driver.cursor()
+        for statement, params, many in queued:
+            if many:
+                cursor.executemany(statement, params)
+            else:
+                cursor.execute(statement, params)
+        cursor.execute("COMMIT")
+
+
 EXISTING_STREAMS = "SELECT stream FROM events WHERE stream = ANY(%s) AND stream_version = 1"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from ..domain.events import EVENT_TYPES, NewEvent, stream_name
 from . import pg_writes
@@ -49,7 +49,7 @@ def generated_stream(conn: Connection, cursor: Cursor, new: NewEvent) -> str:
         if hint in taken and free:
             return _remember(key, free, name(free))
     low, high = 0, 0  # invariant: low is taken (0 stands for "before 1"), high is free
-    candidates = [*range(1, _FIRST_PROBES + 1), *(2**p for p in range(6, 41))]
+    candidates = _first_candidates()
     while True:
         taken = _taken(conn, cursor, {n: name(n) for n in candidates})
         free = next((n for n in candidates if n not in taken), 0)
@@ -61,6 +61,28 @@ def generated_stream(conn: Connection, cursor: Cursor, new: NewEvent) -> str:
             return _remember(key, high, name(high))
         step = -(-(high - low - 1) // _PROBES)  # ceil: at most _PROBES names per query
         candidates = list(range(low + 1, high, step))
+
+
+def candidates(engine: Engine, new: NewEvent) -> tuple[str, ...]:
+    """The names ``generated_stream`` will first ask about for this event (none when it
+    names its stream): on PostgreSQL they are looked up in the append lock's round trip,
+    so the common case needs no probe of its own."""
+    event_type = EVENT_TYPES[new.type]
+    if (
+        new.stream is not None
+        or not event_type.creates_stream
+        or engine.dialect.name != "postgresql"
+    ):
+        return ()
+    kind = new.stream_kind or event_type.stream_kind
+    base = new.occurred_on.isoformat()
+    hint = _LAST_GENERATED.get((str(engine.url), stream_name(kind, base)), 0)
+    numbers = range(hint, hint + _PROBES) if hint > 1 else _first_candidates()
+    return tuple(stream_name(kind, base if n == 1 else f"{base}-{n}") for n in numbers)
+
+
+def _first_candidates() -> list[int]:
+    return [*range(1, _FIRST_PROBES + 1), *(2**p for p in range(6, 41))]
 
 
 def _remember(key: tuple[str, str], n: int, stream: str) -> str:

@@ -61,6 +61,7 @@ EXPECTED_ACCESS: dict[str, str] = {
     "swaps.create_swap": "write",
     "events.correct_event": "write",
     "events.retract_event": "write",
+    "batches.create_batch": "write",
 }
 CALLERS = ("none", "bad", "revoked", "read", "write", "admin")
 RANK = {"read": 1, "write": 2, "admin": 3}

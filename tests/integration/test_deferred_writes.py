@@ -136,3 +136,35 @@ class TestQueue:
         assert streams(engine) == ["swap/one", "swap/two"]
         with engine.connect() as conn:
             assert stored_position(conn) == 2
+
+
+class TestCommitRoundTrip:
+    def test_a_group_commit_sends_its_writes_and_its_commit_together(
+        self, engine, backend, monkeypatch
+    ):
+        if backend != "postgresql":
+            pytest.skip("writes are deferred on PostgreSQL only")
+        states = []
+        commit = psycopg.Connection.commit
+
+        def observed_commit(self):
+            states.append(self.info.transaction_status)
+            return commit(self)
+
+        monkeypatch.setattr(psycopg.Connection, "commit", observed_commit)
+        pieces = [
+            (
+                lambda conn, n=n: append_in(conn, [new_swap(f"swap/{n}")], recorded_by="t"),
+                Future(),
+                False,
+            )
+            for n in ("one", "two")
+        ]
+        GroupCommitter(engine)._commit(pieces)
+        assert [f.exception() for _, f, _ in pieces] == [None, None]
+        # The COMMIT went out in the writes' pipeline: the driver's own commit found the
+        # transaction already ended, and sent nothing.
+        assert states == [psycopg.pq.TransactionStatus.IDLE]
+        assert streams(engine) == ["swap/one", "swap/two"]
+        with engine.connect() as conn:
+            assert stored_position(conn) == 2

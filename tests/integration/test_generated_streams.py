@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from service.domain.events import NewEvent
+from service.domain.events import SWAP_COMPLETED, NewEvent
+from service.recording import WriteRequest, record
+from service.schemas.swaps import SwapWrite
+from service.store import pg_writes
 from service.store.append import append
-from tests.builders import new_swap
+from tests.builders import new_swap, swap_body
 
 GENERATED = new_swap(None)  # no id given: the store names the stream from the date
 
@@ -39,3 +42,37 @@ class TestGeneratedStreamIds:
     def test_after_many_streams_on_one_date_the_next_suffix_follows(self, engine, existing):
         _taken(engine, range(1, existing + 1))
         assert _streams(engine, [GENERATED]) == [f"swap/2026-02-05-{existing + 1}"]
+
+
+class TestProbedWithTheLock:
+    """Through the write use case, the names a generated id needs are looked up in the append
+    lock's round trip (PostgreSQL): no probe of its own, the same names as without it."""
+
+    def _record(self, engine, **overrides):
+        body = SwapWrite().load(swap_body(**overrides))
+        event, _ = record(
+            engine, WriteRequest(event_type=SWAP_COMPLETED, body=body, recorded_by="n")
+        )
+        return event.stream
+
+    def test_generated_ids_need_no_probe_of_their_own(self, engine, backend, monkeypatch):
+        if backend != "postgresql":
+            pytest.skip("the lock's round trip is PostgreSQL's")
+        _taken(engine, [1, 2, 4])
+        probes = []
+        real = pg_writes.existing_streams
+        monkeypatch.setattr(
+            pg_writes,
+            "existing_streams",
+            lambda conn, names: probes.append(names) or real(conn, names),
+        )
+        streams = [self._record(engine) for _ in range(3)]
+        assert streams == ["swap/2026-02-05-3", "swap/2026-02-05-5", "swap/2026-02-05-6"]
+        assert probes == []
+
+    def test_a_name_taken_since_the_hint_by_another_writer_is_skipped(self, engine):
+        assert self._record(engine) == "swap/2026-02-05"
+        assert self._record(engine) == "swap/2026-02-05-2"
+        _taken(engine, [3, 4])  # another process wrote these; this one's hint says 2
+        assert self._record(engine) == "swap/2026-02-05-5"
+        assert self._record(engine, occurred_on="2026-02-04") == "swap/2026-02-04"

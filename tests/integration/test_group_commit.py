@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 
@@ -14,8 +15,9 @@ from service.domain.hashing import first_bad_position
 from service.readmodel import position
 from service.recording import WriteRequest, new_event, record
 from service.schemas.swaps import SwapWrite
-from service.store import event_reads
+from service.store import event_reads, pg_writes
 from service.store.append import append_in, flush_staged
+from service.store.faults import unavailable
 from service.store.group_commit import GroupCommitter
 from tests.builders import swap_body
 
@@ -143,3 +145,50 @@ class TestHeldConnection:
         committer._commit([(_append_work(2), second, False)])
         assert [e.position for e in second.result()] == [2]
         committer._release()
+
+
+class TestCommitCutOff:
+    def test_a_connection_lost_with_the_commit_in_flight_fails_the_batch_without_rerunning_it(
+        self, engine, backend, monkeypatch
+    ):
+        if backend != "postgresql":
+            pytest.skip("the COMMIT travels with the writes on PostgreSQL")
+        calls = []
+
+        def work(conn):
+            calls.append(1)
+            return _append_work(5)(conn)
+
+        def cut_off(conn):
+            # The connection dies with the COMMIT sent: the server may have committed, so
+            # the batch must not be run a second time (its writers retry with their keys).
+            conn.connection.driver_connection.close()
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+        monkeypatch.setattr(pg_writes, "commit_with_writes", cut_off)
+        batch = [(work, Future(), False)]
+        GroupCommitter(engine)._commit(batch)
+        assert unavailable(batch[0][1].exception())  # answered 503: retry with the same key
+        assert calls == [1]
+        monkeypatch.undo()
+        with engine.connect() as conn:
+            assert event_reads.head(conn)[0] == 0
+
+    def test_a_write_refused_with_the_commit_reruns_the_batch_unstaged(self, engine, backend):
+        if backend != "postgresql":
+            pytest.skip("the COMMIT travels with the writes on PostgreSQL")
+        calls = []
+
+        def bad(conn):
+            calls.append(1)
+            written = _append_work(6)(conn)
+            pg_writes.defer(conn, "INSERT INTO no_such_table VALUES (%s)", (1,))
+            return written
+
+        batch = [(_append_work(5), Future(), False), (bad, Future(), False)]
+        GroupCommitter(engine)._commit(batch)
+        assert [e.position for e in batch[0][1].result()] == [1]
+        assert batch[1][1].exception() is not None
+        assert calls == [1, 1]  # staged, then alone in its savepoint
+        with engine.connect() as conn:
+            assert event_reads.head(conn)[0] == 1

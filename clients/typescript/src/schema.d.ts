@@ -113,6 +113,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record up to 1,000 writes at once, all or none (422 names the item and field). */
+        post: operations["createBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/corrections": {
         parameters: {
             query?: never;
@@ -640,6 +657,28 @@ export interface components {
             proposal_id?: string;
             reason: string;
             sources: components["schemas"]["Source"][];
+        };
+        BatchItem: {
+            /** @description The JSON body that endpoint takes, validated by its schema */
+            body: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The write's HTTP method (every write is a POST)
+             * @enum {string}
+             */
+            method: "POST";
+            /**
+             * @description The write endpoint's path, e.g. /v1/swaps or /v1/proposals/p1/refusals. A resource or event written by an earlier item can be named by a reference segment: {items.N.id} (item N's event id, e.g. /v1/events/{items.0.id}/corrections) or {items.N.resource_id} (the id of the resource item N created, e.g. /v1/proposals/{items.0.resource_id}/refusals)
+             * @example /v1/swaps
+             */
+            path: string;
+        };
+        BatchResult: {
+            events: components["schemas"]["Envelope"][];
+        };
+        BatchWrite: {
+            items: components["schemas"]["BatchItem"][];
         };
         BreachData: {
             /** @description The agreement it belongs to */
@@ -1699,6 +1738,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            409: components["responses"]["CONFLICT"];
+            413: components["responses"]["REQUEST_ENTITY_TOO_LARGE"];
+            415: components["responses"]["UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            429: components["responses"]["TOO_MANY_REQUESTS"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    createBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key: the same key and body return the original event */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchWrite"];
+            };
+        };
+        responses: {
+            /** @description The stored events, one per item, in order */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
                 };
             };
             400: components["responses"]["BAD_REQUEST"];

@@ -11,6 +11,11 @@ from .agreement_write import AgreementWrite
 from .alternative_figure import AlternativeFigure
 from .attempt_totals import AttemptTotals
 from .attempt_write import AttemptWrite
+from .batch_item import BatchItem
+from .batch_item_body import BatchItemBody
+from .batch_item_method import BatchItemMethod
+from .batch_result import BatchResult
+from .batch_write import BatchWrite
 from .breach_data import BreachData
 from .breach_item import BreachItem
 from .breach_totals import BreachTotals
@@ -97,6 +102,11 @@ __all__ = (
     "AlternativeFigure",
     "AttemptTotals",
     "AttemptWrite",
+    "BatchItem",
+    "BatchItemBody",
+    "BatchItemMethod",
+    "BatchResult",
+    "BatchWrite",
     "BreachData",
     "BreachItem",
     "BreachTotals",
