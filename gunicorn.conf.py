@@ -28,6 +28,10 @@ bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # gthread, with slow clients held to bounded time (CLIENT_REQUEST_TIMEOUT, CLIENT_STALL_TIMEOUT).
 worker_class = "service.worker.BoundedThreadWorker"
+# Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new connections
+# over them. On one shared socket the first worker to wake accepted a burst of connections
+# alone (wrk's 16: 16 to one worker, 0 to the other, seen with `ss`), leaving a core idle.
+reuse_port = os.environ.get("REUSE_PORT", "1") not in ("0", "false", "no")
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 keepalive = int(os.environ.get("KEEPALIVE_SECONDS", "5"))

@@ -61,3 +61,9 @@ def bench_database(*, events: int = 0) -> Iterator[tuple[str, str]]:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@contextmanager
+def existing_database(url: str) -> Iterator[tuple[str, str]]:
+    """(SQLAlchemy URL, psycopg DSN) of a store filled earlier; it is left as it is."""
+    yield url, make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)

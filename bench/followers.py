@@ -33,8 +33,8 @@ from service.store import tokens
 from service.wiring import open_log
 from tests.servers import GunicornServer
 
-from .append import BODY
 from .database import bench_database, service_settings
+from .write import BODY
 from .wrk import WrkResult, run_wrk
 
 _ID = re.compile(rb"\nid: (\d+)\n")

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.reads [--seconds 10] [--connections 16] [--rounds 1]
     .venv/bin/python -m bench.reads --events 1000000     # on a big generated log instead
+    .venv/bin/python -m bench.reads --database-url URL    # on a log filled earlier (kept)
 
 Creates (and drops) a PostgreSQL database on BENCH_POSTGRES_URL's server, loads the real
 history (or fills ``--events`` with bench/read.py's generator), starts the service and
@@ -17,7 +18,7 @@ import os
 
 from tests.servers import GunicornServer
 
-from .database import bench_database, service_settings
+from .database import bench_database, existing_database, service_settings
 from .wrk import WrkResult, run_wrk
 
 READS = (
@@ -44,18 +45,28 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=0, help="generated log size (0: history)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--database-url", help="an existing migrated store (left as it is)")
     args = parser.parse_args()
-    with bench_database(events=args.events) as (url, bare_dsn):
+    source = (
+        existing_database(args.database_url)
+        if args.database_url
+        else bench_database(events=args.events)
+    )
+    with source as (url, bare_dsn):
         settings = service_settings(args.threads)
-        service = GunicornServer("service.wsgi:app", {**settings, "DATABASE_URL": url})
-        bare = GunicornServer("bench.bare_app:app", {**settings, "BARE_DSN": bare_dsn})
+        service = GunicornServer(
+            "service.wsgi:app", {**settings, "DATABASE_URL": url}, workers=args.workers
+        )
+        bare = GunicornServer(
+            "bench.bare_app:app", {**settings, "BARE_DSN": bare_dsn}, workers=args.workers
+        )
         try:
             service.start()
             bare.start()
             print(
                 f"gunicorn gthread {args.workers} x {args.threads}; wrk {args.connections}"
                 f" connections, {args.seconds:g} s per run; {os.cpu_count()} CPUs;"
-                f" log: {'history' if not args.events else args.events}"
+                f" log: {args.database_url or args.events or 'history'}"
             )
             for round_ in range(args.rounds):
                 print(f"round {round_ + 1}")

@@ -24,7 +24,7 @@ from flask import Flask, Response, current_app, g, request
 from sqlalchemy.engine import Engine
 
 from ..domain.clock import today
-from ..readmodel.position import head_with_hash
+from ..readmodel.position import current_head
 from .context import log_engine
 
 DEFAULT_BYTES = 32 * 1024 * 1024
@@ -136,7 +136,7 @@ def _serve_kept_head_answer() -> Response | None:
     if not getattr(view, PROJECTION_VIEW, False):
         return None
     engine = log_engine()
-    _, chain = head_with_hash(engine)
+    _, chain = current_head(engine)
     return cached_answer(request_key(engine, chain))
 
 

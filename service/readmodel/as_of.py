@@ -21,7 +21,7 @@ from ..store.engine import format_timestamp, read_connection
 from ..store.event_reads import hash_at, recorded_at
 from ..store.releases import release_position
 from ..store.tables import events
-from .position import head_with_hash, stored_position
+from .position import current_head, stored_position
 
 RELEASE_PREFIX = "release:"
 
@@ -91,7 +91,7 @@ def locate(engine: Engine, raw: str | None) -> tuple[AsOf, str | None]:
     """``resolve_as_of`` outside a snapshot, and the chain hash at the position it resolves
     to (None at 0), which names the log up to there. The head takes one statement."""
     if raw is None or raw == "":
-        position, chain = head_with_hash(engine)
+        position, chain = current_head(engine)
         return AsOf(position, today()), chain
     with read_connection(engine) as conn:
         as_of = resolve_as_of(conn, raw)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import weakref
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..store.engine import AFTER_LOCK
 from ..store.tables import events
+from .shared_head import shared_head
 from .tables import projection_state
 
 STATE_NAME = "projections"
@@ -54,6 +56,13 @@ def head_with_hash(engine: Engine) -> tuple[int, str | None]:
     finally:
         pooled.close()
     return (int(row[0]), row[1]) if row else (0, None)
+
+
+def current_head(engine: Engine) -> tuple[int, str | None]:
+    """``head_with_hash`` as of now: from a lookup that started after this call, shared with
+    the requests waiting alongside (service/readmodel/shared_head.py)."""
+    arrived = time.monotonic()
+    return shared_head(engine, head_with_hash).get(arrived)
 
 
 def stored_position(conn: Connection) -> int:
