@@ -55,7 +55,7 @@ async def _follow(port: int, after: int, seen: dict[int, float], status: list[in
         tail = text[-64:]
 
 
-def _followers(port: int, count: int, after: int, ready, stop, out) -> None:
+def run_followers(port: int, count: int, after: int, ready, stop, out) -> None:
     """Child process: ``count`` followers; report when connected, then each one's arrivals."""
 
     async def main() -> None:
@@ -155,7 +155,7 @@ def main() -> None:
             before = _ordinary(server, args.seconds, "no followers")
             rss_before = _worker_rss_kb(server)
             child = ctx.Process(
-                target=_followers, args=(server.port, args.followers, head, ready, stop, out)
+                target=run_followers, args=(server.port, args.followers, head, ready, stop, out)
             )
             child.start()
             accepted, refused = ready.get(timeout=300)

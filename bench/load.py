@@ -27,7 +27,7 @@ from service.wiring import open_log
 from tests.servers import GunicornServer
 
 from .database import bench_database, service_settings
-from .followers import _followers
+from .followers import run_followers
 from .wrk import ensure_wrk, parse
 
 SCRIPT = Path(__file__).with_name("load.lua")
@@ -56,7 +56,7 @@ def main() -> None:
             head = int(httpx.get(server.url("/v1/log/head")).json()["position"])
             if args.followers:
                 child = ctx.Process(
-                    target=_followers, args=(server.port, args.followers, head, ready, stop, out)
+                    target=run_followers, args=(server.port, args.followers, head, ready, stop, out)
                 )
                 child.start()
                 accepted, refused = ready.get(timeout=300)

@@ -93,3 +93,20 @@ def empty_store(factory: SqliteFactory | PostgresFactory) -> Iterator[Engine]:
     yield engine
     engine.dispose()
     factory.drop(url)
+
+
+def listeners(database_url: str) -> int:
+    """How many connections LISTEN for the live feed on this PostgreSQL database."""
+    engine = sa.create_engine(database_url.rsplit("/", 1)[0] + "/postgres")
+    name = database_url.rsplit("/", 1)[1]
+    try:
+        with engine.connect() as conn:
+            return conn.execute(
+                sa.text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = :db AND query = 'LISTEN events'"
+                ),
+                {"db": name},
+            ).scalar_one()
+    finally:
+        engine.dispose()

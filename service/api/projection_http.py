@@ -91,7 +91,7 @@ def projected(build: Callable[[Connection, AsOf], Any], *, representation: str =
             return _not_modified(etag, as_of)
         body = build(conn, as_of)
     keep_answer(request_key(engine, chain))
-    headers = {"ETag": etag, POSITION_HEADER: str(as_of.position), "Vary": "Accept"}
+    headers = _read_headers(etag, as_of)
     if isinstance(body, tuple):  # (body, extra headers such as Link)
         body, extra = body
         headers.update(extra)
@@ -103,9 +103,14 @@ def projected(build: Callable[[Connection, AsOf], Any], *, representation: str =
     return body, 200, headers
 
 
+def _read_headers(etag: str, as_of: AsOf) -> dict[str, str]:
+    """What every answer of a read carries, 304s included."""
+    return {"ETag": etag, POSITION_HEADER: str(as_of.position), "Vary": "Accept"}
+
+
 def _not_modified(etag: str, as_of: AsOf) -> Response:
     response = Response(status=304)
-    response.headers.update({"ETag": etag, POSITION_HEADER: str(as_of.position), "Vary": "Accept"})
+    response.headers.update(_read_headers(etag, as_of))
     return response
 
 

@@ -13,17 +13,12 @@ import pytest
 
 from service.streaming.slots import SLOTS
 from tests.builders import fill, swap_body
+from tests.databases import listeners
 from tests.servers import running_gunicorn
 from tests.sse import LiveStream, parse_block
 
 pytestmark = pytest.mark.slow
 QUICK = 5.0  # seconds: far longer than an answer takes, far shorter than a stuck thread
-
-
-def _listeners(database_url: str) -> int:
-    from tests.api.test_live_over_gunicorn import _listeners as count
-
-    return count(database_url)
 
 
 class ChunkedStream:
@@ -74,7 +69,7 @@ def test_followers_beyond_the_threads_leave_reads_and_writes_answered(
         for stream in chunked:
             assert stream.next_event().envelope == written.json()
         if backend == "postgresql":  # one LISTEN for the whole process, not one per stream
-            assert _listeners(database_url) == 1
+            assert listeners(database_url) == 1
         for stream in raw + chunked:
             stream.close()
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-import sqlalchemy as sa
 
 from tests.builders import swap_body
+from tests.databases import listeners
 from tests.servers import ROOT, running_gunicorn
 from tests.sse import READ_TIMEOUT, LiveStream
 
@@ -80,22 +80,6 @@ class TestLiveOverGunicorn:
         second.close()
 
 
-def _listeners(database_url: str) -> int:
-    engine = sa.create_engine(database_url.rsplit("/", 1)[0] + "/postgres")
-    name = database_url.rsplit("/", 1)[1]
-    try:
-        with engine.connect() as conn:
-            return conn.execute(
-                sa.text(
-                    "SELECT count(*) FROM pg_stat_activity"
-                    " WHERE datname = :db AND query = 'LISTEN events'"
-                ),
-                {"db": name},
-            ).scalar_one()
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture
 def postgres_server(postgresql_factory, tmp_path):
     url = postgresql_factory.fresh()
@@ -110,11 +94,11 @@ class TestStreamsEnd:
         server, database_url = postgres_server
         stream = LiveStream(server)
         deadline = time.monotonic() + READ_TIMEOUT  # the hub's waker connects on its own
-        while _listeners(database_url) == 0 and time.monotonic() < deadline:
+        while listeners(database_url) == 0 and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert _listeners(database_url) == 1
+        assert listeners(database_url) == 1
         stream.close()
         deadline = time.monotonic() + READ_TIMEOUT
-        while _listeners(database_url) and time.monotonic() < deadline:
+        while listeners(database_url) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert _listeners(database_url) == 0
+        assert listeners(database_url) == 0
