@@ -84,3 +84,11 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """The app is loaded: keep its start-up objects out of the garbage collector's passes
+    (service/gc_tuning.py)."""
+    from service.gc_tuning import settle_heap
+
+    settle_heap()

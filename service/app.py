@@ -16,6 +16,7 @@ from .api import (
     docs,
     events,
     health,
+    json_provider,
     live,
     problems,
     proposals,
@@ -71,7 +72,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     logging.basicConfig(level=settings.log_level)
     app = Flask(__name__, static_folder=None)
-    app.config.update(MAX_CONTENT_LENGTH=settings.max_content_length, JSON_SORT_KEYS=False)
+    app.config.update(MAX_CONTENT_LENGTH=settings.max_content_length)
+    json_provider.install(app)
     app.config["SETTINGS"] = settings
     if settings.auto_migrate:
         upgrade(settings.database_url)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
 from ..domain import events as ev
 from ..schemas.attempts import AttemptWrite
+from .blueprint import Blueprint
 from .write_views import created, write_operation
 
 blp = Blueprint("attempts", __name__, url_prefix="/v1/attempts", description="Failed attempts")

@@ -7,7 +7,6 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import current_app, g, jsonify, request
-from flask_smorest import Blueprint
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -19,6 +18,7 @@ from ..schemas.batches import BatchResult, BatchWrite
 from ..schemas.fast_load import with_fast_load
 from ..store.event_reads import event_envelope
 from .auth import BEARER_SECURITY, requires
+from .blueprint import Blueprint
 from .context import log_engine
 from .problems import flatten_messages
 from .write_views import WRITE_HEADERS, idempotency_key_header, write_route

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
 from ..schemas.common import LogHeadSchema
 from ..store import event_reads
+from .blueprint import Blueprint
 from .context import log_engine
 
 blp = Blueprint("log", __name__, url_prefix="/v1/log", description="Tamper evidence")

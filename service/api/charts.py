@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Response, request
-from flask_smorest import Blueprint
 from sqlalchemy.engine import Connection
 
 from ..readmodel.as_of import AsOf
@@ -11,6 +10,7 @@ from ..readmodel.cache import at_position
 from ..readmodel.reports import gap_report
 from ..schemas.projection_queries import GapsQuery
 from ..web.chart import gaps_svg, shows_current
+from .blueprint import Blueprint
 from .projection_http import projected, read_operation
 
 blp = Blueprint(

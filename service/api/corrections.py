@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
 from ..readmodel.fact_queries import corrections_page
 from ..schemas.projection_queries import CorrectionsQuery
 from ..schemas.projection_views import CorrectionPage
+from .blueprint import Blueprint
 from .formats.entries import correction_entry
 from .projection_http import projected, read_operation
 

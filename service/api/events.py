@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Response, current_app, request
-from flask_smorest import Blueprint
 from sqlalchemy.engine import Engine
 
 from ..domain import events as ev
@@ -20,6 +19,7 @@ from ..schemas.corrections import CorrectionWrite, RetractionWrite
 from ..schemas.events import EventQuerySchema
 from ..store import event_reads
 from .auth import stream_token_check
+from .blueprint import Blueprint
 from .context import log_engine, public_url
 from .formats.urls import EVENTS_PREFIX
 from .write_views import created, write_operation

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Response, request
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 from sqlalchemy.engine import Connection
 
@@ -11,6 +10,7 @@ from ..readmodel.as_of import AsOf
 from ..readmodel.fact_queries import recent_changes
 from ..schemas.projection_queries import AsOfQuery
 from ..store.event_reads import recorded_at
+from .blueprint import Blueprint
 from .context import public_url
 from .formats.atom import feed_document
 from .projection_http import projected, read_operation

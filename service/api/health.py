@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import ServiceUnavailable
 
+from .blueprint import Blueprint
 from .context import log_engine
 from .problems import UNAVAILABLE_RETRY_AFTER
 

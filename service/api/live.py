@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable, Iterator
 
 from flask import Response, current_app, request
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.engine import Engine
 
@@ -25,6 +24,7 @@ from ..streaming.follow import BATCH, HEARTBEAT_FRAME, RETRY_FRAME, Follow, Live
 from ..streaming.handoff import FOLLOW, HANDOFF_AVAILABLE
 from ..streaming.slots import FULL_RETRY_AFTER, SLOTS
 from .auth import stream_token_check
+from .blueprint import Blueprint
 from .context import log_engine
 from .problems import problem
 

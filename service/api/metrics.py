@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
 from ..readmodel.reports import gap_report, summary_report
 from ..schemas.metrics import GapReport, SummaryReport
 from ..schemas.projection_queries import AsOfQuery, GapsQuery
+from .blueprint import Blueprint
 from .projection_http import projected, read_operation
 
 blp = Blueprint("metrics", __name__, url_prefix="/v1/metrics", description="Derived metrics")

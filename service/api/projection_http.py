@@ -8,13 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, request
-from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields
 from sqlalchemy.engine import Connection
 
 from ..readmodel.as_of import AsOf, locate, read_snapshot, resolve_as_of
 from ..store.event_reads import hash_at
 from .answers import PROJECTION_VIEW, cached_answer, if_none_match, keep_answer, request_key
+from .blueprint import Blueprint
 from .context import log_engine
 
 POSITION_HEADER = "X-Log-Position"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
 from ..domain import events as ev
 from ..schemas.proposals import AcceptanceWrite, ProposalWrite, RefusalWrite
+from .blueprint import Blueprint
 from .path_params import slug_path
 from .write_views import created, write_operation
 

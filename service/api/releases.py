@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
 
 from ..schemas.projection_queries import ReleaseCreate
 from ..schemas.projection_views import Release, ReleaseList
 from ..store import releases as store
 from .auth import BEARER_SECURITY, requires
+from .blueprint import Blueprint
 from .context import log_engine, public_url
 from .path_params import slug_path
 

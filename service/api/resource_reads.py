@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask_smorest import Blueprint
 from marshmallow import Schema
 from sqlalchemy.engine import Connection
 
@@ -23,6 +22,7 @@ from ..readmodel.as_of import AsOf
 from ..schemas import projection_views as pv
 from ..schemas.projection_queries import AsOfQuery, PageQuery
 from ..store.event_reads import stream_versions_at
+from .blueprint import Blueprint
 from .formats.entries import resource_view
 from .path_params import slug_path
 from .projection_http import projected, read_operation

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
 from ..domain import events as ev
 from ..schemas.statements import StatementWrite
+from .blueprint import Blueprint
 from .write_views import created, write_operation
 
 blp = Blueprint("statements", __name__, url_prefix="/v1/statements", description="Statements")

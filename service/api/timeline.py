@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Response, request
-from flask_smorest import Blueprint
 from sqlalchemy.engine import Connection
 
 from ..domain.errors import RuleViolation
@@ -17,6 +16,7 @@ from ..readmodel.as_of import AsOf
 from ..readmodel.fact_queries import TimelineFilter, timeline_page
 from ..schemas.projection_queries import TimelineQuery
 from ..schemas.projection_views import TimelinePage
+from .blueprint import Blueprint
 from .context import public_url
 from .formats.entries import timeline_entry
 from .formats.timeline_files import CSV_COLUMNS, timeline_csv, timelinejs

@@ -9,7 +9,6 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import current_app, g, jsonify, request
-from flask_smorest import Blueprint
 from marshmallow import Schema
 
 from ..domain.errors import DomainError
@@ -19,6 +18,7 @@ from ..schemas.common import EnvelopeSchema
 from ..schemas.fast_load import with_fast_load
 from ..store.event_reads import event_envelope
 from .auth import BEARER_SECURITY, requires
+from .blueprint import Blueprint
 from .context import log_engine, public_url
 from .formats.urls import event_href
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from ..domain import events as ev
 from .facts import Fact, FactChange
@@ -35,7 +35,7 @@ DAY_PREFIX = "day" + SEP
 
 
 def _escape(part: object) -> str:
-    text = str(part)
+    text = part if type(part) is str else str(part)
     return text.replace("%", "%25").replace(SEP, "%1F") if ("%" in text or SEP in text) else text
 
 
@@ -44,7 +44,7 @@ def _unescape(part: str) -> str:
 
 
 def key(*parts: object) -> str:
-    return SEP.join(_escape(p) for p in parts)
+    return SEP.join(map(_escape, parts))
 
 
 def parse(counter_key: str) -> list[str]:
@@ -116,8 +116,10 @@ def _swap(out: Counter[str], fact: Fact) -> None:
                 out[key("bd_unknown", side, dim, label)] += 1
 
 
-def delta(changes: Iterable[FactChange]) -> Counter[str]:
+def delta(changes: Sequence[FactChange]) -> Counter[str]:
     """The net change of the counters for a list of fact changes (zeros dropped)."""
+    if len(changes) == 1 and changes[0].before is None:  # a new fact: most events
+        return Counter({k: v for k, v in contributions(changes[0].after).items() if v})
     total: Counter[str] = Counter()
     for change in changes:
         total.update(contributions(change.after))

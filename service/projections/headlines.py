@@ -83,23 +83,27 @@ def detail_text(fact: Fact) -> str:
     return ""
 
 
+_SINGLE_PARTY_FIELDS = (
+    "proposed_by",
+    "addressed_to",
+    "refused_by",
+    "accepted_by",
+    "alleged_by",
+    "breached_by",
+    "blamed_party",
+    "party",
+)
+
+
 def parties(fact: Fact) -> list[str]:
     """Every party the fact names (sides, mediators, proposers, accusers...), sorted."""
     d = fact.data
-    found: set[str] = set()
-    for name in (
-        "proposed_by",
-        "addressed_to",
-        "refused_by",
-        "accepted_by",
-        "alleged_by",
-        "breached_by",
-        "blamed_party",
-        "party",
-    ):
-        if d.get(name):
-            found.add(str(d[name]))
+    found = {str(d[name]) for name in _SINGLE_PARTY_FIELDS if d.get(name)}
     for name in ("parties", "mediators"):
-        found.update(str(p) for p in d.get(name) or [])
-    found.update(str(s["party"]) for s in d.get("sides") or [])
+        listed = d.get(name)
+        if listed:
+            found.update(map(str, listed))
+    sides = d.get("sides")
+    if sides:
+        found.update(str(s["party"]) for s in sides)
     return sorted(found)

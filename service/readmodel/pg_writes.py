@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from ..store.pg_writes import (
     add_on_conflict,
+    copy_rows,
     defer,
     flush,
     insert_from_json,
@@ -50,14 +51,18 @@ def write_projection(
     net: dict[str, int],
     days: list[dict[str, Any]],
     state: tuple[str, int],
+    bulk: bool = False,
 ) -> None:
-    """Every write of one projection step (deferred: none needs an answer)."""
+    """Every write of one projection step (deferred: none needs an answer). ``bulk`` (a
+    rebuild's or a restore's pages of thousands) copies the many rows in instead, after the
+    versions they close."""
     if closed:
         defer(conn, CLOSE_VERSIONS, [(p, eid, OPEN) for p, eid in closed], many=True)
+    insert = copy_rows if bulk else insert_rows
     if versions:
-        insert_rows(conn, fact_versions, versions)
+        insert(conn, fact_versions, versions)
     if deltas:
-        insert_rows(conn, counter_deltas, deltas)
+        insert(conn, counter_deltas, deltas)
     if net:
         defer(conn, ADD_COUNTERS, (json_rows([{"key": k, "value": v} for k, v in net.items()]),))
         falling = [k for k, v in net.items() if v < 0]

@@ -23,9 +23,9 @@ from sqlalchemy.engine import Connection
 from ..domain.events import EVENT_RETRACTED, EVENT_TYPES, META_TYPES, RecordedEvent
 from ..projections.counters import delta
 from ..projections.facts import Fact, step
-from ..store import event_reads
+from ..store import event_reads, sqlite_writes
 from ..store.streaming import stored_envelopes
-from . import counter_writes, pg_writes, sqlite_writes
+from . import counter_writes, pg_writes
 from .position import STATE_NAME, forget_position_read, position_at_start, set_position
 from .rows import fact_from_row, version_row
 from .tables import OPEN, PROJECTION_TABLES, counter_deltas, fact_versions
@@ -135,8 +135,9 @@ class _Batch:
         self.pending[after.event_id] = version_row(after, position)
 
 
-def project(conn: Connection, events: Sequence[RecordedEvent]) -> None:
-    """The append hook: bring the stored projections up to the last of ``events``."""
+def project(conn: Connection, events: Sequence[RecordedEvent], *, bulk: bool = False) -> None:
+    """The append hook: bring the stored projections up to the last of ``events``.
+    ``bulk``: a page of a rebuild or a restore (PostgreSQL copies its rows in)."""
     if not events:
         return
     reflected = position_at_start(conn)
@@ -175,6 +176,7 @@ def project(conn: Connection, events: Sequence[RecordedEvent]) -> None:
             net=net,
             days=counter_writes.day_rows(net),
             state=(STATE_NAME, events[-1].position),
+            bulk=bulk,
         )
         return
     if batch.closed:
@@ -223,7 +225,7 @@ def build(
                 event_reads.upcast_event(event_reads.event_as_stored(envelope))
                 for envelope in stored_envelopes(conn, after=after, upto=min(after + batch, last))
             ]
-            project(conn, page)
+            project(conn, page, bulk=True)
             after = page[-1].position
             if progress is not None:
                 progress(after)

@@ -23,18 +23,20 @@ from ..domain.rules import check_payload
 from ..domain.upcasting import upcast
 from ..domain.vocab import DatePrecision
 from .common import SourceSchema
+from .fast_load import with_fast_load
 from .fields import slug
 from .registry import PAYLOAD_SCHEMAS
 
 # The type of an earlier event of the same restore, by id (None: no such event before it).
 TypeOf = Callable[[str], str | None]
 MAX_SOURCES = 50
-_SOURCE = SourceSchema()
+_SOURCE = with_fast_load(SourceSchema())
 _PARENT_ID = slug()
 _EVENT_ID = fields.UUID()
 # One instance per payload schema: building a marshmallow schema deep-copies its fields,
-# which cost more than the load itself once per restored line.
-_PAYLOADS = {event_type: schema() for event_type, schema in PAYLOAD_SCHEMAS.items()}
+# which cost more than the load itself once per restored line. Each loads through the same
+# compiled fast path as an API write (marshmallow decides anything doubtful).
+_PAYLOADS = {event_type: with_fast_load(schema()) for event_type, schema in PAYLOAD_SCHEMAS.items()}
 
 
 def envelope_problem(envelope: Mapping[str, Any], type_of: TypeOf) -> str | None:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 from ..domain.errors import NotFound, RuleViolation, StreamExists, VersionMismatch
 from ..domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent
 from ..domain.hashing import GENESIS_HASH, envelope_hash
-from . import event_reads, pg_writes
+from . import event_reads, pg_writes, sqlite_writes
 from .engine import APPENDED, HEAD, PROBED, append_transaction, utc_now_text
 from .hooks import hooks_of
 from .lock_state import Cursor
@@ -189,7 +189,7 @@ def _insert(conn: Connection, stored: list[RecordedEvent]) -> None:
     if conn.dialect.name == "postgresql":
         pg_writes.insert_rows(conn, events, rows)
     else:
-        conn.execute(events.insert(), rows)
+        sqlite_writes.insert_rows(conn, events, rows)
 
 
 def _after_insert(conn: Connection, stored: list[RecordedEvent]) -> None:

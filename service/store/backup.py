@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import TextIO
 
+import psycopg
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -201,6 +203,6 @@ def _insert(conn: Connection, batch: list[dict], first_line: int, last_line: int
     try:
         append_replayed(conn, [event_reads.event_as_stored(e) for e in batch], hooks=False)
         pg_writes.flush(conn)  # PostgreSQL defers the INSERT: its clash is raised here
-    except IntegrityError as exc:
-        detail = str(exc.orig).splitlines()[0]
+    except (IntegrityError, sqlite3.IntegrityError, psycopg.IntegrityError) as exc:
+        detail = str(getattr(exc, "orig", exc)).splitlines()[0]
         raise BackupRejected(f"lines {first_line}-{last_line} clash ({detail})") from None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -184,3 +185,34 @@ def insert_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -
 
 def notify(conn: Connection, channel: str, payload: str) -> None:
     defer(conn, NOTIFY, (channel, payload))
+
+
+# table name -> (COPY statement, the row's values in column order, JSON columns by index)
+_COPIES: dict[str, tuple[str, Any, list[int]]] = {}
+
+
+def copy_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """COPY the rows in now (bulk loads: a restore, a rebuild), after the queued writes.
+
+    COPY cannot join a pipeline, so it is not deferred; it is several times cheaper for the
+    server than the JSON-array INSERT, which parses every row twice (the array, then each
+    JSONB cell). JSON cells go as text (orjson), which COPY parses into JSONB."""
+    if not rows:
+        return
+    built = _COPIES.get(table.name)
+    if built is None:
+        columns = [c for c in table.columns if c is not table.autoincrement_column]
+        built = _COPIES[table.name] = (
+            f"COPY {table.name} ({', '.join(c.name for c in columns)}) FROM STDIN",
+            itemgetter(*(c.name for c in columns)),
+            [i for i, c in enumerate(columns) if isinstance(c.type, sa.JSON)],
+        )
+    statement, values_of, json_columns = built
+    flush(conn)
+    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            values = list(values_of(row))
+            for i in json_columns:
+                text = _dumps(values[i])
+                values[i] = text.decode() if isinstance(text, bytes) else text
+            copy.write_row(values)

@@ -139,3 +139,14 @@ def test_an_engine_without_a_content_check_refuses_to_restore(exported, backend,
     finally:
         bare.dispose()
         factory.drop(url)
+
+
+def test_a_duplicated_event_id_is_refused_as_a_clash(exported, empty_engine):
+    """Content and chain can be forged consistently around a repeated id: the store's own
+    constraint refuses it, named by the lines of the batch, and nothing is restored."""
+    first_id = exported[0]["id"]
+    with pytest.raises(BackupRejected) as caught:
+        import_from(empty_engine, io.StringIO(forged(exported, 7, _set("id", first_id))))
+    assert str(caught.value).startswith("lines 1-7 clash ("), str(caught.value)
+    with empty_engine.connect() as conn:
+        assert event_reads.head(conn) == (0, None)
