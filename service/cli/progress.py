@@ -24,8 +24,6 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from ..gc_tuning import settle_heap
-
 quiet_option = click.option(
     "--quiet", "-q", is_flag=True, help="No progress bar and no summary line."
 )
@@ -59,10 +57,7 @@ def shows_bar(quiet: bool) -> bool:
 
 @contextmanager
 def metered(label: str, *, total: int | None = None, quiet: bool = False) -> Iterator[Meter]:
-    """A Meter for one command run, with a transient bar on a terminal's standard error.
-    The run allocates in bursts of thousands of events: the heap is settled first
-    (service/gc_tuning.py)."""
-    settle_heap()
+    """A Meter for one command run, with a transient bar on a terminal's standard error."""
     meter = Meter(label)
     if not shows_bar(quiet):
         yield meter

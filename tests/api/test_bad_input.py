@@ -63,6 +63,19 @@ REFUSED = {
         '{"occurred_on": "2026-02-05",', 400, NOT_JSON, problem_type="bad-request"
     ),
     "invalid UTF-8": Refused(b'{"summary": "\xff\xfe\xc3"}', 400, path="/v1/proposals"),
+    # What orjson refuses goes to the standard parser, which decides as it always has.
+    "a UTF-16 body": Refused(json.dumps(swap_body()).encode("utf-16"), 400, NOT_JSON),
+    "a byte order mark": Refused(b"\xef\xbb\xbf" + json.dumps(swap_body()).encode(), 400),
+    "NaN as a figure": Refused(
+        json.dumps(swap_body()).replace('"received": 157', '"received": NaN', 1),
+        422,
+        errors={"sides.0.received": ["Must be a whole number (a JSON integer, not text or 1.5)."]},
+    ),
+    "an integer beyond 64 bits": Refused(
+        json.dumps(swap_body()).replace('"received": 157', f'"received": {2**70}', 1),
+        422,
+        error_fields=("sides.0.received",),
+    ),
     "a text body": Refused(
         "{}", 415, "send the body as application/json, not text/plain", content_type="text/plain"
     ),
