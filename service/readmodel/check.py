@@ -34,7 +34,7 @@ CHECKED = {
     "counters (gaps, summary)": (counters, [counters.c.key]),
     "counter_deltas (gaps and summary as_of)": (
         counter_deltas,
-        [counter_deltas.c.position, counter_deltas.c.key],
+        [counter_deltas.c.position],
     ),
     "counter_snapshots (gaps and summary as_of)": (
         counter_snapshots,

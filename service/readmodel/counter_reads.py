@@ -59,13 +59,14 @@ def _load_counters(conn: Connection, position: int, part: str) -> dict[str, int]
     )
     base = {k: v for k, v in snapshot.counters.items() if in_part(k)} if snapshot else {}
     since = snapshot.position if snapshot else 0
-    changes = conn.execute(
-        sa.select(counter_deltas.c.key, sa.func.sum(counter_deltas.c.delta))
-        .where(
-            counter_deltas.c.position > since,
-            counter_deltas.c.position <= position,
-            _part_filter(counter_deltas.c.key, part),
+    changes: Counter[str] = Counter()
+    rows = conn.execute(
+        sa.select(counter_deltas.c.deltas).where(
+            counter_deltas.c.position > since, counter_deltas.c.position <= position
         )
-        .group_by(counter_deltas.c.key)
-    ).all()
-    return apply_delta(base, Counter({k: int(v) for k, v in changes}))
+    )
+    for (deltas,) in rows:
+        for k, v in deltas.items():
+            if in_part(k):
+                changes[k] += v
+    return apply_delta(base, changes)

@@ -5,7 +5,8 @@
   Timeline, resource views and corrections read it, current or as of any position, with an
   index range instead of a replay.
 - ``counters``: the compact aggregates behind gaps and summary (see projections.counters).
-- ``counter_deltas``: each position's net change of the counters, and ``counter_snapshots``:
+- ``counter_deltas``: each position's net change of the counters as one row (a JSON object
+  of key -> change; positions that change nothing have no row), and ``counter_snapshots``:
   the whole counter set every ``SNAPSHOT_EVERY`` positions. Counters as of P = the last
   snapshot at or before P plus the deltas after it (fewer than SNAPSHOT_EVERY positions).
 - ``day_counts``: the per-day part of ``counters`` as one row per day with a column per kind
@@ -67,9 +68,8 @@ counters = sa.Table(
 counter_deltas = sa.Table(
     "counter_deltas",
     metadata,
-    sa.Column("position", sa.BigInteger, primary_key=True),
-    sa.Column("key", sa.String(700), primary_key=True),
-    sa.Column("delta", sa.BigInteger, nullable=False),
+    sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("deltas", JSONType, nullable=False),  # {counter key: net change}, no zeros
 )
 
 counter_snapshots = sa.Table(

@@ -156,9 +156,8 @@ def project(conn: Connection, events: Sequence[RecordedEvent], *, bulk: bool = F
             batch.put(change.before, change.after, event.position)
         change = delta(changes)
         total.update(change)
-        delta_rows.extend(
-            {"position": event.position, "key": k, "delta": v} for k, v in change.items()
-        )
+        if change:
+            delta_rows.append({"position": event.position, "deltas": dict(change)})
         if event.position % SNAPSHOT_EVERY == 0:
             snapshot_points.append((event.position, Counter(total)))
     if snapshot_points:

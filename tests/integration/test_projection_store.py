@@ -17,6 +17,7 @@ from service.readmodel.tables import (
     DAY_COLUMNS,
     OPEN,
     PROJECTION_TABLES,
+    counter_deltas,
     counters,
     day_counts,
     fact_versions,
@@ -142,5 +143,35 @@ class TestDayCountsMigration:
         with engine.connect() as conn:
             assert conn.execute(query).all() == before
         assert len(before) == 3
+        with append_transaction(engine) as conn:
+            assert differing_projections(conn) == []
+
+
+class TestPositionDeltasMigration:
+    def test_a_round_trip_through_the_per_key_rows_keeps_every_delta(
+        self, client, auth, engine, monkeypatch
+    ):
+        """0006 merges each position's per-key delta rows into one JSON row (and its
+        downgrade splits them again): as_of reads and verify agree before and after."""
+        monkeypatch.setattr(update, "SNAPSHOT_EVERY", 3)
+        fill(client, auth)
+        query = sa.select(counter_deltas).order_by(counter_deltas.c.position)
+        with engine.connect() as conn:
+            before = conn.execute(query).all()
+            as_of = [counters_at(conn, n, TOTALS) for n in range(1, 8)]
+        url = engine.url.render_as_string(hide_password=False)
+        command.downgrade(alembic_config(url), "0005")
+        with engine.connect() as conn:
+            split = conn.execute(
+                sa.text("SELECT position, key, delta FROM counter_deltas ORDER BY position, key")
+            ).all()
+        assert {(p, k, d) for p, k, d in split} == {
+            (row.position, k, d) for row in before for k, d in row.deltas.items()
+        }
+        command.upgrade(alembic_config(url), "head")
+        with engine.connect() as conn:
+            assert conn.execute(query).all() == before
+            assert [counters_at(conn, n, TOTALS) for n in range(1, 8)] == as_of
+        assert all(row.deltas and 0 not in row.deltas.values() for row in before)
         with append_transaction(engine) as conn:
             assert differing_projections(conn) == []
