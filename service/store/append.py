@@ -10,8 +10,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..domain.errors import NotFound, RuleViolation, StreamExists, VersionMismatch
 from ..domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent
-from ..domain.hashing import GENESIS_HASH, envelope_hash
+from ..domain.hashing import GENESIS_HASH
 from . import event_reads, pg_writes, sqlite_writes
+from .canonical import envelope_hash  # the domain's hash, the same bytes through orjson
 from .engine import APPENDED, HEAD, PROBED, append_transaction, utc_now_text
 from .hooks import hooks_of
 from .lock_state import Cursor

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import URL, Connection, Engine
 
 from ..domain.events import EVENT_TYPES, NewEvent, stream_name
 from . import pg_writes
@@ -14,8 +14,8 @@ from .tables import events
 # narrowing query after that.
 _FIRST_PROBES = 32
 _PROBES = 64
-# (database, first name) -> the suffix last generated here: a hint, always re-checked.
-_LAST_GENERATED: dict[tuple[str, str], int] = {}
+# (database URL, first name) -> the suffix last generated here: a hint, always re-checked.
+_LAST_GENERATED: dict[tuple[URL, str], int] = {}
 _MAX_HINTS = 4096
 
 
@@ -33,7 +33,7 @@ def generated_stream(conn: Connection, cursor: Cursor, new: NewEvent) -> str:
     def name(n: int) -> str:
         return stream_name(kind, base if n == 1 else f"{base}-{n}")
 
-    key = (str(conn.engine.url), name(1))
+    key = (conn.engine.url, name(1))
     hint = _LAST_GENERATED.get(key, 0)
     if hint > 1 and _known(cursor, name(hint)) and _known(cursor, name(hint + 1)) is False:
         # Settled under this lock already (e.g. the batch's earlier appends of this date):
@@ -76,7 +76,7 @@ def candidates(engine: Engine, new: NewEvent) -> tuple[str, ...]:
         return ()
     kind = new.stream_kind or event_type.stream_kind
     base = new.occurred_on.isoformat()
-    hint = _LAST_GENERATED.get((str(engine.url), stream_name(kind, base)), 0)
+    hint = _LAST_GENERATED.get((engine.url, stream_name(kind, base)), 0)
     numbers = range(hint, hint + _PROBES) if hint > 1 else _first_candidates()
     return tuple(stream_name(kind, base if n == 1 else f"{base}-{n}") for n in numbers)
 
@@ -85,7 +85,7 @@ def _first_candidates() -> list[int]:
     return [*range(1, _FIRST_PROBES + 1), *(2**p for p in range(6, 41))]
 
 
-def _remember(key: tuple[str, str], n: int, stream: str) -> str:
+def _remember(key: tuple[URL, str], n: int, stream: str) -> str:
     if len(_LAST_GENERATED) > _MAX_HINTS:
         _LAST_GENERATED.clear()
     _LAST_GENERATED[key] = n

@@ -1,10 +1,13 @@
 """The stored envelopes streamed for the whole-log tools, straight from the driver.
 
-One query, read ``batch`` rows at a time: a server-side (named) cursor on PostgreSQL, the
-plain cursor on SQLite, so memory stays constant whatever the log's size. Rows become
-envelopes without SQLAlchemy's per-row processing: the date comes as its stored ISO text
-(PostgreSQL prints a date as YYYY-MM-DD; SQLite stores that text) and the JSON columns are
-parsed by orjson (on PostgreSQL through a loader set on this cursor only).
+One query, streamed: ``COPY (SELECT …) TO STDOUT`` on PostgreSQL (rows arrive as the server
+produces them, parsed by psycopg's C row parser: ~2x the rate of a server-side cursor's
+FETCHes), the plain cursor read ``batch`` rows at a time on SQLite; memory stays constant
+whatever the log's size. Rows become envelopes without SQLAlchemy's per-row processing: the
+date comes as its stored ISO text (PostgreSQL prints a date as YYYY-MM-DD; SQLite stores
+that text) and the JSON columns are parsed by orjson (on PostgreSQL through a loader set on
+this cursor only). Nothing else may run on the connection until the stream is consumed or
+closed (a COPY holds it).
 """
 
 from __future__ import annotations
@@ -22,9 +25,13 @@ from .event_reads import ENVELOPE_KEYS
 
 STREAM_BATCH = 5000
 _COLUMNS = ", ".join("occurred_on::text" if k == "occurred_on" else k for k in ENVELOPE_KEYS)
-_PG_QUERY = (
-    f"SELECT {_COLUMNS} FROM events WHERE position > %s AND position <= %s ORDER BY position"
+# COPY takes no parameters: the two bounds are formatted in as integers.
+_PG_COPY = (
+    f"COPY (SELECT {_COLUMNS} FROM events WHERE position > {{after:d}} AND position <= {{upto:d}}"
+    " ORDER BY position) TO STDOUT"
 )
+_PG_TYPES = {"position": "int8", "stream_version": "int4", "schema_version": "int4"}
+_PG_TYPES.update(data="jsonb", sources="jsonb")
 _SQLITE_QUERY = (
     f"SELECT {', '.join(ENVELOPE_KEYS)} FROM events"
     " WHERE position > ? AND position <= ? ORDER BY position"
@@ -38,20 +45,20 @@ def stored_envelopes(
     """The stored envelopes after ``after`` up to ``upto``, exactly as hashed, in position
     order. Run it inside a transaction (a named cursor lives in one)."""
     if conn.dialect.name == "postgresql":
-        return _postgresql(conn, upto, after, batch)
+        return _postgresql(conn, upto, after)
     return _sqlite(conn, upto, after, batch)
 
 
-def _postgresql(conn: Connection, upto: int, after: int, batch: int) -> Iterator[dict[str, Any]]:
+def _postgresql(conn: Connection, upto: int, after: int) -> Iterator[dict[str, Any]]:
     pg_writes.flush(conn)
     driver = conn.connection.driver_connection
-    with driver.cursor(name="stored_envelopes") as cursor:
+    with driver.cursor() as cursor:
         set_json_loads(loads, cursor)
-        cursor.itersize = batch
-        cursor.execute(_PG_QUERY, (after, upto))
-        keys = ENVELOPE_KEYS
-        for row in cursor:
-            yield dict(zip(keys, row, strict=True))
+        with cursor.copy(_PG_COPY.format(after=int(after), upto=int(upto))) as copy:
+            copy.set_types([_PG_TYPES.get(key, "text") for key in ENVELOPE_KEYS])
+            keys = ENVELOPE_KEYS
+            for row in copy.rows():
+                yield dict(zip(keys, row, strict=True))
 
 
 def _sqlite(conn: Connection, upto: int, after: int, batch: int) -> Iterator[dict[str, Any]]:
