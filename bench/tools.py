@@ -10,6 +10,7 @@ exports, rebuilds and verifies that store, timing the library functions the comm
 (process start-up left out). In the same run it measures a raw baseline per backend: the
 exported lines inserted as (position, JSON) rows, 100 rows per transaction, with the bare
 driver (psycopg / sqlite3), so the ratios mean something on a machine whose speed varies.
+The heap is settled first, as the ``exchange-log`` console script does (service/gc_tuning.py).
 Prints one table (events/s, ratio to the baseline, the issue's targets and its figures
 before). Not a test: nothing asserts times. Figures: bench/README.md.
 """
@@ -32,6 +33,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.read import Generator, fill
+from service.gc_tuning import settle_heap
 from service.readmodel.update import rebuild
 from service.store.backup import export_to, import_from
 from service.store.chain import verify_chain
@@ -153,6 +155,7 @@ def main() -> None:
     parser.add_argument("--backends", default="postgresql,sqlite")
     args = parser.parse_args()
     backends = args.backends.split(",")
+    settle_heap()  # as the console script does before a command
     stores = Stores()
     rows: list[tuple] = []
     try:

@@ -4,6 +4,7 @@ PostgreSQL sends the same rows through ``readmodel.pg_writes``)."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from ..projections.counters import DAY_PREFIX, SEP, apply_delta
+from ..store import pg_writes, sqlite_writes
 from .tables import DAY_COLUMNS, counter_snapshots, counters, day_counts
 
 CHUNK = 500
@@ -74,12 +76,44 @@ def apply_day_counts(conn: Connection, rows: list[dict[str, Any]]) -> None:
         )
 
 
-def write_snapshots(conn: Connection, points: list[tuple[int, Counter[str]]]) -> None:
+def write_snapshots(
+    conn: Connection, points: list[tuple[int, Counter[str]]], base: dict[str, int] | None = None
+) -> None:
     """Snapshots at exact multiples of SNAPSHOT_EVERY, whatever the batch boundaries, so an
-    incremental build and a rebuild store the same rows: the stored counters (still as
-    before this batch) plus the batch's changes up to that position."""
-    base = dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all())
+    incremental build and a rebuild store the same rows: the counters as before this batch
+    (``base``, else the stored ones) plus the batch's changes up to that position."""
+    if base is None:
+        base = dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all())
     conn.execute(
         counter_snapshots.insert(),
         [{"position": p, "counters": apply_delta(base, acc)} for p, acc in points],
     )
+
+
+@dataclass
+class HeldCounters:
+    """A bulk build's counters (a rebuild, a restore's load): read once at its start, kept
+    in memory page after page (a few thousand keys whatever the log's size), and written
+    once at its end, instead of an upsert of counters and day_counts per page."""
+
+    values: dict[str, int]
+
+    @classmethod
+    def read(cls, conn: Connection) -> HeldCounters:
+        return cls(dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all()))
+
+    def add(self, change: Counter[str]) -> None:
+        self.values = apply_delta(self.values, change)
+
+    def write(self, conn: Connection) -> None:
+        """Replace the stored counters and day_counts with the held ones."""
+        conn.execute(day_counts.delete())
+        conn.execute(counters.delete())
+        rows = [{"key": k, "value": v} for k, v in self.values.items()]
+        days = day_rows(Counter(self.values))
+        if conn.dialect.name == "postgresql":
+            pg_writes.copy_rows(conn, counters, rows)
+            pg_writes.copy_rows(conn, day_counts, days)
+        else:
+            sqlite_writes.insert_rows(conn, counters, rows)
+            sqlite_writes.insert_rows(conn, day_counts, days)

@@ -26,6 +26,7 @@ from ..projections.facts import Fact, step
 from ..store import event_reads, sqlite_writes
 from ..store.streaming import stored_envelopes
 from . import counter_writes, pg_writes
+from .counter_writes import HeldCounters
 from .position import STATE_NAME, forget_position_read, position_at_start, set_position
 from .rows import fact_from_row, version_row
 from .tables import OPEN, PROJECTION_TABLES, counter_deltas, fact_versions
@@ -135,9 +136,12 @@ class _Batch:
         self.pending[after.event_id] = version_row(after, position)
 
 
-def project(conn: Connection, events: Sequence[RecordedEvent], *, bulk: bool = False) -> None:
+def project(
+    conn: Connection, events: Sequence[RecordedEvent], *, held: HeldCounters | None = None
+) -> None:
     """The append hook: bring the stored projections up to the last of ``events``.
-    ``bulk``: a page of a rebuild or a restore (PostgreSQL copies its rows in)."""
+    ``held``: a page of a bulk build (a rebuild, a restore), whose counters are held in
+    memory until its end; PostgreSQL copies its rows in."""
     if not events:
         return
     reflected = position_at_start(conn)
@@ -160,11 +164,14 @@ def project(conn: Connection, events: Sequence[RecordedEvent], *, bulk: bool = F
             delta_rows.append({"position": event.position, "deltas": dict(change)})
         if event.position % SNAPSHOT_EVERY == 0:
             snapshot_points.append((event.position, Counter(total)))
-    if snapshot_points:
+    if snapshot_points:  # from the counters as they were before this batch
         counter_writes.write_snapshots(
-            conn, snapshot_points
-        )  # reads the counters as they were before this batch
+            conn, snapshot_points, held.values if held is not None else None
+        )
     net = Counter({k: v for k, v in total.items() if v})
+    if held is not None:
+        held.add(net)
+        net = Counter()  # written once, at the end of the build
     versions = batch.done + list(batch.pending.values())
     if conn.dialect.name == "postgresql":
         pg_writes.write_projection(
@@ -175,7 +182,7 @@ def project(conn: Connection, events: Sequence[RecordedEvent], *, bulk: bool = F
             net=net,
             days=counter_writes.day_rows(net),
             state=(STATE_NAME, events[-1].position),
-            bulk=bulk,
+            bulk=held is not None,
         )
         return
     if batch.closed:
@@ -217,6 +224,7 @@ def build(
     ``first - 1`` (a rebuild, or a restore's load): ``project`` over pages of ``batch``
     events. The fact_versions indexes no step reads are dropped meanwhile and built once at
     the end, in one sorted pass each, instead of one entry per row. Returns ``last``."""
+    held = HeldCounters.read(conn)
     with _indexes_built_after(conn, BULK_BUILT_INDEXES):
         after = first - 1
         while after < last:
@@ -224,10 +232,11 @@ def build(
                 event_reads.upcast_event(event_reads.event_as_stored(envelope))
                 for envelope in stored_envelopes(conn, after=after, upto=min(after + batch, last))
             ]
-            project(conn, page, bulk=True)
+            project(conn, page, held=held)
             after = page[-1].position
             if progress is not None:
                 progress(after)
+        held.write(conn)
     return last
 
 
