@@ -14,8 +14,8 @@ escaped as %25 / %1F), so parsing a key is a split, and all per-day keys share t
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 
 from ..domain import events as ev
 from .facts import Fact, FactChange
@@ -56,9 +56,9 @@ def estimate(share: float, received: int) -> int:
     return math.floor(share * received + 0.5)
 
 
-def contributions(fact: Fact) -> Counter[str]:
+def contributions(fact: Fact) -> dict[str, int]:
     """What one fact adds to the counters; nothing when it is retracted."""
-    out: Counter[str] = Counter()
+    out: defaultdict[str, int] = defaultdict(int)  # C-level default (Counter's is Python)
     if not fact.live:
         return out
     d = fact.data
@@ -86,7 +86,7 @@ def contributions(fact: Fact) -> Counter[str]:
     return out
 
 
-def _swap(out: Counter[str], fact: Fact) -> None:
+def _swap(out: defaultdict[str, int], fact: Fact) -> None:
     d = fact.data
     out[key("swap_year", fact.occurred_on.year)] += 1
     for mediator in d.get("mediators") or []:
@@ -116,19 +116,19 @@ def _swap(out: Counter[str], fact: Fact) -> None:
                 out[key("bd_unknown", side, dim, label)] += 1
 
 
-def delta(changes: Sequence[FactChange]) -> Counter[str]:
+def delta(changes: Sequence[FactChange]) -> dict[str, int]:
     """The net change of the counters for a list of fact changes (zeros dropped)."""
     if len(changes) == 1 and changes[0].before is None:  # a new fact: most events
-        return Counter({k: v for k, v in contributions(changes[0].after).items() if v})
+        return {k: v for k, v in contributions(changes[0].after).items() if v}
     total: Counter[str] = Counter()
     for change in changes:
         total.update(contributions(change.after))
         if change.before is not None:
             total.subtract(contributions(change.before))
-    return Counter({k: v for k, v in total.items() if v != 0})
+    return {k: v for k, v in total.items() if v != 0}
 
 
-def apply_delta(counters: dict[str, int], change: Counter[str]) -> dict[str, int]:
+def apply_delta(counters: dict[str, int], change: Mapping[str, int]) -> dict[str, int]:
     """Counters plus a delta, dropping keys that fall to zero (so equal states compare equal)."""
     result = dict(counters)
     for k, v in change.items():

@@ -77,7 +77,7 @@ def apply_day_counts(conn: Connection, rows: list[dict[str, Any]]) -> None:
 
 
 def write_snapshots(
-    conn: Connection, points: list[tuple[int, Counter[str]]], base: dict[str, int] | None = None
+    conn: Connection, points: list[tuple[int, dict[str, int]]], base: dict[str, int] | None = None
 ) -> None:
     """Snapshots at exact multiples of SNAPSHOT_EVERY, whatever the batch boundaries, so an
     incremental build and a rebuild store the same rows: the counters as before this batch
@@ -102,7 +102,7 @@ class HeldCounters:
     def read(cls, conn: Connection) -> HeldCounters:
         return cls(dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all()))
 
-    def add(self, change: Counter[str]) -> None:
+    def add(self, change: dict[str, int]) -> None:
         self.values = apply_delta(self.values, change)
 
     def write(self, conn: Connection) -> None:

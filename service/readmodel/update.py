@@ -151,19 +151,20 @@ def project(
         return
     batch = _Batch(conn)
     batch.prefetch(events)
-    total: Counter[str] = Counter()
+    total: dict[str, int] = {}
     delta_rows: list[dict[str, Any]] = []
-    snapshot_points: list[tuple[int, Counter[str]]] = []
+    snapshot_points: list[tuple[int, dict[str, int]]] = []
     for event in events:
         changes = step(batch, event)
         for change in changes:
             batch.put(change.before, change.after, event.position)
         change = delta(changes)
-        total.update(change)
+        for k, v in change.items():
+            total[k] = total.get(k, 0) + v
         if change:
             delta_rows.append({"position": event.position, "deltas": dict(change)})
         if event.position % SNAPSHOT_EVERY == 0:
-            snapshot_points.append((event.position, Counter(total)))
+            snapshot_points.append((event.position, dict(total)))
     if snapshot_points:  # from the counters as they were before this batch
         counter_writes.write_snapshots(
             conn, snapshot_points, held.values if held is not None else None
