@@ -151,7 +151,7 @@ def append_replayed(
                 "position", f"event {event.position} does not continue the log at {position}"
             )
         position, prev = event.position, event.hash
-    _insert(conn, list(recorded))
+    _insert(conn, list(recorded), bulk=not hooks)
     conn.info[HEAD] = (position, prev)  # the next batch continues from here, no head read
     if hooks:
         _after_insert(conn, [event_reads.upcast_event(e) for e in recorded])
@@ -182,13 +182,15 @@ def finish_replayed(conn: Connection, page: int = REPLAY_PAGE) -> None:
             hook(conn, replayed)
 
 
-def _insert(conn: Connection, stored: list[RecordedEvent]) -> None:
+def _insert(conn: Connection, stored: list[RecordedEvent], *, bulk: bool = False) -> None:
+    """The events' rows: deferred on PostgreSQL (copied in at once for a ``bulk`` restore's
+    batches of thousands), on the driver on SQLite."""
     rows = [
         {**_row(e), "target_id": e.data.get("target_event_id") if e.type in META_TYPES else None}
         for e in stored
     ]
     if conn.dialect.name == "postgresql":
-        pg_writes.insert_rows(conn, events, rows)
+        (pg_writes.copy_rows if bulk else pg_writes.insert_rows)(conn, events, rows)
     else:
         sqlite_writes.insert_rows(conn, events, rows)
 
