@@ -10,11 +10,10 @@ from typing import TextIO
 
 import psycopg
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
 
 from ..domain.events import EVENT_TYPES, META_TYPES
 from ..domain.hashing import GENESIS_HASH, HASHED_FIELDS, chain_break
-from . import event_reads, pg_writes
+from . import event_reads
 from .append import append_replayed, finish_replayed
 from .canonical import canonical_bytes, loads
 from .chain import snapshot
@@ -201,8 +200,9 @@ def _insert(conn: Connection, batch: list[dict], first_line: int, last_line: int
     """Append the batch through the append path's replay mode (same rows; hooks held back
     until ``finish_replayed``)."""
     try:
+        # hooks=False: the rows go in at once (COPY on PostgreSQL, the driver on SQLite), so
+        # a clash is raised here, as the driver's own error
         append_replayed(conn, [event_reads.event_as_stored(e) for e in batch], hooks=False)
-        pg_writes.flush(conn)  # PostgreSQL defers the INSERT: its clash is raised here
-    except (IntegrityError, sqlite3.IntegrityError, psycopg.IntegrityError) as exc:
-        detail = str(getattr(exc, "orig", exc)).splitlines()[0]
+    except (sqlite3.IntegrityError, psycopg.IntegrityError) as exc:
+        detail = str(exc).splitlines()[0]
         raise BackupRejected(f"lines {first_line}-{last_line} clash ({detail})") from None

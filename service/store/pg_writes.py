@@ -15,17 +15,16 @@ stores get the same rows, which the tests compare.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from datetime import date
 from operator import itemgetter
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 from psycopg.types.json import Jsonb
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+
+from . import json_text
 
 
 def insert_from_json(table: sa.Table, conflict: str = "") -> str:
@@ -50,25 +49,9 @@ _INSERTS: dict[str, str] = {}
 NOTIFY = "SELECT pg_notify(%s, %s)"
 
 
-def _iso(value: Any) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-
 def json_rows(rows: list[dict[str, Any]]) -> Jsonb:
     """Rows as the one JSON parameter of an ``insert_from_json`` statement."""
-    return Jsonb(rows, dumps=_dumps)
-
-
-def _dumps(value: Any) -> bytes | str:
-    """orjson (dates as ISO text natively; ~8x less CPU than the standard encoder, which
-    was a quarter of a bulk append's time); the standard encoder for what orjson refuses
-    (integers beyond 64 bits). PostgreSQL parses the text either way: same rows."""
-    try:
-        return orjson.dumps(value)
-    except TypeError:
-        return json.dumps(value, default=_iso, separators=(",", ":"))
+    return Jsonb(rows, dumps=json_text.dumps)
 
 
 # conn.info key: the writes queued by ``defer`` as (statement, parameters, executemany).
@@ -213,6 +196,5 @@ def copy_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> 
         for row in rows:
             values = list(values_of(row))
             for i in json_columns:
-                text = _dumps(values[i])
-                values[i] = text.decode() if isinstance(text, bytes) else text
+                values[i] = json_text.text(values[i])
             copy.write_row(values)

@@ -9,26 +9,19 @@ text), so every read through the tables sees the same rows; JSON is written by o
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 from operator import itemgetter
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+
+from . import json_text
 
 # table name -> (INSERT statement, the row's values in column order, converters by index)
 Convert = Callable[[Any], Any]
 _STATEMENTS: dict[str, tuple[str, Convert, list[tuple[int, Convert]]]] = {}
-
-
-def _json(value: Any) -> str:
-    try:
-        return orjson.dumps(value).decode("utf-8")
-    except TypeError:
-        return json.dumps(value)
 
 
 def _date(value: Any) -> Any:
@@ -45,7 +38,7 @@ def _bool(value: Any) -> Any:
 
 def _converter(column: sa.Column) -> Callable[[Any], Any]:
     if isinstance(column.type, sa.JSON):
-        return _json
+        return json_text.text
     if isinstance(column.type, sa.Date):
         return _date
     if isinstance(column.type, sa.Boolean):

@@ -30,8 +30,13 @@ _PG_COPY = (
     f"COPY (SELECT {_COLUMNS} FROM events WHERE position > {{after:d}} AND position <= {{upto:d}}"
     " ORDER BY position) TO STDOUT"
 )
-_PG_TYPES = {"position": "int8", "stream_version": "int4", "schema_version": "int4"}
-_PG_TYPES.update(data="jsonb", sources="jsonb")
+_PG_TYPES = {
+    "position": "int8",
+    "stream_version": "int4",
+    "schema_version": "int4",
+    "data": "jsonb",
+    "sources": "jsonb",
+}  # every other column: text
 _SQLITE_QUERY = (
     f"SELECT {', '.join(ENVELOPE_KEYS)} FROM events"
     " WHERE position > ? AND position <= ? ORDER BY position"
@@ -43,7 +48,8 @@ def stored_envelopes(
     conn: Connection, *, upto: int, after: int = 0, batch: int = STREAM_BATCH
 ) -> Iterator[dict[str, Any]]:
     """The stored envelopes after ``after`` up to ``upto``, exactly as hashed, in position
-    order. Run it inside a transaction (a named cursor lives in one)."""
+    order. Run it inside a transaction (one snapshot), and consume or close the iterator
+    before the next statement on ``conn``."""
     if conn.dialect.name == "postgresql":
         return _postgresql(conn, upto, after)
     return _sqlite(conn, upto, after, batch)

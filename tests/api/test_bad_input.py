@@ -65,7 +65,7 @@ REFUSED = {
     "invalid UTF-8": Refused(b'{"summary": "\xff\xfe\xc3"}', 400, path="/v1/proposals"),
     # What orjson refuses goes to the standard parser, which decides as it always has.
     "a UTF-16 body": Refused(json.dumps(swap_body()).encode("utf-16"), 400, NOT_JSON),
-    "a byte order mark": Refused(b"\xef\xbb\xbf" + json.dumps(swap_body()).encode(), 400),
+    "a byte order mark": Refused(b"\xef\xbb\xbf" + json.dumps(swap_body()).encode(), 400, NOT_JSON),
     "NaN as a figure": Refused(
         json.dumps(swap_body()).replace('"received": 157', '"received": NaN', 1),
         422,

@@ -147,6 +147,10 @@ def test_a_duplicated_event_id_is_refused_as_a_clash(exported, empty_engine):
     first_id = exported[0]["id"]
     with pytest.raises(BackupRejected) as caught:
         import_from(empty_engine, io.StringIO(forged(exported, 7, _set("id", first_id))))
-    assert str(caught.value).startswith("lines 1-7 clash ("), str(caught.value)
+    detail = {
+        "sqlite": "UNIQUE constraint failed: events.id",
+        "postgresql": 'duplicate key value violates unique constraint "events_id_key"',
+    }[empty_engine.dialect.name]
+    assert str(caught.value) == f"lines 1-7 clash ({detail})"
     with empty_engine.connect() as conn:
         assert event_reads.head(conn) == (0, None)
