@@ -4,6 +4,7 @@ PostgreSQL sends the same rows through ``readmodel.pg_writes``)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -44,7 +45,7 @@ def apply_counters(conn: Connection, change: Counter[str]) -> None:
         )
 
 
-def day_rows(change: Counter[str]) -> list[dict[str, Any]]:
+def day_rows(change: Mapping[str, int]) -> list[dict[str, Any]]:
     """The per-day part of a net change: one row per day, a column per kind."""
     days: dict[str, dict[str, int]] = {}
     for k, v in change.items():
@@ -110,7 +111,7 @@ class HeldCounters:
         conn.execute(day_counts.delete())
         conn.execute(counters.delete())
         rows = [{"key": k, "value": v} for k, v in self.values.items()]
-        days = day_rows(Counter(self.values))
+        days = day_rows(self.values)
         if conn.dialect.name == "postgresql":
             pg_writes.copy_rows(conn, counters, rows)
             pg_writes.copy_rows(conn, day_counts, days)
