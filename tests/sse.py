@@ -66,6 +66,9 @@ class LiveStream:
         while (line := self.reader.readline().decode().strip()) != "":
             name, _, value = line.partition(":")
             self.headers[name.lower()] = value.strip()
+        if not self.status_line.endswith(" 200 OK"):  # e.g. a 503 when every slot is taken
+            self.close()
+            raise AssertionError(f"the stream was not opened: {self.status_line}")
         assert self.next_message().retry == 2000  # the stream is open and listening
 
     def next_message(self) -> Message:
