@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.errors import NotFound, RuleViolation, StreamExists, VersionMismatch
+from ..domain.event_ids import new_event_id
 from ..domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent
 from ..domain.hashing import GENESIS_HASH
 from . import event_reads, pg_writes, sqlite_writes
@@ -107,7 +107,7 @@ def append_in(
         stream, version = _place(conn, cursor, new)
         cursor.position += 1
         envelope = {
-            "id": str(uuid.uuid4()),
+            "id": new_event_id(),
             "position": cursor.position,
             "stream": stream,
             "stream_version": version,

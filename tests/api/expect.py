@@ -18,12 +18,12 @@ def stored(client, response, **expected: Any) -> dict[str, Any]:
     """Check a 201 write against every envelope field; returns the envelope.
 
     ``expected`` names every field except the server-chosen id, recorded_at and hash, which
-    are checked by form (UUID4, canonical UTC text, the recomputed chain hash).
+    are checked by form (UUIDv7, canonical UTC text, the recomputed chain hash).
     """
     assert response.status_code == 201, response.json
     envelope = response.json
     assert response.headers["Location"] == f"/v1/events/{envelope['id']}"
-    assert uuid.UUID(envelope["id"]).version == 4
+    assert uuid.UUID(envelope["id"]).version == 7
     assert RECORDED_AT.fullmatch(envelope["recorded_at"]), envelope["recorded_at"]
     assert envelope["hash"] == envelope_hash(envelope)
     assert {k: v for k, v in envelope.items() if k not in SERVER_CHOSEN} == {
