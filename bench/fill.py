@@ -1,0 +1,239 @@
+"""Bulk append from 0 to 10⁶ events: does an append cost more as the log grows?
+
+    .venv/bin/python -m bench.fill                          # 10⁶ events, a private server
+    .venv/bin/python -m bench.fill --server shared          # the test server (BENCH_POSTGRES_URL)
+    .venv/bin/python -m bench.fill --events 200000 --window 20000
+
+Fills a new PostgreSQL database through ``append()`` in batches of 1,000 mixed events
+(bench/read.py's Generator: the bulk append path, projections maintained as in production)
+and prints, per window of 50,000 events, the append rate (time inside ``append()`` only; the
+generator's own time is left out) and what each event cost: blocks the server found in and
+read past ``shared_buffers``, dirty buffers a backend had to write itself, checkpoints, WAL,
+the CPU of the server processes serving the database (from /proc: a local server only) and
+this process's CPU inside ``append()``.
+It ends with the rate of the window ending at 10⁵ over that of the last window (the issue's
+target: within 1.25 x).
+
+``--server private`` (the default) starts a PostgreSQL of its own, in a temporary directory
+on port 5499, with bench/postgresql.conf: the production settings README gives (buffers sized
+to the log, fsync and synchronous commit on as always). ``--server shared`` uses the server the
+tests use, as it is configured (128 MB of buffers on a stock install). Not a test: nothing
+asserts times. Figures: bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.database import admin_url
+from bench.read import Generator
+from service.gc_tuning import settle_heap
+from service.store.append import append
+from service.store.migrate import upgrade
+from service.wiring import open_log
+
+HERE = Path(__file__).resolve().parent
+PRIVATE_PORT = 5499
+STATS = """
+SELECT (SELECT buffers_backend FROM pg_stat_bgwriter),
+       (SELECT checkpoints_req + checkpoints_timed FROM pg_stat_bgwriter),
+       (SELECT sum(blks_read) FROM pg_stat_database), (SELECT sum(blks_hit) FROM pg_stat_database),
+       pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')
+"""
+
+
+def _pg_bin(name: str) -> str:
+    found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    if found:
+        return str(found[-1])
+    if shutil.which(name):
+        return name
+    raise SystemExit(f"{name} not found: install PostgreSQL's server, or use --server shared")
+
+
+def _as_server_user(argv: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: run it as the distribution's postgres user."""
+    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
+
+
+@contextmanager
+def private_server() -> Iterator[str]:
+    """A PostgreSQL of this run's own with bench/postgresql.conf; removed on exit."""
+    root = Path(tempfile.mkdtemp(prefix="pel_fill_"))
+    data = root / "data"
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres")
+    subprocess.run(
+        _as_server_user([_pg_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]),
+        check=True,
+        capture_output=True,
+    )
+    settings = (HERE / "postgresql.conf").read_text()
+    local = (
+        f"port = {PRIVATE_PORT}\nlisten_addresses = '127.0.0.1'\n"
+        f"unix_socket_directories = '{root}'\n"
+    )
+    with (data / "postgresql.conf").open("a") as conf:
+        conf.write(settings + local)
+    ctl = [_pg_bin("pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w"]
+    subprocess.run(_as_server_user([*ctl, "start"]), check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{PRIVATE_PORT}/postgres"
+    finally:
+        subprocess.run(_as_server_user([*ctl, "-m", "fast", "stop"]), capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def new_database(server_url: str) -> Iterator[tuple[Engine, str]]:
+    """(admin engine, URL) of a new, migrated database on the server; dropped on exit."""
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    name = f"pel_fill_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield admin, url
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def backend_cpu(admin: Engine, database: str) -> float:
+    """CPU seconds used so far by the server processes serving ``database`` (0 when the
+    server is on another machine: /proc shows only local processes)."""
+    with admin.connect() as conn:
+        pids = conn.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,)
+        ).scalars()
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_counters(admin: Engine, engine: Engine) -> list[float]:
+    """Cumulative server statistics, after the log's connection has reported its own (a
+    backend otherwise reports at most once a second, and later when idle)."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SELECT pg_stat_force_next_flush()")
+        conn.commit()
+    with admin.connect() as conn:
+        return [float(v or 0) for v in conn.exec_driver_sql(STATS).one()] + [
+            backend_cpu(admin, engine.url.database or "")
+        ]
+
+
+def fill(admin: Engine, url: str, events: int, window: int) -> list[dict]:
+    engine = open_log(url)
+    gen = Generator()
+    windows: list[dict] = []
+    inside = cpu = 0.0  # seconds in append() during this window, and this process's CPU in it
+    position = 0
+    started = time.perf_counter()
+    before = server_counters(admin, engine)
+    try:
+        while position < events:
+            page = gen.batch(min(1000, events - position))
+            t, c = time.perf_counter(), time.process_time()
+            stored = append(engine, page, recorded_by="bench")
+            inside += time.perf_counter() - t
+            cpu += time.process_time() - c
+            gen.remember(stored)
+            position = stored[-1].position
+            if position % window == 0 or position >= events:
+                now = server_counters(admin, engine)
+                count = position - (windows[-1]["upto"] if windows else 0)
+                d = [b - a for a, b in zip(before, now, strict=True)]
+                windows.append(
+                    {
+                        "upto": position,
+                        "rate": round(count / inside),
+                        "wall_rate": round(count / (time.perf_counter() - started)),
+                        "blocks_hit": round(d[3] / count, 1),
+                        "blocks_read": round(d[2] / count, 2),
+                        "backend_writes": round(d[0] / count, 2),
+                        "checkpoints": int(d[1]),
+                        "wal_kb": round(d[4] / count / 1024, 2),
+                        "server_cpu_us": round(d[5] / count * 1e6),
+                        "client_cpu_us": round(cpu / count * 1e6),
+                    }
+                )
+                print(json.dumps(windows[-1]), file=sys.stderr, flush=True)
+                inside = cpu = 0.0
+                started, before = time.perf_counter(), server_counters(admin, engine)
+    finally:
+        engine.dispose()
+    return windows
+
+
+def report(windows: list[dict], server: str, buffers: str) -> str:
+    head = f"bulk append, {server} server (shared_buffers {buffers}); per window, per event:"
+    lines = [
+        head,
+        "| events | events/s in append() | wall events/s | blocks hit | read | backend writes"
+        " | checkpoints | WAL kB | server CPU µs | CPU µs in append() |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for w in windows:
+        lines.append(
+            f"| {w['upto']:,} | {w['rate']:,} | {w['wall_rate']:,} | {w['blocks_hit']} |"
+            f" {w['blocks_read']} | {w['backend_writes']} | {w['checkpoints']} | {w['wal_kb']} |"
+            f" {w['server_cpu_us']} | {w['client_cpu_us']} |"
+        )
+    at = {w["upto"]: w["rate"] for w in windows}
+    if 100_000 in at and len(windows) > 2:
+        last = windows[-1]
+        lines.append(
+            f"rate at 10⁵ / rate at {last['upto']:,}: {at[100_000] / last['rate']:.2f} x"
+            " (target: within 1.25 x)"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--window", type=int, default=50_000)
+    parser.add_argument("--server", choices=("private", "shared"), default="private")
+    args = parser.parse_args()
+    if args.window % 1000:
+        raise SystemExit("--window must be a multiple of the 1,000-event batch")
+    settle_heap()
+    server = private_server() if args.server == "private" else _shared()
+    with server as server_url, new_database(server_url) as (admin, url):
+        with admin.connect() as conn:
+            buffers = conn.exec_driver_sql("SHOW shared_buffers").scalar()
+        windows = fill(admin, url, args.events, args.window)
+    print(report(windows, args.server, str(buffers)))
+
+
+@contextmanager
+def _shared() -> Iterator[str]:
+    yield admin_url()
+
+
+if __name__ == "__main__":
+    main()
