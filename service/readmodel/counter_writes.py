@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from ..projections.counters import DAY_PREFIX, SEP, apply_delta
 from ..store import pg_writes, sqlite_writes
+from . import pg_writes as readmodel_pg_writes
 from .tables import DAY_COLUMNS, counter_snapshots, counters, day_counts
 
 CHUNK = 500
@@ -82,7 +83,15 @@ def write_snapshots(
 ) -> None:
     """Snapshots at exact multiples of SNAPSHOT_EVERY, whatever the batch boundaries, so an
     incremental build and a rebuild store the same rows: the counters as before this batch
-    (``base``, else the stored ones) plus the batch's changes up to that position."""
+    (``base``, else the stored ones) plus the batch's changes up to that position.
+    PostgreSQL sums the stored ones itself (a deferred write), and copies a bulk build's in."""
+    if conn.dialect.name == "postgresql":
+        if base is None:
+            readmodel_pg_writes.snapshots_from_stored(conn, points)
+        else:
+            rows = [{"position": p, "counters": apply_delta(base, acc)} for p, acc in points]
+            pg_writes.copy_rows(conn, counter_snapshots, rows)
+        return
     if base is None:
         base = dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all())
     conn.execute(

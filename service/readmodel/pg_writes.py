@@ -19,6 +19,7 @@ from ..store.pg_writes import (
     flush,
     insert_from_json,
     insert_rows,
+    json_param,
     json_rows,
 )
 from .tables import DAY_COLUMNS, OPEN, counter_deltas, counters, day_counts, fact_versions
@@ -35,6 +36,18 @@ DROP_ZERO_COUNTERS = "DELETE FROM counters WHERE key = ANY(%s::text[]) AND value
 DROP_ZERO_DAYS = (
     "DELETE FROM day_counts WHERE day = ANY(%s::date[])"
     f" AND {' AND '.join(f'{c} = 0' for c in DAY_COLUMNS)}"
+)
+# A snapshot of the counters at a position inside the batch: the stored counters (as before
+# the batch: it is sent ahead of the batch's counter upsert) plus the batch's changes up to
+# that position, summed by the server, zeros dropped as ``apply_delta`` drops them. Reading
+# the ~18,700 counters of a large log into Python and writing them back as JSON took ~9 % of
+# a bulk append's CPU.
+SNAPSHOT_FROM_STORED = (
+    "INSERT INTO counter_snapshots (position, counters)"
+    " SELECT %s, coalesce(jsonb_object_agg(k, v), '{}'::jsonb) FROM"
+    " (SELECT k, sum(v) AS v FROM (SELECT key AS k, value AS v FROM counters"
+    " UNION ALL SELECT key, value::bigint FROM jsonb_each_text(%s)) AS u"
+    " GROUP BY k HAVING sum(v) <> 0) AS t"
 )
 SET_POSITION = (
     "INSERT INTO projection_state (name, position) VALUES (%s, %s)"
@@ -74,6 +87,11 @@ def write_projection(
         if falling_days:
             defer(conn, DROP_ZERO_DAYS, (falling_days,))
     defer(conn, SET_POSITION, state)
+
+
+def snapshots_from_stored(conn: Connection, points: Sequence[tuple[int, dict[str, int]]]) -> None:
+    """Deferred snapshots: (position, the batch's changes up to it) each."""
+    defer(conn, SNAPSHOT_FROM_STORED, [(p, json_param(acc)) for p, acc in points], many=True)
 
 
 # The current versions for many keys: one index probe per key, a nested loop over the

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.errors import NotFound, RuleViolation, StreamExists, VersionMismatch
-from ..domain.event_ids import new_event_id
+from ..domain.event_ids import new_event_ids
 from ..domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent
 from ..domain.hashing import GENESIS_HASH
 from . import event_reads, pg_writes, sqlite_writes
@@ -103,11 +103,12 @@ def append_in(
         _known_versions(conn, cursor, new_events)
     recorded_at = utc_now_text()
     stored: list[RecordedEvent] = []
-    for new in new_events:
+    ids = new_event_ids(len(new_events))
+    for new, event_id in zip(new_events, ids, strict=True):
         stream, version = _place(conn, cursor, new)
         cursor.position += 1
         envelope = {
-            "id": new_event_id(),
+            "id": event_id,
             "position": cursor.position,
             "stream": stream,
             "stream_version": version,

@@ -49,9 +49,14 @@ _INSERTS: dict[str, str] = {}
 NOTIFY = "SELECT pg_notify(%s, %s)"
 
 
+def json_param(value: Any) -> Jsonb:
+    """A JSONB parameter written by orjson (``json_text``)."""
+    return Jsonb(value, dumps=json_text.dumps)
+
+
 def json_rows(rows: list[dict[str, Any]]) -> Jsonb:
     """Rows as the one JSON parameter of an ``insert_from_json`` statement."""
-    return Jsonb(rows, dumps=json_text.dumps)
+    return json_param(rows)
 
 
 # conn.info key: the writes queued by ``defer`` as (statement, parameters, executemany).

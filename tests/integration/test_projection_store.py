@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 import sqlalchemy as sa
 from alembic import command
 
@@ -10,7 +13,7 @@ from service.cli.readmodel import rebuild_command
 from service.projections.gaps import DAY_ROW_KINDS, day_histogram, day_rows
 from service.projections.state import fold
 from service.readmodel import update
-from service.readmodel.check import differing_projections
+from service.readmodel.check import CHECKED, differing_projections, digest
 from service.readmodel.counter_reads import DAYS, TOTALS, counters_at, day_rows_at
 from service.readmodel.rows import fact_from_row
 from service.readmodel.tables import (
@@ -23,12 +26,18 @@ from service.readmodel.tables import (
     fact_versions,
 )
 from service.store import event_reads
+from service.store.append import append
 from service.store.engine import append_transaction
 from service.store.migrate import alembic_config
 
 from ..builders import (
+    correction_body,
     fill,
+    new_swap,
     post,
+    proposal_body,
+    refusal_body,
+    retraction_body,
     swap_body,
 )
 
@@ -83,6 +92,38 @@ class TestStoredProjections:
         with append_transaction(engine) as conn:
             assert differing_projections(conn) == []
 
+    @pytest.mark.parametrize("page", [1, 2, 3, 5])
+    def test_a_rebuild_in_small_pages_equals_the_incremental_projections(
+        self, client, auth, engine, monkeypatch, page
+    ):
+        """Pages of a few events, so corrections and retractions target facts of the page
+        before (PostgreSQL folds a page while the previous one's writes are in flight) and of
+        pages long written, and snapshots fall inside pages."""
+        monkeypatch.setattr(update, "SNAPSHOT_EVERY", 4)
+        jan, _made, _refusal, feb, *_ = fill(client, auth)
+        for notes in ("a", "b", "c"):  # one fact corrected on consecutive positions
+            post(
+                client,
+                auth,
+                f"/v1/events/{jan['id']}/corrections",
+                correction_body({"notes": notes}),
+            )
+        p2 = post(client, auth, "/v1/proposals", proposal_body(id="p2"))
+        first = post(client, auth, "/v1/proposals/p2/refusals", refusal_body())
+        post(client, auth, "/v1/proposals/p2/refusals", refusal_body())
+        post(
+            client, auth, f"/v1/events/{first['id']}/corrections", correction_body({"reason": "r"})
+        )
+        post(client, auth, f"/v1/events/{p2['id']}/retractions", retraction_body())  # takes both
+        post(client, auth, f"/v1/events/{feb['id']}/retractions", retraction_body())
+        with append_transaction(engine) as conn:
+            stored = {name: digest(conn, t, order) for name, (t, order) in CHECKED.items()}
+            savepoint = conn.begin_nested()
+            assert update.rebuild(conn, batch=page) == 16
+            fresh = {name: digest(conn, t, order) for name, (t, order) in CHECKED.items()}
+            savepoint.rollback()
+        assert fresh == stored
+
     def test_verify_names_a_projection_that_drifted(self, app, client, auth, engine):
         fill(client, auth)
         with engine.begin() as conn:
@@ -113,6 +154,30 @@ class TestStoredProjections:
                 both = {**counters_at(conn, n, DAYS), **counters_at(conn, n, TOTALS)}
                 assert both == fold(events[:n]).counters, n
         assert snapshot_positions == [3, 6]
+        with append_transaction(engine) as conn:
+            assert differing_projections(conn) == []
+
+    def test_snapshots_inside_one_appended_batch_add_its_changes_to_the_stored_counters(
+        self, client, auth, engine, monkeypatch
+    ):
+        """Several snapshot positions in one append: each is the counters as stored before
+        the batch plus the batch's changes up to it (PostgreSQL sums them in the server)."""
+        monkeypatch.setattr(update, "SNAPSHOT_EVERY", 2)
+        fill(client, auth)  # 7 events: snapshots at 2, 4, 6 from single appends
+        swaps = [new_swap(None, occurred_on=date(2025, 1, i + 1), received=i) for i in range(6)]
+        swaps[0] = new_swap(None, occurred_on=date(2026, 1, 5), received=3)  # a day already held
+        append(engine, swaps, recorded_by="tests")  # positions 8..13: snapshots at 8, 10, 12
+        with engine.connect() as conn:
+            snapshot_positions = (
+                conn.execute(sa.text("SELECT position FROM counter_snapshots ORDER BY position"))
+                .scalars()
+                .all()
+            )
+            events = event_reads.page_of_events(conn, limit=1000)
+            for n in range(len(events) + 1):
+                both = {**counters_at(conn, n, DAYS), **counters_at(conn, n, TOTALS)}
+                assert both == fold(events[:n]).counters, n
+        assert snapshot_positions == [2, 4, 6, 8, 10, 12]
         with append_transaction(engine) as conn:
             assert differing_projections(conn) == []
 

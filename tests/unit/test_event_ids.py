@@ -3,32 +3,39 @@
 import time
 import uuid
 
-from service.domain.event_ids import new_event_id
+from service.domain.event_ids import new_event_ids
 
 
 def test_an_event_id_is_a_version_7_uuid_in_canonical_text() -> None:
-    text = new_event_id()
-    parsed = uuid.UUID(text)
-    assert str(parsed) == text
-    assert parsed.version == 7
-    assert parsed.variant == uuid.RFC_4122
+    for text in new_event_ids(50):
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text
+        assert parsed.version == 7
+        assert parsed.variant == uuid.RFC_4122
 
 
 def test_an_event_id_starts_with_the_milliseconds_it_was_made() -> None:
     before = time.time_ns() // 1_000_000
-    made = uuid.UUID(new_event_id())
+    made = [uuid.UUID(i) for i in new_event_ids(3)]
     after = time.time_ns() // 1_000_000
-    assert before <= made.int >> 80 <= after
+    assert all(before <= m.int >> 80 <= after for m in made)
 
 
 def test_ids_of_later_milliseconds_sort_after_earlier_ones_as_text() -> None:
-    first = new_event_id()
+    [first] = new_event_ids(1)
     time.sleep(0.002)
-    second = new_event_id()
+    [second] = new_event_ids(1)
     assert first < second
 
 
-def test_ids_made_in_the_same_millisecond_differ() -> None:
-    ids = [new_event_id() for _ in range(20_000)]
+def test_ids_made_together_or_in_the_same_millisecond_differ() -> None:
+    together = new_event_ids(20_000)
+    one_by_one = [new_event_ids(1)[0] for _ in range(20_000)]
+    ids = together + one_by_one
     assert len(set(ids)) == len(ids)
-    assert len({i[:13] for i in ids}) < len(ids)  # many shared a millisecond, and still differ
+    assert len({i[:13] for i in one_by_one}) < len(one_by_one)  # many shared a millisecond
+    assert len({i[19:] for i in together}) == len(together)  # the random tails all differ
+
+
+def test_no_ids_asked_none_made() -> None:
+    assert new_event_ids(0) == []
