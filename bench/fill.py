@@ -207,7 +207,7 @@ def report(windows: list[dict], server: str, buffers: str) -> str:
     if 100_000 in at and len(windows) > 2:
         last = windows[-1]
         lines.append(
-            f"rate at 10⁵ / rate at {last['upto']:,}: {at[100_000] / last['rate']:.2f} x"
+            f"rate at 10⁵ / rate at {last['upto']:,}: {at[100_000] / last['rate']:.3f} x"
             " (target: within 1.25 x)"
         )
     return "\n".join(lines)
