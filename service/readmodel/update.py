@@ -226,11 +226,10 @@ def build(
     events. The fact_versions indexes no step reads are dropped meanwhile and built once at
     the end, in one sorted pass each, instead of one entry per row. Returns ``last``."""
     if conn.dialect.name == "postgresql":
-        # No JIT for the rest of this transaction: the projections were just emptied (or
-        # are being filled from nothing) while the planner still estimates from the tables
-        # as they were, and the many-key read of the facts a page targets (~500 index
-        # probes, ~25 ms) was estimated above jit_inline_above_cost: compiling it took
-        # 70-120 ms each time. bench/tools.py: rebuild +12 % with it off.
+        # No JIT for the rest of this transaction. With stale statistics (a freshly restored
+        # store, a table bloated by earlier rebuilds) the many-key read of the facts a page
+        # targets (~500 index probes, ~25 ms) was estimated above jit_inline_above_cost, and
+        # compiling it took 70-120 ms each time. bench/tools.py: rebuild +17-29 % with it off.
         conn.exec_driver_sql("SET LOCAL jit = off")
     held = HeldCounters.read(conn)
     with _indexes_built_after(conn, BULK_BUILT_INDEXES):
