@@ -24,7 +24,7 @@ from .tables import (
     day_counts,
     fact_versions,
 )
-from .update import rebuild
+from .update import REBUILD_BATCH, rebuild
 
 CHECKED = {
     "fact_versions (timeline, resources, corrections)": (
@@ -60,9 +60,9 @@ def digest(conn: Connection, table: sa.Table, order: list) -> str:
     return h.hexdigest()
 
 
-def differing_projections(conn: Connection) -> list[str]:
-    """Names of the stored projections that differ from a fresh rebuild (run it in an append
-    transaction so no write interleaves)."""
+def differing_projections(conn: Connection, *, batch: int = REBUILD_BATCH) -> list[str]:
+    """Names of the stored projections that differ from a fresh rebuild in pages of ``batch``
+    events (run it in an append transaction so no write interleaves)."""
     problems = []
     head, _ = event_reads.head(conn)
     if stored_position(conn) != head:
@@ -70,7 +70,7 @@ def differing_projections(conn: Connection) -> list[str]:
     stored = {name: digest(conn, t, order) for name, (t, order) in CHECKED.items()}
     savepoint = conn.begin_nested()
     try:
-        rebuild(conn)
+        rebuild(conn, batch)
         fresh = {name: digest(conn, t, order) for name, (t, order) in CHECKED.items()}
     finally:
         savepoint.rollback()

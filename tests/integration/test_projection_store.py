@@ -13,7 +13,7 @@ from service.cli.readmodel import rebuild_command
 from service.projections.gaps import DAY_ROW_KINDS, day_histogram, day_rows
 from service.projections.state import fold
 from service.readmodel import update
-from service.readmodel.check import CHECKED, differing_projections, digest
+from service.readmodel.check import differing_projections
 from service.readmodel.counter_reads import DAYS, TOTALS, counters_at, day_rows_at
 from service.readmodel.rows import fact_from_row
 from service.readmodel.tables import (
@@ -45,6 +45,24 @@ from ..builders import (
 def stored_counters(engine):
     with engine.connect() as conn:
         return dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all())
+
+
+def snapshots_replay_the_log(engine) -> list[int]:
+    """The positions of the stored counter snapshots, after checking that the counters as of
+    every position equal the pure fold of the log up to it and that a rebuild agrees."""
+    with engine.connect() as conn:
+        positions = (
+            conn.execute(sa.text("SELECT position FROM counter_snapshots ORDER BY position"))
+            .scalars()
+            .all()
+        )
+        events = event_reads.page_of_events(conn, limit=1000)
+        for n in range(len(events) + 1):
+            both = {**counters_at(conn, n, DAYS), **counters_at(conn, n, TOTALS)}
+            assert both == fold(events[:n]).counters, n
+    with append_transaction(engine) as conn:
+        assert differing_projections(conn) == []
+    return list(positions)
 
 
 class TestStoredProjections:
@@ -97,8 +115,8 @@ class TestStoredProjections:
         self, client, auth, engine, monkeypatch, page
     ):
         """Pages of a few events, so corrections and retractions target facts of the page
-        before (PostgreSQL folds a page while the previous one's writes are in flight) and of
-        pages long written, and snapshots fall inside pages."""
+        before and of pages long written, a retracted resource's children lie on other
+        pages, and snapshots fall inside pages (every earlier test log fitted in one page)."""
         monkeypatch.setattr(update, "SNAPSHOT_EVERY", 4)
         jan, _made, _refusal, feb, *_ = fill(client, auth)
         for notes in ("a", "b", "c"):  # one fact corrected on consecutive positions
@@ -117,12 +135,8 @@ class TestStoredProjections:
         post(client, auth, f"/v1/events/{p2['id']}/retractions", retraction_body())  # takes both
         post(client, auth, f"/v1/events/{feb['id']}/retractions", retraction_body())
         with append_transaction(engine) as conn:
-            stored = {name: digest(conn, t, order) for name, (t, order) in CHECKED.items()}
-            savepoint = conn.begin_nested()
-            assert update.rebuild(conn, batch=page) == 16
-            fresh = {name: digest(conn, t, order) for name, (t, order) in CHECKED.items()}
-            savepoint.rollback()
-        assert fresh == stored
+            assert event_reads.head(conn)[0] == 16
+            assert differing_projections(conn, batch=page) == []
 
     def test_verify_names_a_projection_that_drifted(self, app, client, auth, engine):
         fill(client, auth)
@@ -143,19 +157,7 @@ class TestStoredProjections:
     ):
         monkeypatch.setattr(update, "SNAPSHOT_EVERY", 3)
         fill(client, auth)
-        with engine.connect() as conn:
-            snapshot_positions = (
-                conn.execute(sa.text("SELECT position FROM counter_snapshots ORDER BY position"))
-                .scalars()
-                .all()
-            )
-            events = event_reads.page_of_events(conn, limit=1000)
-            for n in range(len(events) + 1):
-                both = {**counters_at(conn, n, DAYS), **counters_at(conn, n, TOTALS)}
-                assert both == fold(events[:n]).counters, n
-        assert snapshot_positions == [3, 6]
-        with append_transaction(engine) as conn:
-            assert differing_projections(conn) == []
+        assert snapshots_replay_the_log(engine) == [3, 6]
 
     def test_snapshots_inside_one_appended_batch_add_its_changes_to_the_stored_counters(
         self, client, auth, engine, monkeypatch
@@ -167,19 +169,7 @@ class TestStoredProjections:
         swaps = [new_swap(None, occurred_on=date(2025, 1, i + 1), received=i) for i in range(6)]
         swaps[0] = new_swap(None, occurred_on=date(2026, 1, 5), received=3)  # a day already held
         append(engine, swaps, recorded_by="tests")  # positions 8..13: snapshots at 8, 10, 12
-        with engine.connect() as conn:
-            snapshot_positions = (
-                conn.execute(sa.text("SELECT position FROM counter_snapshots ORDER BY position"))
-                .scalars()
-                .all()
-            )
-            events = event_reads.page_of_events(conn, limit=1000)
-            for n in range(len(events) + 1):
-                both = {**counters_at(conn, n, DAYS), **counters_at(conn, n, TOTALS)}
-                assert both == fold(events[:n]).counters, n
-        assert snapshot_positions == [2, 4, 6, 8, 10, 12]
-        with append_transaction(engine) as conn:
-            assert differing_projections(conn) == []
+        assert snapshots_replay_the_log(engine) == [2, 4, 6, 8, 10, 12]
 
     def test_events_written_before_the_projections_existed_are_caught_up(
         self, client, auth, engine
