@@ -33,7 +33,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -222,17 +222,12 @@ def main() -> None:
     if args.window % 1000:
         raise SystemExit("--window must be a multiple of the 1,000-event batch")
     settle_heap()
-    server = private_server() if args.server == "private" else _shared()
+    server = private_server() if args.server == "private" else nullcontext(admin_url())
     with server as server_url, new_database(server_url) as (admin, url):
         with admin.connect() as conn:
             buffers = conn.exec_driver_sql("SHOW shared_buffers").scalar()
         windows = fill(admin, url, args.events, args.window)
     print(report(windows, args.server, str(buffers)))
-
-
-@contextmanager
-def _shared() -> Iterator[str]:
-    yield admin_url()
 
 
 if __name__ == "__main__":
