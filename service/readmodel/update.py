@@ -24,7 +24,7 @@ from ..domain.events import EVENT_RETRACTED, EVENT_TYPES, META_TYPES, RecordedEv
 from ..projections.counters import delta
 from ..projections.facts import Fact, step
 from ..store import event_reads, sqlite_writes
-from ..store.streaming import stored_envelopes
+from ..store.streaming import stored_events
 from . import counter_writes, pg_writes
 from .counter_writes import HeldCounters
 from .position import STATE_NAME, forget_position_read, position_at_start, set_position
@@ -236,8 +236,8 @@ def build(
         after = first - 1
         while after < last:
             page = [
-                event_reads.upcast_event(event_reads.event_as_stored(envelope))
-                for envelope in stored_envelopes(conn, after=after, upto=min(after + batch, last))
+                event_reads.upcast_event(event)
+                for event in stored_events(conn, after=after, upto=min(after + batch, last))
             ]
             project(conn, page, held=held)
             after = page[-1].position
