@@ -198,7 +198,11 @@ def _lock_and_head(
             name: driver.execute(sql)
             for name, sql in hooks_of(conn.engine).after_lock_reads.items()
         }
-        found = driver.execute(pg_writes.EXISTING_STREAMS, (list(probe),)) if probe else None
+        found = (  # never prepared: see pg_writes.EXISTING_STREAMS
+            driver.execute(pg_writes.EXISTING_STREAMS, (list(probe),), prepare=False)
+            if probe
+            else None
+        )
     row = head.fetchone()
     after_lock = {name: cursor.fetchone() for name, cursor in reads.items()}
     taken = {r[0] for r in found.fetchall()} if found is not None else set()

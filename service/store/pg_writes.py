@@ -134,14 +134,20 @@ def commit_with_writes(conn: Connection) -> None:
         cursor.execute("COMMIT")
 
 
+# Never prepared (``prepare=False`` wherever it is sent): psycopg prepares a statement on its
+# fifth run, and PostgreSQL then keeps a generic plan if it costs no more than the custom ones
+# so far. Made while the log was small, that plan was a sequential scan of events, kept on
+# that connection as the log grew: bench/write.py's batches (a probe per batch of generated
+# ids) fell from ~15 to ~3 per second within 20 s, each probe ~40 ms on ~100,000 events.
 EXISTING_STREAMS = "SELECT stream FROM events WHERE stream = ANY(%s) AND stream_version = 1"
 
 
 def existing_streams(conn: Connection, names: list[str]) -> set[str]:
-    """Which of these stream names exist (one array parameter: one prepared statement,
-    on the driver, without SQLAlchemy's per-statement work: the append lock is held)."""
+    """Which of these stream names exist (one array parameter, on the driver, without
+    SQLAlchemy's per-statement work: the append lock is held)."""
     flush(conn)  # a read on the driver does not pass the SQLAlchemy hook that flushes
-    rows = conn.connection.driver_connection.execute(EXISTING_STREAMS, (names,)).fetchall()
+    driver = conn.connection.driver_connection
+    rows = driver.execute(EXISTING_STREAMS, (names,), prepare=False).fetchall()
     return {row[0] for row in rows}
 
 

@@ -9,6 +9,7 @@ from service.recording import WriteRequest, record
 from service.schemas.swaps import SwapWrite
 from service.store import pg_writes
 from service.store.append import append
+from service.store.engine import append_transaction_on
 from tests.builders import new_swap, swap_body
 
 GENERATED = new_swap(None)  # no id given: the store names the stream from the date
@@ -76,3 +77,29 @@ class TestProbedWithTheLock:
         _taken(engine, [3, 4])  # another process wrote these; this one's hint says 2
         assert self._record(engine) == "swap/2026-02-05-5"
         assert self._record(engine, occurred_on="2026-02-04") == "swap/2026-02-04"
+
+
+class TestNeverPrepared:
+    """psycopg prepares a statement on its fifth run, and PostgreSQL then keeps a generic plan
+    that was no dearer than the custom ones so far: made while the log was small, the probe's
+    was a sequential scan, kept on that connection as the log grew (bench/write.py's batches
+    fell from ~15 to ~3 a second). The probes by name are planned afresh every time."""
+
+    def _prepared(self, conn) -> list[str]:
+        driver = conn.connection.driver_connection
+        return [r[0] for r in driver.execute("SELECT statement FROM pg_prepared_statements")]
+
+    def test_the_name_probes_are_never_prepared(self, engine, backend):
+        if backend != "postgresql":
+            pytest.skip("psycopg's prepared statements are PostgreSQL's")
+        _taken(engine, [1, 2])
+        with engine.connect() as conn:
+            for _ in range(8):
+                assert pg_writes.existing_streams(conn, ["swap/2026-02-05"]) == {"swap/2026-02-05"}
+                assert pg_writes.stream_versions(conn, ["swap/2026-02-05-2"]) == {
+                    "swap/2026-02-05-2": 1
+                }
+                with append_transaction_on(conn, probe=("swap/2026-02-05-3",)):
+                    pass
+            prepared = self._prepared(conn)
+        assert not [s for s in prepared if "FROM events" in s and "stream" in s], prepared
