@@ -18,9 +18,9 @@ from ..store.pg_writes import (
     defer,
     flush,
     insert_from_json,
-    insert_rows,
     json_param,
     json_rows,
+    write_rows,
 )
 from .tables import DAY_COLUMNS, OPEN, counter_deltas, counters, day_counts, fact_versions
 
@@ -71,7 +71,7 @@ def write_projection(
     versions they close."""
     if closed:
         defer(conn, CLOSE_VERSIONS, [(p, eid, OPEN) for p, eid in closed], many=True)
-    insert = copy_rows if bulk else insert_rows
+    insert = copy_rows if bulk else write_rows
     if versions:
         insert(conn, fact_versions, versions)
     if deltas:

@@ -191,7 +191,7 @@ def _insert(conn: Connection, stored: list[RecordedEvent], *, bulk: bool = False
         for e in stored
     ]
     if conn.dialect.name == "postgresql":
-        (pg_writes.copy_rows if bulk else pg_writes.insert_rows)(conn, events, rows)
+        (pg_writes.copy_rows if bulk else pg_writes.write_rows)(conn, events, rows)
     else:
         sqlite_writes.insert_rows(conn, events, rows)
 

@@ -169,6 +169,18 @@ def stream_versions(conn: Connection, names: list[str]) -> dict[str, int]:
     return {stream: version for stream, version in rows if version is not None}
 
 
+# From this many rows on, ``write_rows`` copies them in at once instead of deferring an
+# INSERT: one more round trip, but the server parses each row once instead of twice (the JSON
+# array, then each JSONB cell). bench/write.py's 500-item batches: ~9 ms less server time per
+# batch inside the append lock, ~2 ms more of Python formatting rows.
+COPY_FROM_ROWS = 100
+
+
+def write_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Rows of an append: a deferred INSERT for a few, COPY for many (a batch, a bulk load)."""
+    (copy_rows if len(rows) >= COPY_FROM_ROWS else insert_rows)(conn, table, rows)
+
+
 def insert_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
     """Deferred INSERT of rows keyed by column name (events, and the read model's rows)."""
     statement = _INSERTS.get(table.name)
