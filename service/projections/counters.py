@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from ..domain import events as ev
 from .facts import Fact, FactChange
@@ -43,6 +44,7 @@ def _unescape(part: str) -> str:
     return part.replace("%1F", SEP).replace("%25", "%") if "%" in part else part
 
 
+@lru_cache(maxsize=65_536, typed=True)  # the same few thousand keys again and again
 def key(*parts: object) -> str:
     return SEP.join(map(_escape, parts))
 

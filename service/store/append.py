@@ -36,6 +36,8 @@ class Staging:
     """
 
     cursor: Cursor | None = None
+    # One recorded_at for the transaction's events: they are committed together.
+    recorded_at: str | None = None
     pending: list[RecordedEvent] = field(default_factory=list)  # assigned, not inserted yet
     written: list[RecordedEvent] = field(default_factory=list)  # inserted, hooks not run yet
 
@@ -101,7 +103,10 @@ def append_in(
         cursor = Cursor(position, last_hash or GENESIS_HASH, versions={}, probed=probed)
     if len(new_events) > 1:
         _known_versions(conn, cursor, new_events)
-    recorded_at = utc_now_text()
+    if staging is None:
+        recorded_at = utc_now_text()
+    else:
+        recorded_at = staging.recorded_at = staging.recorded_at or utc_now_text()
     stored: list[RecordedEvent] = []
     ids = new_event_ids(len(new_events))
     for new, event_id in zip(new_events, ids, strict=True):

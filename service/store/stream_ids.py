@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
+
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.engine import Connection, Engine
 
 from ..domain.events import EVENT_TYPES, NewEvent, stream_name
 from . import pg_writes
@@ -14,9 +16,19 @@ from .tables import events
 # narrowing query after that.
 _FIRST_PROBES = 32
 _PROBES = 64
-# (database URL, first name) -> the suffix last generated here: a hint, always re-checked.
-_LAST_GENERATED: dict[tuple[URL, str], int] = {}
+# Per engine (one database), first name -> the suffix last generated here: a hint, always
+# re-checked. Keyed by the engine itself: hashing its URL renders the URL as text, which was
+# a fifth of placing a generated id.
+_LAST_GENERATED: weakref.WeakKeyDictionary[Engine, dict[str, int]] = weakref.WeakKeyDictionary()
 _MAX_HINTS = 4096
+
+
+def _hints(engine: Engine) -> dict[str, int]:
+    engine = getattr(engine, "_proxied", engine)  # an engine with options: its own engine's
+    found = _LAST_GENERATED.get(engine)
+    if found is None:
+        found = _LAST_GENERATED[engine] = {}
+    return found
 
 
 def generated_stream(conn: Connection, cursor: Cursor, new: NewEvent) -> str:
@@ -33,12 +45,12 @@ def generated_stream(conn: Connection, cursor: Cursor, new: NewEvent) -> str:
     def name(n: int) -> str:
         return stream_name(kind, base if n == 1 else f"{base}-{n}")
 
-    key = (conn.engine.url, name(1))
-    hint = _LAST_GENERATED.get(key, 0)
+    hints, key = _hints(conn.engine), name(1)
+    hint = hints.get(key, 0)
     if hint > 1 and _known(cursor, name(hint)) and _known(cursor, name(hint + 1)) is False:
         # Settled under this lock already (e.g. the batch's earlier appends of this date):
         # the hint is taken and the next name is free; no candidates to list or ask about.
-        return _remember(key, hint + 1, name(hint + 1))
+        return _remember(hints, key, hint + 1, name(hint + 1))
     if hint > 1:
         # The suffix this process generated last for the date, checked again in this query
         # (a rolled-back append or another database may have left it stale): streams are
@@ -47,7 +59,7 @@ def generated_stream(conn: Connection, cursor: Cursor, new: NewEvent) -> str:
         taken = _taken(conn, cursor, {n: name(n) for n in candidates})
         free = next((n for n in candidates if n not in taken), 0)
         if hint in taken and free:
-            return _remember(key, free, name(free))
+            return _remember(hints, key, free, name(free))
     low, high = 0, 0  # invariant: low is taken (0 stands for "before 1"), high is free
     candidates = _first_candidates()
     while True:
@@ -58,7 +70,7 @@ def generated_stream(conn: Connection, cursor: Cursor, new: NewEvent) -> str:
         if high == 0:
             raise RuntimeError(f"no free stream id left for {name(1)}")
         if high == low + 1:
-            return _remember(key, high, name(high))
+            return _remember(hints, key, high, name(high))
         step = -(-(high - low - 1) // _PROBES)  # ceil: at most _PROBES names per query
         candidates = list(range(low + 1, high, step))
 
@@ -76,7 +88,7 @@ def candidates(engine: Engine, new: NewEvent) -> tuple[str, ...]:
         return ()
     kind = new.stream_kind or event_type.stream_kind
     base = new.occurred_on.isoformat()
-    hint = _LAST_GENERATED.get((engine.url, stream_name(kind, base)), 0)
+    hint = _hints(engine).get(stream_name(kind, base), 0)
     numbers = range(hint, hint + _PROBES) if hint > 1 else _first_candidates()
     return tuple(stream_name(kind, base if n == 1 else f"{base}-{n}") for n in numbers)
 
@@ -85,10 +97,10 @@ def _first_candidates() -> list[int]:
     return [*range(1, _FIRST_PROBES + 1), *(2**p for p in range(6, 41))]
 
 
-def _remember(key: tuple[URL, str], n: int, stream: str) -> str:
-    if len(_LAST_GENERATED) > _MAX_HINTS:
-        _LAST_GENERATED.clear()
-    _LAST_GENERATED[key] = n
+def _remember(hints: dict[str, int], key: str, n: int, stream: str) -> str:
+    if len(hints) > _MAX_HINTS:
+        hints.clear()
+    hints[key] = n
     return stream
 
 

@@ -52,6 +52,12 @@ class TestBatchWrites:
         assert client.get("/v1/events").json["events"] == events
         assert head(client) == {"position": 4, "hash": events[-1]["hash"]}
 
+    def test_a_batch_is_recorded_at_one_moment(self, client, auth):
+        r = client.post(BATCHES, json={"items": statements(3)}, headers=auth)
+        assert len({e["recorded_at"] for e in r.json["events"]}) == 1
+        later = client.post(BATCHES, json={"items": [statements(4)[3]]}, headers=auth)
+        assert later.json["events"][0]["recorded_at"] > r.json["events"][0]["recorded_at"]
+
     def test_each_item_is_stored_as_its_own_endpoint_stores_it(self, client, auth):
         r = client.post(BATCHES, json={"items": [item("/v1/swaps", swap_body())]}, headers=auth)
         single = client.post("/v1/swaps", json=swap_body(), headers=auth).json
