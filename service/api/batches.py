@@ -65,17 +65,24 @@ def batch_items(raw_items: Sequence[Mapping[str, Any]]) -> list[BatchItem]:
     """Each item matched to its write endpoint and its body loaded by that endpoint's schema;
     one 422 naming every item that names no write endpoint or whose body does not load."""
     adapter = current_app.url_map.bind("localhost")
+    # (method, path) -> endpoint and arguments: the items of a batch mostly share a few paths
+    matched: dict[tuple[str, str], tuple[str | None, Mapping[str, Any]]] = {}
     items: list[BatchItem] = []
     errors: dict[str, list[str]] = {}
     for index, raw in enumerate(raw_items):
         try:
             path, reference = parse_path(raw["path"], index)
-            endpoint, args = adapter.match(path, method=raw["method"])
         except RuleViolation as exc:
             errors[exc.field] = [exc.field_message]
             continue
-        except HTTPException:
-            endpoint, args = None, {}
+        found = matched.get((raw["method"], path))
+        if found is None:
+            try:
+                found = adapter.match(path, method=raw["method"])
+            except HTTPException:
+                found = None, {}
+            matched[raw["method"], path] = found
+        endpoint, args = found
         route = write_route(current_app.view_functions.get(endpoint or ""))
         if route is None:
             errors[f"items.{index}.path"] = [
@@ -91,8 +98,9 @@ def batch_items(raw_items: Sequence[Mapping[str, Any]]) -> list[BatchItem]:
         request_obj = WriteRequest(
             event_type=route.event_type, body=loaded, recorded_by=g.token.name, parent_id=parent
         )
-        fields = frozenset(route.schema.fields)
-        items.append(BatchItem(request=request_obj, body_fields=fields, reference=reference))
+        items.append(
+            BatchItem(request=request_obj, body_fields=route.body_fields, reference=reference)
+        )
     if errors:
         raise PayloadInvalid(errors)
     return items

@@ -56,13 +56,15 @@ class WriteRoute:
     event_type: str
     schema: Schema
     child: bool
+    body_fields: frozenset[str]  # the schema's field names (a batch names an item's field)
 
 
 def write_operation(
     blp: Blueprint, operation_id: str, body_schema: type, event_type: str, *, child: bool = False
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorate a write view: token with scope write, body schema, documented responses."""
-    route = WriteRoute(event_type, with_fast_load(body_schema()), child)
+    schema = with_fast_load(body_schema())
+    route = WriteRoute(event_type, schema, child, frozenset(schema.fields))
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         view = blp.response(

@@ -108,7 +108,29 @@ def _field_loader(field: fields.Field) -> Loader:
                 raise Fallback from None
         return out
 
-    return load
+    return _remembered(load) if type(field) is HttpUrl else load
+
+
+ACCEPTED_URLS_KEPT = 10_000
+
+
+def _remembered(load: Loader) -> Loader:
+    """A URL field's loader that skips the URLs it already accepted: a log cites the same
+    articles again and again, and checking one took ~6 us (its validators are the field's
+    own, so the memory is this field's). Bounded."""
+    accepted: set[str] = set()
+
+    def remembered(value: Any) -> Any:
+        if type(value) is str and value in accepted:
+            return value
+        out = load(value)
+        if type(value) is str and out == value:
+            if len(accepted) >= ACCEPTED_URLS_KEPT:
+                accepted.clear()
+            accepted.add(value)
+        return out
+
+    return remembered
 
 
 def _converter(field: fields.Field) -> Loader:

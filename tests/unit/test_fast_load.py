@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
+from service.schemas import fast_load
 from service.schemas.agreements import AgreementWrite, BreachWrite
 from service.schemas.attempts import AttemptWrite
 from service.schemas.batches import BatchWrite
+from service.schemas.common import SourceSchema
 from service.schemas.corrections import CorrectionWrite, RetractionWrite
 from service.schemas.fast_load import Fallback, compile_schema, with_fast_load
 from service.schemas.proposals import AcceptanceWrite, ProposalWrite, RefusalWrite
@@ -192,3 +194,26 @@ class TestInstalledLoad:
         schema = Loose()
         assert with_fast_load(schema).load == schema.load
         assert "load" not in vars(schema)
+
+
+class TestRememberedUrls:
+    """A URL field's compiled loader skips the URLs it already accepted, and only those."""
+
+    def test_an_accepted_url_is_accepted_again_and_a_bad_one_still_refused(self):
+        schema = with_fast_load(SourceSchema())
+        good = {"url": "https://www.reuters.com/world/swap/"}
+        assert schema.load(good) == good
+        assert schema.load(dict(good)) == good
+        for bad in ("javascript:alert(1)", "https://www.reuters.com/\x0b", ["https://x.org/"]):
+            with pytest.raises(ValidationError) as refused:
+                schema.load({"url": bad})
+            assert "url" in refused.value.messages
+
+    def test_a_full_memory_starts_over_and_still_judges(self, monkeypatch):
+        monkeypatch.setattr(fast_load, "ACCEPTED_URLS_KEPT", 2)
+        schema = with_fast_load(SourceSchema())
+        for n in [0, 1, 2, 3, 0, 4]:
+            url = f"https://example.org/{n}"
+            assert schema.load({"url": url}) == {"url": url}
+        with pytest.raises(ValidationError):
+            schema.load({"url": "javascript:alert(1)"})
