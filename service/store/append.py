@@ -95,7 +95,11 @@ def append_in(
     """
     staging: Staging | None = conn.info.get(STAGING)
     if staging is not None and staging.cursor is not None:
-        cursor = staging.cursor.copy()  # a failure below leaves the staged state untouched
+        # A failure below must leave the staged state untouched: several events work on a
+        # copy. One event changes the cursor only once it is placed, which is where a failure
+        # can come from (probes it records are facts of the log under this lock, kept). Not
+        # copying matters to a batch: one call per item, and the copy grows with the batch.
+        cursor = staging.cursor if len(new_events) == 1 else staging.cursor.copy()
     else:
         # The head read with the lock (append_transaction_on) serves the first append only.
         position, last_hash = conn.info.pop(HEAD, None) or event_reads.head(conn)
@@ -111,10 +115,9 @@ def append_in(
     ids = new_event_ids(len(new_events))
     for new, event_id in zip(new_events, ids, strict=True):
         stream, version = _place(conn, cursor, new)
-        cursor.position += 1
         envelope = {
             "id": event_id,
-            "position": cursor.position,
+            "position": cursor.position + 1,
             "stream": stream,
             "stream_version": version,
             "type": new.type,
@@ -128,9 +131,10 @@ def append_in(
             "prev_hash": cursor.hash,
         }
         envelope["hash"] = envelope_hash(envelope)
-        cursor.hash = envelope["hash"]
+        event = event_reads.event_from_envelope(envelope)
+        cursor.position, cursor.hash = event.position, event.hash  # placed: now it moves
         cursor.versions[stream] = version
-        stored.append(event_reads.event_from_envelope(envelope))
+        stored.append(event)
     if staging is not None:
         staging.cursor = cursor
         staging.pending.extend(stored)
