@@ -63,15 +63,9 @@ def stored_envelopes(
 
 
 def _postgresql(conn: Connection, upto: int, after: int) -> Iterator[dict[str, Any]]:
-    pg_writes.flush(conn)
-    driver = conn.connection.driver_connection
-    with driver.cursor() as cursor:
-        set_json_loads(loads, cursor)
-        with cursor.copy(_PG_COPY.format(after=int(after), upto=int(upto))) as copy:
-            copy.set_types([_PG_TYPES.get(key, "text") for key in ENVELOPE_KEYS])
-            keys = ENVELOPE_KEYS
-            for row in copy.rows():
-                yield dict(zip(keys, row, strict=True))
+    statement = _PG_COPY.format(after=int(after), upto=int(upto))
+    for row in _copied_rows(conn, statement, _PG_TYPES):
+        yield dict(zip(ENVELOPE_KEYS, row, strict=True))
 
 
 def stored_events(conn: Connection, *, upto: int, after: int = 0) -> Iterator[RecordedEvent]:
@@ -81,14 +75,20 @@ def stored_events(conn: Connection, *, upto: int, after: int = 0) -> Iterator[Re
         for envelope in _sqlite(conn, upto, after, STREAM_BATCH):
             yield _event(tuple(envelope.values()))
         return
+    statement = _PG_EVENT_COPY.format(after=int(after), upto=int(upto))
+    for row in _copied_rows(conn, statement, _PG_EVENT_TYPES):
+        yield _event(row)
+
+
+def _copied_rows(conn: Connection, statement: str, types: dict[str, str]) -> Iterator[Any]:
+    """The envelope columns' rows of a ``COPY … TO STDOUT``, typed (text by default)."""
     pg_writes.flush(conn)
     driver = conn.connection.driver_connection
     with driver.cursor() as cursor:
         set_json_loads(loads, cursor)
-        with cursor.copy(_PG_EVENT_COPY.format(after=int(after), upto=int(upto))) as copy:
-            copy.set_types([_PG_EVENT_TYPES.get(key, "text") for key in ENVELOPE_KEYS])
-            for row in copy.rows():
-                yield _event(row)
+        with cursor.copy(statement) as copy:
+            copy.set_types([types.get(key, "text") for key in ENVELOPE_KEYS])
+            yield from copy.rows()
 
 
 def _event(row: Sequence[Any]) -> RecordedEvent:
