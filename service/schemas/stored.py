@@ -37,11 +37,6 @@ _EVENT_ID = fields.UUID()
 # which cost more than the load itself once per restored line. Each loads through the same
 # compiled fast path as an API write (marshmallow decides anything doubtful).
 _PAYLOADS = {event_type: with_fast_load(schema()) for event_type, schema in PAYLOAD_SCHEMAS.items()}
-# Sources already found sound, as their sorted items: a log cites the same few thousand
-# articles again and again, and loading each again was a fifth of a restore's content check.
-# Only flat objects of text are remembered (anything else is loaded every time); bounded.
-_SOUND_SOURCES: set[tuple[tuple[str, Any], ...]] = set()
-SOUND_SOURCES_KEPT = 100_000
 
 
 def envelope_problem(envelope: Mapping[str, Any], type_of: TypeOf) -> str | None:
@@ -62,24 +57,10 @@ def _check_sources(sources: list[Any]) -> None:
     if not 1 <= len(sources) <= MAX_SOURCES:
         raise RuleViolation("sources", f"give 1 to {MAX_SOURCES} sources")
     for index, source in enumerate(sources):
-        seen = _flat_text(source)
-        if seen is not None and seen in _SOUND_SOURCES:
-            continue
         try:
             _SOURCE.load(source)
         except ValidationError as exc:
             raise ValidationError({f"sources.{index}": exc.messages}) from None
-        if seen is not None:
-            if len(_SOUND_SOURCES) >= SOUND_SOURCES_KEPT:
-                _SOUND_SOURCES.clear()
-            _SOUND_SOURCES.add(seen)
-
-
-def _flat_text(source: Any) -> tuple[tuple[str, Any], ...] | None:
-    """A source object of text values as its sorted items (hashable), else None."""
-    if type(source) is not dict or not all(type(v) is str for v in source.values()):
-        return None
-    return tuple(sorted(source.items()))
 
 
 def _check_data(event_type: str, version: int, data: dict[str, Any], type_of: TypeOf) -> None:
