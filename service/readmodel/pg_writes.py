@@ -20,6 +20,7 @@ from ..store.pg_writes import (
     insert_from_json,
     json_param,
     json_rows,
+    unprepared,
     write_rows,
 )
 from .tables import DAY_COLUMNS, OPEN, counter_deltas, counters, day_counts, fact_versions
@@ -101,7 +102,7 @@ def snapshots_from_stored(conn: Connection, points: Sequence[tuple[int, dict[str
 # plan made on a small table is kept until the next ANALYZE), and a plain LATERAL join was
 # flattened into one sequential scan joined to the keys. So: ``OFFSET 0`` keeps the subquery
 # per key, ``valid_to + 0`` leaves only the event or stream index usable, and the statement
-# is never prepared (planned with the table's current size every time).
+# is never prepared (``unprepared``).
 _CURRENT_BY = {
     name: "SELECT fv.* FROM unnest(%s::text[]) AS k(key) CROSS JOIN LATERAL"
     f" (SELECT * FROM fact_versions WHERE {name} = k.key AND valid_to + 0 = {OPEN} OFFSET 0)"
@@ -113,6 +114,6 @@ _CURRENT_BY = {
 def current_versions(conn: Connection, column: str, keys: list[str]) -> list[dict[str, Any]]:
     """The current fact_versions rows whose ``column`` (event_id or stream) is in ``keys``."""
     flush(conn)
-    cursor = conn.connection.driver_connection.execute(_CURRENT_BY[column], (keys,), prepare=False)
+    cursor = unprepared(conn.connection.driver_connection, _CURRENT_BY[column], (keys,))
     names = [d.name for d in cursor.description or ()]
     return [dict(zip(names, row, strict=True)) for row in cursor]

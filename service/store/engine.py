@@ -198,8 +198,8 @@ def _lock_and_head(
             name: driver.execute(sql)
             for name, sql in hooks_of(conn.engine).after_lock_reads.items()
         }
-        found = (  # never prepared: see pg_writes.EXISTING_STREAMS
-            driver.execute(pg_writes.EXISTING_STREAMS, (list(probe),), prepare=False)
+        found = (
+            pg_writes.unprepared(driver, pg_writes.EXISTING_STREAMS, (list(probe),))
             if probe
             else None
         )

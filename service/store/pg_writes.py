@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 from psycopg.types.json import Jsonb
 from sqlalchemy import event
@@ -134,11 +135,19 @@ def commit_with_writes(conn: Connection) -> None:
         cursor.execute("COMMIT")
 
 
-# Never prepared (``prepare=False`` wherever it is sent): psycopg prepares a statement on its
-# fifth run, and PostgreSQL then keeps a generic plan if it costs no more than the custom ones
-# so far. Made while the log was small, that plan was a sequential scan of events, kept on
-# that connection as the log grew: bench/write.py's batches (a probe per batch of generated
-# ids) fell from ~15 to ~3 per second within 20 s, each probe ~40 ms on ~100,000 events.
+def unprepared(driver: psycopg.Connection, statement: str, params: Sequence[Any]) -> Any:
+    """Run a many-key probe of a growing table (an array parameter), never prepared.
+
+    psycopg prepares a statement on its fifth run, and PostgreSQL then keeps a generic plan
+    once it costs no more than the custom plans so far. Made while the table was small, such
+    a probe's generic plan was a sequential scan, kept on that connection as the table grew
+    (until the next ANALYZE): the bulk append through ``current_versions`` slowed 2.5x by
+    10^6 events, and bench/write.py's batches ran at 3-7 a second instead of ~15 through
+    ``existing_streams`` (~40 ms a probe, server log). Unprepared, every probe is planned for
+    the table as it is now. Returns the cursor (in a pipeline, its rows come at the sync)."""
+    return driver.execute(statement, params, prepare=False)
+
+
 EXISTING_STREAMS = "SELECT stream FROM events WHERE stream = ANY(%s) AND stream_version = 1"
 
 
@@ -146,15 +155,13 @@ def existing_streams(conn: Connection, names: list[str]) -> set[str]:
     """Which of these stream names exist (one array parameter, on the driver, without
     SQLAlchemy's per-statement work: the append lock is held)."""
     flush(conn)  # a read on the driver does not pass the SQLAlchemy hook that flushes
-    driver = conn.connection.driver_connection
-    rows = driver.execute(EXISTING_STREAMS, (names,), prepare=False).fetchall()
+    rows = unprepared(conn.connection.driver_connection, EXISTING_STREAMS, (names,)).fetchall()
     return {row[0] for row in rows}
 
 
 # One index probe per name (max over uq_events_stream_version), whatever the planner's
 # statistics say: a large IN list over a table without fresh statistics was planned as a
-# sequential scan of the whole log, once per batch. Never prepared: a generic plan made on a
-# small table would be kept (readmodel.pg_writes.current_versions has the story).
+# sequential scan of the whole log, once per batch.
 STREAM_VERSIONS = (
     "SELECT s.stream, (SELECT max(e.stream_version) FROM events e WHERE e.stream = s.stream)"
     " FROM unnest(%s::text[]) AS s(stream)"
@@ -164,8 +171,7 @@ STREAM_VERSIONS = (
 def stream_versions(conn: Connection, names: list[str]) -> dict[str, int]:
     """The current version of each of these streams that exists (one round trip)."""
     flush(conn)
-    driver = conn.connection.driver_connection
-    rows = driver.execute(STREAM_VERSIONS, (names,), prepare=False).fetchall()  # see above
+    rows = unprepared(conn.connection.driver_connection, STREAM_VERSIONS, (names,)).fetchall()
     return {stream: version for stream, version in rows if version is not None}
 
 
