@@ -70,9 +70,9 @@ def record_batch(engine: Engine, batch: BatchRequest) -> tuple[list[RecordedEven
         return written, True
 
     # Items that read the log flush the earlier items' rows inside this piece of work: a
-    # failing item must take them back, so the batch runs in its own SAVEPOINT. The first
-    # generated id's names are looked up with the lock (the later ones follow from it).
-    probe = next(filter(None, (stream_ids.candidates(engine, new) for new in news)), ())
+    # failing item must take them back, so the batch runs in its own SAVEPOINT. The
+    # names every generated id will ask about are looked up with the lock.
+    probe = stream_ids.candidates(engine, news)
     return run_in_shared_transaction(engine, write, isolated=True, probe=probe)
 
 

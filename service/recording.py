@@ -72,7 +72,7 @@ def record(engine: Engine, request: WriteRequest) -> tuple[RecordedEvent, bool]:
 
     # write raises only before it writes (append_in stages; remember is its last statement):
     # no SAVEPOINT needed. A generated stream id is looked up with the lock (one round trip).
-    probe = stream_ids.candidates(engine, new)
+    probe = stream_ids.candidates(engine, [new])
     return run_in_shared_transaction(engine, write, isolated=False, probe=probe)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import weakref
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -75,26 +76,36 @@ def generated_stream(conn: Connection, cursor: Cursor, new: NewEvent) -> str:
         candidates = list(range(low + 1, high, step))
 
 
-def candidates(engine: Engine, new: NewEvent) -> tuple[str, ...]:
-    """The names ``generated_stream`` will first ask about for this event (none when it
-    names its stream): on PostgreSQL they are looked up in the append lock's round trip,
-    so the common case needs no probe of its own."""
-    event_type = EVENT_TYPES[new.type]
-    if (
-        new.stream is not None
-        or not event_type.creates_stream
-        or engine.dialect.name != "postgresql"
-    ):
+def candidates(engine: Engine, news: Sequence[NewEvent]) -> tuple[str, ...]:
+    """The names ``generated_stream`` will ask about for these events, in order (none for
+    events that name their stream): on PostgreSQL they are looked up in the append lock's
+    round trip, so the common case needs no probe of its own.
+
+    Events of one kind and date take consecutive suffixes, so a batch of k of them asks for
+    k more names past the first window: a 500-item batch on one date is then placed without
+    a probe under the lock (one per 64 items before, each a round trip inside the lock).
+    """
+    if engine.dialect.name != "postgresql":
         return ()
-    kind = new.stream_kind or event_type.stream_kind
-    base = new.occurred_on.isoformat()
-    hint = _hints(engine).get(stream_name(kind, base), 0)
-    numbers = range(hint, hint + _PROBES) if hint > 1 else _first_candidates()
-    return tuple(stream_name(kind, base if n == 1 else f"{base}-{n}") for n in numbers)
+    wanted: dict[tuple[str, str], int] = {}  # (kind, date) -> events to place
+    for new in news:
+        event_type = EVENT_TYPES[new.type]
+        if new.stream is None and event_type.creates_stream:
+            base = (new.stream_kind or event_type.stream_kind, new.occurred_on.isoformat())
+            wanted[base] = wanted.get(base, 0) + 1
+    hints = _hints(engine)
+    names: list[str] = []
+    for (kind, base), count in wanted.items():
+        hint = hints.get(stream_name(kind, base), 0)
+        numbers = _first_candidates(count) if hint <= 1 else range(hint, hint + _PROBES + count - 1)
+        names.extend(stream_name(kind, base if n == 1 else f"{base}-{n}") for n in numbers)
+    return tuple(names)
 
 
-def _first_candidates() -> list[int]:
-    return [*range(1, _FIRST_PROBES + 1), *(2**p for p in range(6, 41))]
+def _first_candidates(count: int = 1) -> list[int]:
+    """1.._FIRST_PROBES (more for ``count`` events to place), then the powers of two beyond."""
+    last = _FIRST_PROBES + count - 1
+    return [*range(1, last + 1), *(2**p for p in range(6, 41) if 2**p > last)]
 
 
 def _remember(hints: dict[str, int], key: str, n: int, stream: str) -> str:

@@ -72,6 +72,37 @@ class TestProbedWithTheLock:
         assert streams == ["swap/2026-02-05-3", "swap/2026-02-05-5", "swap/2026-02-05-6"]
         assert probes == []
 
+    @pytest.mark.parametrize("taken", [[], [1, 2, 4]])
+    def test_a_batch_of_generated_ids_needs_no_probe_of_its_own(
+        self, engine, backend, monkeypatch, client, auth, taken
+    ):
+        """150 swaps on one date, more than one window of names past the first, in a fresh
+        date and in one whose hint this process holds: every name was asked with the lock."""
+        if backend != "postgresql":
+            pytest.skip("the lock's round trip is PostgreSQL's")
+        _taken(engine, taken)
+        self._record(engine, occurred_on="2026-02-05")  # sets this process's hint
+        probes = []
+        real = pg_writes.existing_streams
+        monkeypatch.setattr(
+            pg_writes,
+            "existing_streams",
+            lambda conn, names: probes.append(names) or real(conn, names),
+        )
+        swap = {"method": "POST", "path": "/v1/swaps", "body": swap_body()}
+        other_day = {**swap, "body": swap_body(occurred_on="2026-02-03")}
+        r = client.post(
+            "/v1/batches", json={"items": [swap] * 150 + [other_day] * 70}, headers=auth
+        )
+        assert r.status_code == 201, r.json
+        suffixes = range(5, 155) if taken else range(2, 152)  # after what _record took
+        assert [e["stream"] for e in r.json["events"]] == [
+            *(f"swap/2026-02-05-{n}" for n in suffixes),
+            "swap/2026-02-03",
+            *(f"swap/2026-02-03-{n}" for n in range(2, 71)),
+        ]
+        assert probes == []
+
     def test_a_name_taken_since_the_hint_by_another_writer_is_skipped(self, engine):
         assert self._record(engine) == "swap/2026-02-05"
         assert self._record(engine) == "swap/2026-02-05-2"
