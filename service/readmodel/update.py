@@ -55,6 +55,9 @@ class _Batch:
     pending: dict[str, dict[str, Any]] = field(default_factory=dict)  # event_id -> new row
     facts: dict[str, Fact] = field(default_factory=dict)
     closed: list[dict[str, Any]] = field(default_factory=list)  # stored versions to close
+    # event_id -> row id of the stored current versions read here (PostgreSQL): those are
+    # closed by row id, in one statement (pg_writes.CLOSE_ROWS)
+    row_ids: dict[str, str] = field(default_factory=dict)
     done: list[dict[str, Any]] = field(default_factory=list)  # pending rows already superseded
 
     stored: dict[str, Fact] = field(default_factory=dict)  # prefetched current versions
@@ -95,6 +98,8 @@ class _Batch:
             )
         for row in rows:
             fact = fact_from_row(row)
+            if pg_writes.ROW_ID in row:
+                self.row_ids[fact.event_id] = row[pg_writes.ROW_ID]
             self.stored[fact.event_id] = fact
             self.stored_by_stream.setdefault(fact.stream, {})[fact.event_id] = None
 
@@ -130,7 +135,8 @@ class _Batch:
             if previous["valid_from"] < position:
                 self.done.append(previous)
         elif before is not None:
-            self.closed.append({"eid": after.event_id, "p": position})
+            row = self.row_ids.get(after.event_id)
+            self.closed.append({"eid": after.event_id, "p": position, "row": row})
         self.facts[after.event_id] = after
         self.facts_by_stream.setdefault(after.stream, {})[after.event_id] = None
         self.pending[after.event_id] = version_row(after, position)
@@ -177,7 +183,8 @@ def project(
     if conn.dialect.name == "postgresql":
         pg_writes.write_projection(
             conn,
-            closed=[(c["p"], c["eid"]) for c in batch.closed],
+            closed=[(c["p"], c["eid"]) for c in batch.closed if c["row"] is None],
+            closed_rows=[(c["p"], c["row"]) for c in batch.closed if c["row"] is not None],
             versions=versions,
             deltas=delta_rows,
             net=net,
@@ -187,7 +194,7 @@ def project(
         )
         return
     if batch.closed:
-        conn.execute(CLOSE_VERSION, batch.closed)
+        conn.execute(CLOSE_VERSION, [{"eid": c["eid"], "p": c["p"]} for c in batch.closed])
     sqlite_writes.insert_rows(conn, fact_versions, versions)
     sqlite_writes.insert_rows(conn, counter_deltas, delta_rows)
     counter_writes.apply_counters(conn, net)

@@ -12,13 +12,14 @@ import sqlalchemy as sa
 
 from service.readmodel import pg_writes as readmodel_writes
 from service.readmodel.position import stored_position
-from service.readmodel.tables import counter_deltas, counters, fact_versions
+from service.readmodel.tables import OPEN, counter_deltas, counters, fact_versions
+from service.readmodel.update import rebuild
 from service.store import event_reads, pg_writes
 from service.store.append import append_in
 from service.store.engine import append_transaction, append_transaction_on
 from service.store.group_commit import GroupCommitter
 from service.store.tables import events
-from tests.builders import new_swap
+from tests.builders import correction_body, new_swap, post, swap_body
 
 
 class Boom(Exception):
@@ -168,3 +169,41 @@ class TestCommitRoundTrip:
         assert streams(engine) == ["swap/one", "swap/two"]
         with engine.connect() as conn:
             assert stored_position(conn) == 2
+
+
+class TestClosingVersions:
+    """A correction closes the version it supersedes. On PostgreSQL the versions a step read
+    are closed by row id, all in one statement (readmodel/pg_writes.CLOSE_ROWS); whatever the
+    store, each fact keeps exactly one current version, and the closed one ends where the
+    correction begins. The same after a rebuild, whose pages close thousands at once."""
+
+    def _versions(self, engine, event_id: str) -> list[tuple[int, int]]:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(fact_versions.c.valid_from, fact_versions.c.valid_to)
+                .where(fact_versions.c.event_id == event_id)
+                .order_by(fact_versions.c.valid_from)
+            )
+            return [tuple(r) for r in rows]
+
+    def test_a_superseded_version_is_closed_where_its_correction_begins(
+        self, engine, backend, client, auth, monkeypatch
+    ):
+        sent = []
+        real = readmodel_writes.defer
+        monkeypatch.setattr(
+            readmodel_writes,
+            "defer",
+            lambda conn, sql, *a, **k: sent.append(sql) or real(conn, sql, *a, **k),
+        )
+        swap = post(client, auth, "/v1/swaps", swap_body(id="feb"))
+        for received in (158, 159):
+            body = correction_body({"sides": [{"party": "UA", "received": received}]})
+            post(client, auth, f"/v1/events/{swap['id']}/corrections", body)
+        assert self._versions(engine, swap["id"]) == [(1, 2), (2, 3), (3, OPEN)]
+        if backend == "postgresql":
+            assert sent.count(readmodel_writes.CLOSE_ROWS) == 2
+            assert readmodel_writes.CLOSE_VERSIONS not in sent
+        with append_transaction(engine) as conn:
+            rebuild(conn, batch=2)
+        assert self._versions(engine, swap["id"]) == [(1, 2), (2, 3), (3, OPEN)]
