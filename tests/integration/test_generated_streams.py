@@ -57,17 +57,22 @@ class TestProbedWithTheLock:
         )
         return event.stream
 
-    def test_generated_ids_need_no_probe_of_their_own(self, engine, backend, monkeypatch):
-        if backend != "postgresql":
-            pytest.skip("the lock's round trip is PostgreSQL's")
-        _taken(engine, [1, 2, 4])
-        probes = []
+    def _probes(self, monkeypatch) -> list[list[str]]:
+        """The names each probe of its own (outside the lock's round trip) asks about."""
+        probes: list[list[str]] = []
         real = pg_writes.existing_streams
         monkeypatch.setattr(
             pg_writes,
             "existing_streams",
             lambda conn, names: probes.append(names) or real(conn, names),
         )
+        return probes
+
+    def test_generated_ids_need_no_probe_of_their_own(self, engine, backend, monkeypatch):
+        if backend != "postgresql":
+            pytest.skip("the lock's round trip is PostgreSQL's")
+        _taken(engine, [1, 2, 4])
+        probes = self._probes(monkeypatch)
         streams = [self._record(engine) for _ in range(3)]
         assert streams == ["swap/2026-02-05-3", "swap/2026-02-05-5", "swap/2026-02-05-6"]
         assert probes == []
@@ -82,13 +87,7 @@ class TestProbedWithTheLock:
             pytest.skip("the lock's round trip is PostgreSQL's")
         _taken(engine, taken)
         self._record(engine, occurred_on="2026-02-05")  # sets this process's hint
-        probes = []
-        real = pg_writes.existing_streams
-        monkeypatch.setattr(
-            pg_writes,
-            "existing_streams",
-            lambda conn, names: probes.append(names) or real(conn, names),
-        )
+        probes = self._probes(monkeypatch)
         swap = {"method": "POST", "path": "/v1/swaps", "body": swap_body()}
         other_day = {**swap, "body": swap_body(occurred_on="2026-02-03")}
         r = client.post(
