@@ -214,8 +214,15 @@ def rebuild(
     Run it in an append transaction, so no write slips in between.
     """
     forget_position_read(conn)
-    for table in reversed(PROJECTION_TABLES):
-        conn.execute(table.delete())
+    if conn.dialect.name == "postgresql":
+        # TRUNCATE rather than DELETE: the rebuild takes the tables' ACCESS EXCLUSIVE lock
+        # anyway (it drops indexes), and the rows then go into fresh files, not beside the
+        # old ones: the indexes kept during the build start empty instead of twice the size.
+        names = ", ".join(table.name for table in PROJECTION_TABLES)
+        conn.exec_driver_sql(f"TRUNCATE {names}")
+    else:
+        for table in reversed(PROJECTION_TABLES):
+            conn.execute(table.delete())
     head, _ = event_reads.head(conn)
     return build(conn, 1, head, batch=batch, progress=progress)
 

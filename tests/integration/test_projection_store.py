@@ -110,6 +110,23 @@ class TestStoredProjections:
         with append_transaction(engine) as conn:
             assert differing_projections(conn) == []
 
+    def test_a_rebuild_that_rolls_back_leaves_the_stored_projections_as_they_were(
+        self, client, auth, engine
+    ):
+        """PostgreSQL empties the tables with TRUNCATE: still undone by a ROLLBACK, and by
+        the rolled-back SAVEPOINT of ``verify --projections``."""
+        fill(client, auth)
+        before = stored_counters(engine)
+        with pytest.raises(RuntimeError), append_transaction(engine) as conn:
+            update.rebuild(conn)
+            raise RuntimeError("stop before COMMIT")
+        assert stored_counters(engine) == before
+        with append_transaction(engine) as conn:
+            assert differing_projections(conn) == []
+            assert stored_counters(engine) == before  # another connection sees them too
+        with append_transaction(engine) as conn:
+            assert differing_projections(conn) == []
+
     @pytest.mark.parametrize("page", [1, 2, 3, 5])
     def test_a_rebuild_in_small_pages_equals_the_incremental_projections(
         self, client, auth, engine, monkeypatch, page
