@@ -55,9 +55,10 @@ class _Batch:
     pending: dict[str, dict[str, Any]] = field(default_factory=dict)  # event_id -> new row
     facts: dict[str, Fact] = field(default_factory=dict)
     closed: list[dict[str, Any]] = field(default_factory=list)  # stored versions to close
-    # event_id -> row id of the stored current versions read here (PostgreSQL): those are
-    # closed by row id, in one statement (pg_writes.CLOSE_ROWS)
+    # The stored versions the prefetch read (PostgreSQL) are closed by row id instead, in one
+    # statement (pg_writes.CLOSE_ROWS): event_id -> row id, and (position, row id) to close.
     row_ids: dict[str, str] = field(default_factory=dict)
+    closed_rows: list[tuple[int, str]] = field(default_factory=list)
     done: list[dict[str, Any]] = field(default_factory=list)  # pending rows already superseded
 
     stored: dict[str, Fact] = field(default_factory=dict)  # prefetched current versions
@@ -92,14 +93,13 @@ class _Batch:
         rows: Iterable[Any]
         if self.conn.dialect.name == "postgresql":
             rows = pg_writes.current_versions(self.conn, column.name, keys)
+            self.row_ids.update((row["event_id"], row[pg_writes.ROW_ID]) for row in rows)
         else:
             rows = self.conn.execute(
                 sa.select(fact_versions).where(column.in_(keys), fact_versions.c.valid_to == OPEN)
             )
         for row in rows:
             fact = fact_from_row(row)
-            if pg_writes.ROW_ID in row:
-                self.row_ids[fact.event_id] = row[pg_writes.ROW_ID]
             self.stored[fact.event_id] = fact
             self.stored_by_stream.setdefault(fact.stream, {})[fact.event_id] = None
 
@@ -136,7 +136,10 @@ class _Batch:
                 self.done.append(previous)
         elif before is not None:
             row = self.row_ids.get(after.event_id)
-            self.closed.append({"eid": after.event_id, "p": position, "row": row})
+            if row is not None:
+                self.closed_rows.append((position, row))
+            else:  # read one by one (``fact``, ``stream_facts``), or SQLite
+                self.closed.append({"eid": after.event_id, "p": position})
         self.facts[after.event_id] = after
         self.facts_by_stream.setdefault(after.stream, {})[after.event_id] = None
         self.pending[after.event_id] = version_row(after, position)
@@ -183,8 +186,8 @@ def project(
     if conn.dialect.name == "postgresql":
         pg_writes.write_projection(
             conn,
-            closed=[(c["p"], c["eid"]) for c in batch.closed if c["row"] is None],
-            closed_rows=[(c["p"], c["row"]) for c in batch.closed if c["row"] is not None],
+            closed=[(c["p"], c["eid"]) for c in batch.closed],
+            closed_rows=batch.closed_rows,
             versions=versions,
             deltas=delta_rows,
             net=net,
@@ -194,7 +197,7 @@ def project(
         )
         return
     if batch.closed:
-        conn.execute(CLOSE_VERSION, [{"eid": c["eid"], "p": c["p"]} for c in batch.closed])
+        conn.execute(CLOSE_VERSION, batch.closed)
     sqlite_writes.insert_rows(conn, fact_versions, versions)
     sqlite_writes.insert_rows(conn, counter_deltas, delta_rows)
     counter_writes.apply_counters(conn, net)
