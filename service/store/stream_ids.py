@@ -44,7 +44,7 @@ def generated_stream(conn: Connection, cursor: Cursor, new: NewEvent) -> str:
     base = new.occurred_on.isoformat()
 
     def name(n: int) -> str:
-        return stream_name(kind, base if n == 1 else f"{base}-{n}")
+        return _numbered(kind, base, n)
 
     hints, key = _hints(conn.engine), name(1)
     hint = hints.get(key, 0)
@@ -98,8 +98,13 @@ def candidates(engine: Engine, news: Sequence[NewEvent]) -> tuple[str, ...]:
     for (kind, base), count in wanted.items():
         hint = hints.get(stream_name(kind, base), 0)
         numbers = _first_candidates(count) if hint <= 1 else range(hint, hint + _PROBES + count - 1)
-        names.extend(stream_name(kind, base if n == 1 else f"{base}-{n}") for n in numbers)
+        names.extend(_numbered(kind, base, n) for n in numbers)
     return tuple(names)
+
+
+def _numbered(kind: str, base: str, n: int) -> str:
+    """The n-th generated name of a kind and date: the date itself, then ``date-n``."""
+    return stream_name(kind, base if n == 1 else f"{base}-{n}")
 
 
 def _first_candidates(count: int = 1) -> list[int]:
