@@ -34,12 +34,16 @@ ADD_DAYS = insert_from_json(day_counts, add_on_conflict("day_counts", "day", DAY
 # append at 10^6 events ran at 0.4x its rate at 10^5).
 CLOSE_VERSIONS = "UPDATE fact_versions SET valid_to = %s WHERE event_id = %s AND valid_to + 0 = %s"
 # The versions read in this step (their row ids came with them, ``current_versions``) are
-# closed in one statement: a TID scan per row, whatever the statistics. A rebuild closes
-# ~13,500 versions per 50,000 events; one UPDATE each took ~0.4 s of its ~5.
+# closed in one statement: a TID scan per row. A rebuild closes ~13,500 versions per 50,000
+# events; one UPDATE each took ~0.4 s of its ~5. Never prepared: the generic plan made on a
+# small table is a sequential scan (or a walk of ix_fact_versions_current) joined to the row
+# ids, which would be kept as the table grows.
 CLOSE_ROWS = (
     "UPDATE fact_versions AS f SET valid_to = v.p FROM unnest(%s::bigint[], %s::tid[]) AS v(p, t)"
-    f" WHERE f.ctid = v.t AND f.valid_to = {OPEN}"
+    f" WHERE f.ctid = v.t AND f.valid_to + 0 = {OPEN}"
 )
+# The counters and days a step brought to zero (never prepared, like every many-key
+# statement: a generic plan made on a small table is a sequential scan).
 DROP_ZERO_COUNTERS = "DELETE FROM counters WHERE key = ANY(%s::text[]) AND value = 0"
 DROP_ZERO_DAYS = (
     "DELETE FROM day_counts WHERE day = ANY(%s::date[])"
@@ -80,7 +84,8 @@ def write_projection(
     versions they close. ``closed``: (position, event id) of versions to close;
     ``closed_rows``: (position, row id) of versions read in this step."""
     if closed_rows:
-        defer(conn, CLOSE_ROWS, ([p for p, _ in closed_rows], [row for _, row in closed_rows]))
+        positions, rows = [p for p, _ in closed_rows], [row for _, row in closed_rows]
+        defer(conn, CLOSE_ROWS, (positions, rows), prepared=False)
     if closed:
         defer(conn, CLOSE_VERSIONS, [(p, eid, OPEN) for p, eid in closed], many=True)
     insert = copy_rows if bulk else write_rows
@@ -92,12 +97,12 @@ def write_projection(
         defer(conn, ADD_COUNTERS, (json_rows([{"key": k, "value": v} for k, v in net.items()]),))
         falling = [k for k, v in net.items() if v < 0]
         if falling:
-            defer(conn, DROP_ZERO_COUNTERS, (falling,))
+            defer(conn, DROP_ZERO_COUNTERS, (falling,), prepared=False)
     if days:
         defer(conn, ADD_DAYS, (json_rows(days),))
         falling_days = [d["day"] for d in days if any(d[c] < 0 for c in DAY_COLUMNS)]
         if falling_days:
-            defer(conn, DROP_ZERO_DAYS, (falling_days,))
+            defer(conn, DROP_ZERO_DAYS, (falling_days,), prepared=False)
     defer(conn, SET_POSITION, state)
 
 

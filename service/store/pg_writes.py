@@ -60,7 +60,8 @@ def json_rows(rows: list[dict[str, Any]]) -> Jsonb:
     return json_param(rows)
 
 
-# conn.info key: the writes queued by ``defer`` as (statement, parameters, executemany).
+# conn.info key: the writes queued by ``defer`` as (statement, parameters, executemany,
+# prepare: None lets psycopg prepare it from its fifth run, False never).
 DEFERRED = "pg_deferred_writes"
 
 
@@ -96,9 +97,23 @@ def forget(conn: Connection, *keys: str) -> None:
         conn.info.pop(key, None)
 
 
-def defer(conn: Connection, statement: str, params: Any, *, many: bool = False) -> None:
-    """Queue a write that needs no answer; it is sent with the connection's next statement."""
-    conn.info.setdefault(DEFERRED, []).append((statement, params, many))
+def defer(
+    conn: Connection, statement: str, params: Any, *, many: bool = False, prepared: bool = True
+) -> None:
+    """Queue a write that needs no answer; it is sent with the connection's next statement.
+    ``prepared=False``: a many-key write that must be planned afresh each time (``unprepared``
+    has the story)."""
+    conn.info.setdefault(DEFERRED, []).append(
+        (statement, params, many, None if prepared else False)
+    )
+
+
+def _send(cursor: psycopg.Cursor, queued: list[tuple[str, Any, bool, bool | None]]) -> None:
+    for statement, params, many, prepare in queued:
+        if many:
+            cursor.executemany(statement, params)
+        else:
+            cursor.execute(statement, params, prepare=prepare)
 
 
 def flush(conn: Connection) -> None:
@@ -109,12 +124,7 @@ def flush(conn: Connection) -> None:
         return
     driver = conn.connection.driver_connection
     with driver.pipeline():
-        cursor = driver.cursor()
-        for statement, params, many in queued:
-            if many:
-                cursor.executemany(statement, params)
-            else:
-                cursor.execute(statement, params)
+        _send(driver.cursor(), queued)
 
 
 def commit_with_writes(conn: Connection) -> None:
@@ -127,11 +137,7 @@ def commit_with_writes(conn: Connection) -> None:
     driver = conn.connection.driver_connection
     with driver.pipeline():
         cursor = driver.cursor()
-        for statement, params, many in queued:
-            if many:
-                cursor.executemany(statement, params)
-            else:
-                cursor.execute(statement, params)
+        _send(cursor, queued)
         cursor.execute("COMMIT")
 
 

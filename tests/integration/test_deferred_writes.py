@@ -93,7 +93,7 @@ class TestQueue:
             if backend == "sqlite":
                 assert queued is None
             else:  # the event first, then the hooks' writes (NOTIFY, projection), all waiting
-                statements = [statement for statement, _, _ in queued]
+                statements = [queued_write[0] for queued_write in queued]
                 assert statements[0] == pg_writes.insert_from_json(events)
                 assert sorted(statements[1:]) == sorted(
                     [
