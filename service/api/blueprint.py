@@ -2,7 +2,7 @@
 
 webargs parses a request's JSON body with the standard ``json`` module, which took more CPU
 than validating a 500-item batch. ``JsonBodyParser`` tries orjson on the raw bytes
-(``json_provider.fast_loads``); anything orjson refuses or may read differently (``NaN``,
+(``store.json_text.fast_loads``); anything orjson refuses or may read differently (``NaN``,
 integers beyond 64 bits, bad UTF-8, any malformed body) goes to webargs' own parser, so what
 is accepted, refused and reported is exactly as before.
 """
@@ -15,7 +15,7 @@ import flask
 import flask_smorest
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from .json_provider import NOT_PARSED, fast_loads
+from ..store.json_text import NOT_PARSED, fast_loads
 
 
 class JsonBodyParser(FlaskParser):

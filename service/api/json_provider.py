@@ -17,37 +17,22 @@ JSON); no answer holds one, since every stored number passed validation.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import orjson
 from flask import Flask, Response
 from flask.json.provider import DefaultJSONProvider
 
+from ..store.json_text import NOT_PARSED, fast_loads
+
 _OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-
-
-# 19 digits in a row (anywhere: a false alarm only costs the slower parser) may be an integer
-# beyond 64 bits.
-_LONG_DIGITS = {bytes: re.compile(rb"\d{19}"), str: re.compile(r"\d{19}")}
-NOT_PARSED = object()
-
-
-def fast_loads(data: str | bytes) -> Any:
-    """``data`` parsed by orjson, or NOT_PARSED: then the standard parser must decide."""
-    if _LONG_DIGITS[type(data)].search(data):
-        return NOT_PARSED
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return NOT_PARSED
 
 
 class OrjsonProvider(DefaultJSONProvider):
     """Flask's provider with orjson on the common path (see the module docstring)."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        if not kwargs and type(s) in _LONG_DIGITS:
+        if not kwargs and type(s) in (str, bytes):
             parsed = fast_loads(s)
             if parsed is not NOT_PARSED:
                 return parsed

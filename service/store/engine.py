@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from . import pg_writes
+from . import json_text, pg_writes
 from .hooks import CommitHook, hooks_of
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -44,7 +44,9 @@ log = logging.getLogger(__name__)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for the URL; SQLite gets WAL, a busy timeout and explicit BEGINs."""
+    """An engine for the URL; SQLite gets WAL, a busy timeout and explicit BEGINs. JSON
+    columns are parsed by orjson (``json_text.loads``) on both."""
+    kwargs.setdefault("json_deserializer", json_text.loads)
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, **kwargs)
         _configure_sqlite(engine)

@@ -5,26 +5,24 @@ produces them, parsed by psycopg's C row parser: ~2x the rate of a server-side c
 FETCHes), the plain cursor read ``batch`` rows at a time on SQLite; memory stays constant
 whatever the log's size. Rows become envelopes without SQLAlchemy's per-row processing: the
 date comes as its stored ISO text (PostgreSQL prints a date as YYYY-MM-DD; SQLite stores
-that text) and the JSON columns are parsed by orjson (on PostgreSQL through a loader set on
-this cursor only). ``stored_events`` gives the same rows as ``RecordedEvent`` (a projection
+that text) and the JSON columns are parsed by ``json_text.loads`` (orjson; on PostgreSQL the
+engine's JSON loader). ``stored_events`` gives the same rows as ``RecordedEvent`` (a projection
 build's pages), the date parsed by the driver. Nothing else may run on the connection until
 the stream is consumed or closed (a COPY holds it).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from psycopg.types.json import set_json_loads
 from sqlalchemy.engine import Connection
 
 from ..domain.events import RecordedEvent
 from . import pg_writes
-from .canonical import loads
 from .event_reads import ENVELOPE_KEYS
+from .json_text import loads
 
 STREAM_BATCH = 5000
 _COLUMNS = ", ".join("occurred_on::text" if k == "occurred_on" else k for k in ENVELOPE_KEYS)
@@ -84,11 +82,9 @@ def _copied_rows(conn: Connection, statement: str, types: dict[str, str]) -> Ite
     """The envelope columns' rows of a ``COPY … TO STDOUT``, typed (text by default)."""
     pg_writes.flush(conn)
     driver = conn.connection.driver_connection
-    with driver.cursor() as cursor:
-        set_json_loads(loads, cursor)
-        with cursor.copy(statement) as copy:
-            copy.set_types([types.get(key, "text") for key in ENVELOPE_KEYS])
-            yield from copy.rows()
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.set_types([types.get(key, "text") for key in ENVELOPE_KEYS])
+        yield from copy.rows()
 
 
 def _event(row: Sequence[Any]) -> RecordedEvent:
@@ -121,15 +117,8 @@ def _sqlite(conn: Connection, upto: int, after: int, batch: int) -> Iterator[dic
         while rows := cursor.fetchmany(batch):
             for row in rows:
                 envelope = dict(zip(keys, row, strict=True))
-                envelope["data"] = _parse(row[_DATA])
-                envelope["sources"] = _parse(row[_SOURCES])
+                envelope["data"] = loads(row[_DATA])
+                envelope["sources"] = loads(row[_SOURCES])
                 yield envelope
     finally:
         cursor.close()
-
-
-def _parse(text: str) -> Any:
-    try:
-        return loads(text)
-    except ValueError:  # what orjson refuses and the standard parser takes (NaN, huge ints)
-        return json.loads(text)
