@@ -19,9 +19,10 @@ from typing import Any
 
 import orjson
 
+# What ``fast_loads`` returns where the standard parser must decide.
+NOT_PARSED = object()
 # 19 digits in a row (anywhere: a false alarm only costs the slower parser) may be an
 # integer beyond 64 bits, which orjson would read as a float.
-NOT_PARSED = object()
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _LONG_NUMBER = b"0" * 19
 

@@ -2,13 +2,16 @@
 standard parser for what orjson would read wrongly (integers beyond 64 bits become floats)
 or refuses: every read path gives back the stored value exactly.
 
-The API never stores an integer beyond 64 bits (its schemas bound every number), but a
-restore takes stored envelopes as they are, and the hash covers them byte for byte."""
+Neither the API nor a restore's content check stores an integer beyond 64 bits (the schemas
+bound every number), but below them the store must not alter what it holds: the chain's
+hashes cover it byte for byte."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
+import orjson
 import pytest
 import sqlalchemy as sa
 
@@ -22,7 +25,7 @@ from service.store.json_text import loads
 from service.store.streaming import stored_envelopes, stored_events
 from tests.builders import new_swap
 
-HUGE = 2**70  # orjson refuses it; the standard parser reads it
+HUGE = 2**70  # orjson reads it as a float; the standard parser keeps it exact
 
 
 def test_loads_reads_exactly_what_orjson_would_not():
@@ -31,9 +34,37 @@ def test_loads_reads_exactly_what_orjson_would_not():
         value = loads(f'{{"n": {number}}}')["n"]
         assert value == number and type(value) is int
     assert loads(b'{"id": "1234567890123456789012"}') == {"id": "1234567890123456789012"}
-    assert loads("[NaN]")[0] != loads("[NaN]")[0]  # NaN, as the standard parser reads it
+    assert math.isnan(loads("[NaN]")[0])  # orjson refuses NaN; the standard parser reads it
     with pytest.raises(ValueError):
         loads("{")
+
+
+def test_every_read_path_parses_json_columns_with_orjson(engine, monkeypatch):
+    [stored] = append(engine, [new_swap("swap/plain")], recorded_by="newsroom")
+    parsed: list[bytes] = []
+    real = orjson.loads
+
+    def spy(raw: bytes) -> object:
+        parsed.append(bytes(raw))
+        return real(raw)
+
+    monkeypatch.setattr(orjson, "loads", spy)
+    span, after = (stored.position, stored.position), stored.position - 1
+    with engine.connect() as conn:
+        reads = {  # each consumed whole: a COPY holds the connection until its end
+            "sqlalchemy": lambda: event_reads.events_by_positions(conn, *span),
+            "events": lambda: list(stored_events(conn, upto=span[1], after=after)),
+            "envelopes": lambda: list(stored_envelopes(conn, upto=span[1], after=after)),
+        }
+        for path, read in reads.items():
+            parsed.clear()
+            [event] = read()
+            assert (event["data"] if path == "envelopes" else event.data) == stored.data, path
+            # the event's two JSON columns, data and sources, each parsed once by orjson
+            values = [real(raw) for raw in parsed]
+            assert len(values) == 2, path
+            assert dict(stored.data) in values, path
+            assert [dict(s) for s in stored.sources] in values, path
 
 
 def test_every_read_path_gives_back_the_stored_json(engine):
