@@ -32,8 +32,8 @@ def nesting_depth(body: bytes, limit: int = MAX_DEPTH) -> int:
     pairs them, so every quote left opens or closes a string. Only quotes and brackets are
     kept; split at the quotes, every other piece is outside a string (an unterminated last
     string is dropped with its quote). Brackets outside strings then count +1 and -1; the
-    deepest running sum is the answer. On text that is not JSON the
-    figure may be off, but only after the first syntax error, where the parser stops anyway.
+    deepest running sum is the answer. On text that is not JSON the figure may be off, but
+    only after the first syntax error, where the parser stops anyway.
     """
     if body.count(b"[") + body.count(b"{") <= limit:
         return 0
