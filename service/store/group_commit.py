@@ -6,6 +6,12 @@ threads of a process hand their append work to one committer thread, which runs 
 has queued up in a single append transaction, each piece in its own SAVEPOINT (a piece that
 fails is rolled back alone and its caller gets the error), then commits once. Nobody is
 answered before the commit, so a 2xx still means the event is on disk.
+
+What queues while the committer waits for the append lock (another process holds it) joins
+the transaction once the lock is granted, instead of waiting for the next one: with two
+processes taking turns, a transaction then carries ~5 pieces instead of ~3.4 at 16
+connections (bench/write.py), and the lock, the head read and the COMMIT are paid that much
+less often per append.
 """
 
 from __future__ import annotations
@@ -82,12 +88,26 @@ class GroupCommitter:
                         self._release()
                         return
                 continue
-            while len(batch) < MAX_BATCH:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
+            batch.extend(self._queued(MAX_BATCH - 1))
             self._commit(batch)
+
+    def _queued(self, room: int) -> list[Piece]:
+        """Up to ``room`` pieces waiting in the queue now, without blocking."""
+        taken: list[Piece] = []
+        while len(taken) < room:
+            try:
+                taken.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        return taken
+
+    def _join_waiting(self, pieces: list[Piece]) -> None:
+        """Add to the batch (in place: a rerun and the failure answers include them) what
+        queued while the lock was awaited. Their generated names were not looked up with the
+        lock: ``generated_stream`` asks about what the lock does not know yet, usually
+        nothing (the earlier pieces' candidates cover the next names of their date)."""
+        joining = self._queued(MAX_BATCH - len(pieces))
+        pieces.extend(p for p in joining if p[1].set_running_or_notify_cancel())
 
     def _commit(self, batch: list[Piece] | list[tuple[Work, Future]]) -> None:
         pieces = [
@@ -122,6 +142,7 @@ class GroupCommitter:
             probe = tuple(dict.fromkeys(name for piece in pieces for name in piece[3]))
             with append_transaction_on(self._conn, probe=probe) as conn:
                 if staged:
+                    self._join_waiting(pieces)
                     self._run_staged(conn, pieces, outcomes)
                 else:
                     self._run_unstaged(conn, pieces, outcomes)

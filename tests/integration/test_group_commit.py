@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -15,8 +16,9 @@ from service.domain.hashing import first_bad_position
 from service.readmodel import position
 from service.recording import WriteRequest, new_event, record
 from service.schemas.swaps import SwapWrite
-from service.store import event_reads, pg_writes
-from service.store.append import append_in, flush_staged
+from service.store import event_reads, group_commit, pg_writes
+from service.store.append import STAGING, append_in, flush_staged
+from service.store.engine import APPEND_LOCK_KEY
 from service.store.faults import unavailable
 from service.store.group_commit import GroupCommitter
 from tests.builders import swap_body
@@ -124,6 +126,57 @@ class TestStagedBatch:
         assert len(calls) == 2  # staged once, then again in its own savepoint
         with engine.connect() as conn:
             assert event_reads.head(conn)[0] == 1
+
+
+class TestJoiningWhileTheLockIsAwaited:
+    def test_a_write_queued_while_the_committer_waits_for_the_lock_joins_its_transaction(
+        self, engine, backend, monkeypatch
+    ):
+        stagings = []
+
+        def work(received: int):
+            append = _append_work(received)
+
+            def run(conn):
+                stagings.append(conn.info.get(STAGING))
+                return append(conn)
+
+            return run
+
+        committer = GroupCommitter(engine)
+        committer.run(work(0), isolated=False)  # its connection is open (SQLite: WAL set)
+        # Another writer (another process, in production) holds the append lock.
+        holder = engine.connect().execution_options(write_lock=True)
+        held = holder.begin()  # SQLite: BEGIN IMMEDIATE
+        if backend == "postgresql":
+            holder.execute(sa.text(f"SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})"))
+        began = threading.Event()
+        transaction = group_commit.append_transaction_on
+
+        def lock_then_transaction(conn, **kwargs):
+            began.set()  # the batch is taken from the queue; next: wait for the lock
+            return transaction(conn, **kwargs)
+
+        monkeypatch.setattr(group_commit, "append_transaction_on", lock_then_transaction)
+        pool = ThreadPoolExecutor(max_workers=2)
+        try:
+            first = pool.submit(committer.run, work(1), isolated=False)
+            # The committer took the first write and is about to wait for the lock.
+            assert began.wait(10)
+            second = pool.submit(committer.run, work(2), isolated=False)
+            deadline = time.monotonic() + 10
+            while committer._queue.qsize() == 0 and time.monotonic() < deadline:
+                time.sleep(0.005)
+            assert committer._queue.qsize() == 1  # queued behind the lock, not taken yet
+        finally:
+            held.rollback()
+            holder.close()
+            pool.shutdown(wait=True)
+        (one,), (two,) = first.result(), second.result()
+        assert [one.position, two.position] == [2, 3]
+        # One transaction: the same staging, one recorded_at (it is one per transaction).
+        assert stagings[1] is not None and stagings[1] is stagings[2]
+        assert one.recorded_at == two.recorded_at
 
 
 class TestHeldConnection:
