@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 import psycopg
 import pytest
@@ -128,6 +128,44 @@ class TestStagedBatch:
             assert event_reads.head(conn)[0] == 1
 
 
+def _one_behind_the_lock(engine, backend, monkeypatch, first_work, second_work):
+    """Run ``first_work`` through a committer that must wait for the append lock (another
+    connection holds it), queue ``second_work`` behind it while it waits, then let the lock
+    go. Returns both futures once they are answered."""
+    committer = GroupCommitter(engine)
+    committer.run(_append_work(0), isolated=False)  # its connection is open (SQLite: WAL set)
+    # Another writer (another process, in production) holds the append lock.
+    holder = engine.connect().execution_options(write_lock=True)
+    held = holder.begin()  # SQLite: BEGIN IMMEDIATE
+    if backend == "postgresql":
+        holder.execute(sa.text(f"SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})"))
+    began = threading.Event()
+    transaction = group_commit.append_transaction_on
+
+    def lock_then_transaction(conn, **kwargs):
+        began.set()  # the batch is taken from the queue; next: wait for the lock
+        return transaction(conn, **kwargs)
+
+    monkeypatch.setattr(group_commit, "append_transaction_on", lock_then_transaction)
+    pool = ThreadPoolExecutor(max_workers=2)
+    try:
+        first = pool.submit(committer.run, first_work, isolated=False)
+        # The committer took the first write and is about to wait for the lock.
+        assert began.wait(10)
+        second = pool.submit(committer.run, second_work, isolated=False)
+        deadline = time.monotonic() + 10
+        while committer._queue.qsize() == 0 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert committer._queue.qsize() == 1  # queued behind the lock, not taken yet
+    finally:
+        held.rollback()
+        holder.close()
+        pool.shutdown(wait=False)
+    wait([first, second], timeout=30)  # a write left out of its batch is never answered
+    assert first.done() and second.done()
+    return first, second
+
+
 class TestJoiningWhileTheLockIsAwaited:
     def test_a_write_queued_while_the_committer_waits_for_the_lock_joins_its_transaction(
         self, engine, backend, monkeypatch
@@ -143,40 +181,41 @@ class TestJoiningWhileTheLockIsAwaited:
 
             return run
 
-        committer = GroupCommitter(engine)
-        committer.run(work(0), isolated=False)  # its connection is open (SQLite: WAL set)
-        # Another writer (another process, in production) holds the append lock.
-        holder = engine.connect().execution_options(write_lock=True)
-        held = holder.begin()  # SQLite: BEGIN IMMEDIATE
-        if backend == "postgresql":
-            holder.execute(sa.text(f"SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})"))
-        began = threading.Event()
-        transaction = group_commit.append_transaction_on
-
-        def lock_then_transaction(conn, **kwargs):
-            began.set()  # the batch is taken from the queue; next: wait for the lock
-            return transaction(conn, **kwargs)
-
-        monkeypatch.setattr(group_commit, "append_transaction_on", lock_then_transaction)
-        pool = ThreadPoolExecutor(max_workers=2)
-        try:
-            first = pool.submit(committer.run, work(1), isolated=False)
-            # The committer took the first write and is about to wait for the lock.
-            assert began.wait(10)
-            second = pool.submit(committer.run, work(2), isolated=False)
-            deadline = time.monotonic() + 10
-            while committer._queue.qsize() == 0 and time.monotonic() < deadline:
-                time.sleep(0.005)
-            assert committer._queue.qsize() == 1  # queued behind the lock, not taken yet
-        finally:
-            held.rollback()
-            holder.close()
-            pool.shutdown(wait=True)
+        first, second = _one_behind_the_lock(engine, backend, monkeypatch, work(1), work(2))
         (one,), (two,) = first.result(), second.result()
         assert [one.position, two.position] == [2, 3]
         # One transaction: the same staging, one recorded_at (it is one per transaction).
-        assert stagings[1] is not None and stagings[1] is stagings[2]
+        assert stagings[0] is not None and stagings[0] is stagings[1]
         assert one.recorded_at == two.recorded_at
+
+    def test_a_joined_write_refused_by_a_rule_fails_alone(self, engine, backend, monkeypatch):
+        first, second = _one_behind_the_lock(
+            engine, backend, monkeypatch, _append_work(1), _refused_before_writing
+        )
+        assert [e.position for e in first.result()] == [2]
+        assert isinstance(second.exception(), RuleViolation)
+        with engine.connect() as conn:
+            stored = list(event_reads.raw_rows(conn))
+            assert position.stored_position(conn) == 2
+        assert [row["data"]["sides"][0]["received"] for row in stored] == [0, 1]
+        assert first_bad_position(stored) is None
+
+    def test_a_database_error_reruns_the_batch_with_the_joined_write_in_it(
+        self, engine, backend, monkeypatch
+    ):
+        calls = []
+
+        def broken(conn):
+            calls.append(1)
+            conn.execute(sa.text("SELECT * FROM no_such_table"))
+
+        first, second = _one_behind_the_lock(engine, backend, monkeypatch, broken, _append_work(7))
+        assert isinstance(first.exception(), sa.exc.DBAPIError)
+        assert [e.position for e in second.result()] == [2]
+        assert len(calls) == 2  # staged once, then again in its own savepoint
+        with engine.connect() as conn:
+            stored = list(event_reads.raw_rows(conn))
+        assert [row["data"]["sides"][0]["received"] for row in stored] == [0, 7]
 
 
 class TestHeldConnection:
