@@ -10,8 +10,8 @@ answered before the commit, so a 2xx still means the event is on disk.
 What queues while the committer waits for the append lock (another process holds it) joins
 the transaction once the lock is granted, instead of waiting for the next one: with two
 processes taking turns, a transaction then carries ~5 pieces instead of ~3.4 at 16
-connections (bench/write.py), and the lock, the head read and the COMMIT are paid that much
-less often per append.
+connections (bench/write.py's load, bench/README.md), and the lock, the head read and the
+COMMIT are paid that much less often per append.
 """
 
 from __future__ import annotations
