@@ -84,13 +84,14 @@ def write_snapshots(
     """Snapshots at exact multiples of SNAPSHOT_EVERY, whatever the batch boundaries, so an
     incremental build and a rebuild store the same rows: the counters as before this batch
     (``base``, else the stored ones) plus the batch's changes up to that position.
-    PostgreSQL sums the stored ones itself (a deferred write), and copies a bulk build's in."""
+    PostgreSQL sums the stored ones itself (a deferred write), and queues a COPY of a bulk
+    build's."""
     if conn.dialect.name == "postgresql":
         if base is None:
             readmodel_pg_writes.snapshots_from_stored(conn, points)
         else:
             rows = [{"position": p, "counters": apply_delta(base, acc)} for p, acc in points]
-            pg_writes.copy_rows(conn, counter_snapshots, rows)
+            pg_writes.copy_rows(conn, counter_snapshots, rows, deferred=True)
         return
     if base is None:
         base = dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all())

@@ -80,19 +80,19 @@ def write_projection(
     bulk: bool = False,
 ) -> None:
     """Every write of one projection step (deferred: none needs an answer). ``bulk`` (a
-    rebuild's or a restore's pages of thousands) copies the many rows in instead, after the
-    versions they close. ``closed``: (position, event id) of versions to close;
+    rebuild's or a restore's pages of thousands) queues COPYs of the many rows instead,
+    after the versions they close. ``closed``: (position, event id) of versions to close;
     ``closed_rows``: (position, row id) of versions read in this step."""
     if closed_rows:
         positions, rows = [p for p, _ in closed_rows], [row for _, row in closed_rows]
         defer(conn, CLOSE_ROWS, (positions, rows), prepared=False)
     if closed:
         defer(conn, CLOSE_VERSIONS, [(p, eid, OPEN) for p, eid in closed], many=True)
-    insert = copy_rows if bulk else write_rows
-    if versions:
-        insert(conn, fact_versions, versions)
-    if deltas:
-        insert(conn, counter_deltas, deltas)
+    for table, rows in ((fact_versions, versions), (counter_deltas, deltas)):
+        if bulk:
+            copy_rows(conn, table, rows, deferred=True)
+        elif rows:
+            write_rows(conn, table, rows)
     if net:
         defer(conn, ADD_COUNTERS, (json_rows([{"key": k, "value": v} for k, v in net.items()]),))
         falling = [k for k, v in net.items() if v < 0]

@@ -11,16 +11,24 @@ constant text (prepared once per connection by psycopg), and the many-row parts 
 one JSON parameter, so a batch is a handful of statements however many rows it holds, and
 nothing is compiled per call. SQLite, in-process, keeps the SQLAlchemy statements; both
 stores get the same rows, which the tests compare.
+
+A bulk build (a rebuild, a restore's load) queues its COPYs as well, and hands a page's
+queued writes to a thread (``send_in_background``): the server inserts one page while this
+process folds the next. Whatever uses the connection next waits for that thread first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import io
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future
 from operator import itemgetter
 from typing import Any
 
 import psycopg
 import sqlalchemy as sa
+from psycopg.copy import Copy, FileWriter
 from psycopg.types.json import Jsonb
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
@@ -61,8 +69,12 @@ def json_rows(rows: list[dict[str, Any]]) -> Jsonb:
 
 
 # conn.info key: the writes queued by ``defer`` as (statement, parameters, executemany,
-# prepare: None lets psycopg prepare it from its fifth run, False never).
+# prepare: None lets psycopg prepare it from its fifth run, False never); a queued COPY is
+# (statement, its rows as COPY text, COPY, False).
 DEFERRED = "pg_deferred_writes"
+COPY = "copy"
+# conn.info key: the Future of the writes a thread is sending (``send_in_background``).
+BACKGROUND = "pg_background_writes"
 
 
 def install(engine: Engine) -> None:
@@ -80,10 +92,12 @@ def install(engine: Engine) -> None:
 
     @event.listens_for(engine, "rollback")
     def _on_rollback(conn: Connection) -> None:
+        _settle_background(conn)
         forget(conn, DEFERRED)
 
     @event.listens_for(engine, "rollback_savepoint")
     def _on_rollback_savepoint(conn: Connection, *_args: Any) -> None:
+        _settle_background(conn)
         forget(conn, DEFERRED)
 
 
@@ -108,7 +122,10 @@ def defer(
     )
 
 
-def _send(cursor: psycopg.Cursor, queued: list[tuple[str, Any, bool, bool | None]]) -> None:
+Queued = list[tuple[str, Any, Any, Any]]
+
+
+def _send(cursor: psycopg.Cursor, queued: Queued) -> None:
     for statement, params, many, prepare in queued:
         if many:
             cursor.executemany(statement, params)
@@ -116,15 +133,73 @@ def _send(cursor: psycopg.Cursor, queued: list[tuple[str, Any, bool, bool | None
             cursor.execute(statement, params, prepare=prepare)
 
 
+def _send_all(driver: psycopg.Connection, queued: Queued) -> None:
+    """The queued writes in order: each run of statements in one pipeline, each COPY alone
+    (COPY cannot join a pipeline)."""
+    start = 0
+    while start < len(queued):
+        end = next((i for i in range(start, len(queued)) if queued[i][2] == COPY), len(queued))
+        if end > start:
+            with driver.pipeline():
+                _send(driver.cursor(), queued[start:end])
+        if end < len(queued):
+            statement, data = queued[end][:2]
+            with driver.cursor() as cursor, cursor.copy(statement) as copy:
+                copy.write(data)
+        start = end + 1
+
+
 def flush(conn: Connection) -> None:
-    """Send the queued writes in one pipeline; their errors are raised here. (Nothing is
-    ever queued on other stores: a no-op there.)"""
+    """Send the queued writes (after those a thread is sending); their errors are raised
+    here. (Nothing is ever queued on other stores: a no-op there.)"""
+    await_background(conn)
     queued = conn.info.pop(DEFERRED, None)
+    if queued:
+        _send_all(conn.connection.driver_connection, queued)
+
+
+def take_deferred(conn: Connection) -> Queued:
+    """The writes queued so far, taken off the connection (to be sent later, in order)."""
+    return conn.info.pop(DEFERRED, None) or []
+
+
+def send_in_background(conn: Connection, queued: Queued) -> None:
+    """Send ``queued`` from a thread while the caller goes on with its own work (a bulk
+    build folds its next page meanwhile). The connection's next use waits for it: ``flush``
+    (run before every statement), COMMIT and ROLLBACK; a write's error is raised there."""
+    await_background(conn)
     if not queued:
         return
     driver = conn.connection.driver_connection
-    with driver.pipeline():
-        _send(driver.cursor(), queued)
+    done: Future = Future()
+
+    def send() -> None:
+        try:
+            _send_all(driver, queued)
+        except BaseException as exc:
+            done.set_exception(exc)
+        else:
+            done.set_result(None)
+
+    conn.info[BACKGROUND] = done
+    threading.Thread(target=send, name="pg-writes", daemon=True).start()
+
+
+def await_background(conn: Connection) -> None:
+    """Wait for the writes a thread is sending on this connection; raise their error."""
+    done = conn.info.pop(BACKGROUND, None)
+    if done is not None:
+        done.result()
+
+
+def _settle_background(conn: Connection) -> None:
+    """Before a rollback: let the thread finish with the connection (what it wrote is
+    being undone, so its error does not matter)."""
+    if conn.invalidated:  # the thread's connection broke: it has given up on its own
+        return
+    done = conn.info.pop(BACKGROUND, None)
+    if done is not None:
+        done.exception()
 
 
 def commit_with_writes(conn: Connection) -> None:
@@ -132,12 +207,15 @@ def commit_with_writes(conn: Connection) -> None:
     transaction's end instead of two. An error in a write skips the COMMIT (the pipeline is
     aborted) and is raised here, the transaction then being rolled back; the caller's own
     COMMIT afterwards finds the transaction already ended and sends nothing (psycopg's
-    ``commit()`` on an idle connection is a no-op)."""
+    ``commit()`` on an idle connection is a no-op). Queued COPYs go first, on their own."""
+    await_background(conn)
     queued = conn.info.pop(DEFERRED, None) or []
     driver = conn.connection.driver_connection
+    copies = max((i + 1 for i, item in enumerate(queued) if item[2] == COPY), default=0)
+    _send_all(driver, queued[:copies])
     with driver.pipeline():
         cursor = driver.cursor()
-        _send(cursor, queued)
+        _send(cursor, queued[copies:])
         cursor.execute("COMMIT")
 
 
@@ -210,11 +288,14 @@ def notify(conn: Connection, channel: str, payload: str) -> None:
 _COPIES: dict[str, tuple[str, Any, list[int]]] = {}
 
 
-def copy_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """COPY the rows in now (bulk loads: a restore, a rebuild), after the queued writes.
+def copy_rows(
+    conn: Connection, table: sa.Table, rows: list[dict[str, Any]], *, deferred: bool = False
+) -> None:
+    """COPY the rows in now (bulk loads: a restore, a rebuild), after the queued writes;
+    ``deferred``: queue the COPY, its rows formatted now, with the other queued writes.
 
-    COPY cannot join a pipeline, so it is not deferred; it is several times cheaper for the
-    server than the JSON-array INSERT, which parses every row twice (the array, then each
+    COPY cannot join a pipeline, so it is sent on its own; it is several times cheaper for
+    the server than the JSON-array INSERT, which parses every row twice (the array, then each
     JSONB cell). JSON cells go as text (orjson), which COPY parses into JSONB."""
     if not rows:
         return
@@ -227,10 +308,25 @@ def copy_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> 
             [i for i, c in enumerate(columns) if isinstance(c.type, sa.JSON)],
         )
     statement, values_of, json_columns = built
+    if deferred:  # formatted now as COPY would send them (psycopg's writer to a file)
+        data = io.BytesIO()
+        driver = conn.connection.driver_connection
+        with driver.cursor() as cursor, Copy(cursor, writer=FileWriter(data)) as copy:
+            for values in _copy_values(rows, values_of, json_columns):
+                copy.write_row(values)
+        conn.info.setdefault(DEFERRED, []).append((statement, data.getvalue(), COPY, False))
+        return
     flush(conn)
     with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            values = list(values_of(row))
-            for i in json_columns:
-                values[i] = json_text.text(values[i])
+        for values in _copy_values(rows, values_of, json_columns):
             copy.write_row(values)
+
+
+def _copy_values(
+    rows: list[dict[str, Any]], values_of: Any, json_columns: list[int]
+) -> Iterator[list[Any]]:
+    for row in rows:
+        values = list(values_of(row))
+        for i in json_columns:
+            values[i] = json_text.text(values[i])
+        yield values
