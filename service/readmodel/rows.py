@@ -30,7 +30,10 @@ def fact_from_row(row: Any) -> Fact:
 
 
 def version_row(fact: Fact, valid_from: int) -> dict[str, Any]:
-    """The fact_versions row of a fact's version valid from ``valid_from`` on."""
+    """The fact_versions row of a fact's version valid from ``valid_from`` on. The JSON
+    columns are the fact's own values, not copies: a row is written as it is made (a
+    superseded pending row changes only ``valid_to``), and a fact is never changed in place
+    (a correction makes a new one)."""
     return {
         "event_id": fact.event_id,
         "position": fact.position,
@@ -38,9 +41,9 @@ def version_row(fact: Fact, valid_from: int) -> dict[str, Any]:
         "stream": fact.stream,
         "occurred_on": fact.occurred_on,
         "date_precision": fact.date_precision,
-        "data": dict(fact.data),
-        "sources": [dict(s) for s in fact.sources],
-        "corrected_by": list(fact.corrected_by),
+        "data": fact.data if type(fact.data) is dict else dict(fact.data),
+        "sources": fact.sources,
+        "corrected_by": fact.corrected_by,
         "retracted": fact.retracted,
         "resource_retracted": fact.resource_retracted,
         "live": fact.live,

@@ -16,9 +16,8 @@ stored facts before those writes land, so the page before answers for what it ch
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,20 +25,20 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..domain.events import EVENT_RETRACTED, EVENT_TYPES, META_TYPES, RecordedEvent
+from ..domain.events import RecordedEvent
 from ..projections.counters import delta
-from ..projections.facts import Fact, step
-from ..store import event_reads, sqlite_writes
+from ..projections.facts import step
+from ..store import event_reads, pg_send, sqlite_writes
 from ..store import pg_writes as store_pg_writes
+from ..store.bulk_session import bulk_session
 from ..store.streaming import stored_events
 from . import counter_writes, pg_writes
 from .counter_writes import HeldCounters
 from .position import STATE_NAME, forget_position_read, position_at_start, set_position
-from .rows import fact_from_row, version_row
+from .step_batch import StepBatch
 from .tables import OPEN, PROJECTION_TABLES, counter_deltas, fact_versions
 
 SNAPSHOT_EVERY = 5000
-CHUNK = 500
 REBUILD_BATCH = 5000
 # Built once after a bulk build; the two a projection step reads (by event, by stream) stay.
 BULK_BUILT_INDEXES = tuple(
@@ -47,121 +46,10 @@ BULK_BUILT_INDEXES = tuple(
     for index in fact_versions.indexes
     if index.name not in ("ix_fact_versions_event", "ix_fact_versions_stream")
 )
-CLOSE_VERSION = (
-    fact_versions.update()
-    .where(fact_versions.c.event_id == sa.bindparam("eid"), fact_versions.c.valid_to == OPEN)
-    .values(valid_to=sa.bindparam("p"))
-)
-
-
-@dataclass
-class _Batch:
-    """Stored facts plus this batch's pending changes: the lookup ``step`` folds against."""
-
-    conn: Connection
-    pending: dict[str, dict[str, Any]] = field(default_factory=dict)  # event_id -> new row
-    facts: dict[str, Fact] = field(default_factory=dict)
-    closed: list[dict[str, Any]] = field(default_factory=list)  # stored versions to close
-    # The stored versions the prefetch read (PostgreSQL) are closed by row id instead, in one
-    # statement (pg_writes.CLOSE_ROWS): event_id -> row id, and (position, row id) to close.
-    row_ids: dict[str, str] = field(default_factory=dict)
-    closed_rows: list[tuple[int, str]] = field(default_factory=list)
-    done: list[dict[str, Any]] = field(default_factory=list)  # pending rows already superseded
-    # A bulk build's previous page, whose writes may not have landed yet: the facts it
-    # changed are taken from it, not from the stored rows (see ``_Bulk``).
-    carried: _Batch | None = None
-
-    stored: dict[str, Fact] = field(default_factory=dict)  # prefetched current versions
-    streams: set[str] = field(default_factory=set)  # streams wholly prefetched
-    # stream -> event ids (in order), in ``stored`` and in ``facts`` (a batch of thousands is not
-    # scanned for each retracted resource)
-    stored_by_stream: dict[str, dict[str, None]] = field(default_factory=dict)
-    facts_by_stream: dict[str, dict[str, None]] = field(default_factory=dict)
-
-    def prefetch(self, events: Sequence[RecordedEvent]) -> None:
-        """One query for the facts the batch's corrections and retractions target, then one
-        for the streams of the resources it retracts. Only retracting the fact that created
-        a resource reads its stream (``step``): loading the stream of every retracted fact
-        would read a whole agreement's breaches for one retracted breach, a cost that grows
-        with the log."""
-        targets = sorted({str(e.data["target_event_id"]) for e in events if e.type in META_TYPES})
-        for i in range(0, len(targets), CHUNK):
-            self._load(fact_versions.c.event_id, targets[i : i + CHUNK])
-        retracted = {str(e.data["target_event_id"]) for e in events if e.type == EVENT_RETRACTED}
-        earlier = self.carried.facts if self.carried is not None else {}
-        self.streams = {
-            f.stream
-            for i in retracted
-            if (f := earlier.get(i) or self.stored.get(i)) is not None and f.creates_resource
-        } | {  # resources created in this very batch (a rebuild's pages hold thousands)
-            e.stream
-            for e in events
-            if e.id in retracted and e.type not in META_TYPES and EVENT_TYPES[e.type].creates_stream
-        }
-        streams = sorted(self.streams)
-        for i in range(0, len(streams), CHUNK):
-            self._load(fact_versions.c.stream, streams[i : i + CHUNK])
-
-    def _load(self, column: sa.Column, keys: list[str]) -> None:
-        rows: Iterable[Any]
-        if self.conn.dialect.name == "postgresql":
-            rows = pg_writes.current_versions(self.conn, column.name, keys)
-            if self.carried is not None:  # stored before the previous page changed them
-                rows = [row for row in rows if row["event_id"] not in self.carried.facts]
-            self.row_ids.update((row["event_id"], row[pg_writes.ROW_ID]) for row in rows)
-        else:
-            rows = self.conn.execute(
-                sa.select(fact_versions).where(column.in_(keys), fact_versions.c.valid_to == OPEN)
-            )
-        for row in rows:
-            fact = fact_from_row(row)
-            self.stored[fact.event_id] = fact
-            self.stored_by_stream.setdefault(fact.stream, {})[fact.event_id] = None
-
-    def fact(self, event_id: str) -> Fact | None:
-        if event_id in self.facts:
-            return self.facts[event_id]
-        if self.carried is not None and event_id in self.carried.facts:
-            return self.carried.facts[event_id]
-        if event_id in self.stored:
-            return self.stored[event_id]
-        row = self.conn.execute(
-            sa.select(fact_versions).where(
-                fact_versions.c.event_id == event_id, fact_versions.c.valid_to == OPEN
-            )
-        ).first()
-        return fact_from_row(row) if row else None
-
-    def stream_facts(self, stream: str) -> Iterable[Fact]:
-        if stream in self.streams:
-            found = {i: self.stored[i] for i in self.stored_by_stream.get(stream, ())}
-        else:
-            rows = self.conn.execute(
-                sa.select(fact_versions).where(
-                    fact_versions.c.stream == stream, fact_versions.c.valid_to == OPEN
-                )
-            )
-            found = {r.event_id: fact_from_row(r) for r in rows}
-        for batch in (self.carried, self):  # the previous page's changes, then this one's
-            if batch is not None:
-                found.update({i: batch.facts[i] for i in batch.facts_by_stream.get(stream, ())})
-        return list(found.values())
-
-    def put(self, before: Fact | None, after: Fact, position: int) -> None:
-        previous = self.pending.pop(after.event_id, None)
-        if previous is not None:
-            previous["valid_to"] = position
-            if previous["valid_from"] < position:
-                self.done.append(previous)
-        elif before is not None:
-            row = self.row_ids.get(after.event_id)
-            if row is not None:
-                self.closed_rows.append((position, row))
-            else:  # read one by one (``fact``, ``stream_facts``), or SQLite
-                self.closed.append({"eid": after.event_id, "p": position})
-        self.facts[after.event_id] = after
-        self.facts_by_stream.setdefault(after.stream, {})[after.event_id] = None
-        self.pending[after.event_id] = version_row(after, position)
+# SQLite: the versions a step supersedes, closed on the driver (SQLAlchemy's per-row
+# parameter processing was most of this statement's cost in a rebuild: ~13,500 rows per
+# 50,000 events). PostgreSQL closes them in ``pg_writes.write_projection``.
+CLOSE_VERSION = f"UPDATE {fact_versions.name} SET valid_to = ? WHERE event_id = ? AND valid_to = ?"
 
 
 @dataclass
@@ -170,16 +58,16 @@ class _Bulk:
     PostgreSQL the last page's writes, not sent yet, with the batch that made them."""
 
     held: HeldCounters
-    waiting: store_pg_writes.Queued = field(default_factory=list)
-    carried: _Batch | None = None
+    waiting: pg_send.Queued = field(default_factory=list)
+    carried: StepBatch | None = None
 
     def send_waiting(self, conn: Connection) -> None:
         """The last page's writes go out from a thread (the next page has read what it
         needs; it is folded meanwhile)."""
-        store_pg_writes.send_in_background(conn, self.waiting)
+        pg_send.send_in_background(conn, self.waiting)
         self.waiting = []
 
-    def hold(self, conn: Connection, batch: _Batch) -> None:
+    def hold(self, conn: Connection, batch: StepBatch) -> None:
         """Keep this page's queued writes for ``send_waiting``, and its batch for the next
         page's lookups (the page before it has landed by then)."""
         if conn.dialect.name == "postgresql":
@@ -190,7 +78,7 @@ class _Bulk:
     def finish(self, conn: Connection) -> None:
         """Send what is still waiting and write the held counters."""
         self.send_waiting(conn)
-        store_pg_writes.await_background(conn)
+        pg_send.await_background(conn)
         self.carried = None
         self.held.write(conn)
 
@@ -211,7 +99,7 @@ def project(
             project(conn, event_reads.events_by_positions(conn, first_missing, last_missing))
         elif reflected >= events[-1].position:
             return
-    batch = _Batch(conn, carried=bulk.carried if bulk is not None else None)
+    batch = StepBatch(conn, carried=bulk.carried if bulk is not None else None)
     batch.prefetch(events)
     if bulk is not None:
         bulk.send_waiting(conn)
@@ -254,7 +142,8 @@ def project(
             bulk.hold(conn, batch)
         return
     if batch.closed:
-        conn.execute(CLOSE_VERSION, batch.closed)
+        closing = [(c["p"], c["eid"], OPEN) for c in batch.closed]
+        conn.connection.driver_connection.executemany(CLOSE_VERSION, closing)
     sqlite_writes.insert_rows(conn, fact_versions, versions)
     sqlite_writes.insert_rows(conn, counter_deltas, delta_rows)
     counter_writes.apply_counters(conn, net)
@@ -306,7 +195,7 @@ def build(
         # compiling it took 70-120 ms each time. bench/tools.py: rebuild +17-29 % with it off.
         conn.exec_driver_sql("SET LOCAL jit = off")
     bulk = _Bulk(HeldCounters.read(conn))
-    with _indexes_built_after(conn, BULK_BUILT_INDEXES), _handing_over_quickly(conn):
+    with _indexes_built_after(conn, BULK_BUILT_INDEXES), bulk_session(conn):
         after = first - 1
         while after < last:
             page = [
@@ -325,27 +214,6 @@ def replayed(conn: Connection, first: int, last: int) -> None:
     """The ``on_replayed`` hook: the projections of a restore's load, built after it."""
     forget_position_read(conn)
     build(conn, first, last)
-
-
-# The GIL's switch interval during a PostgreSQL bulk build (5 ms by default). The thread
-# sending a page's writes needs the GIL for a moment each time the socket takes more data or
-# an answer arrives, while this thread folds the next page without pause: at 5 ms a wait,
-# bench/tools.py's rebuild of 50,000 events waited 0.42 s in all for those writes to land;
-# at 0.5 ms, 0.09 s (the last page's only).
-BULK_SWITCH_INTERVAL = 0.0005
-
-
-@contextmanager
-def _handing_over_quickly(conn: Connection) -> Iterator[None]:
-    if conn.dialect.name != "postgresql":
-        yield
-        return
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, BULK_SWITCH_INTERVAL))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from ..domain.events import EVENT_TYPES, META_TYPES
 from ..domain.hashing import GENESIS_HASH, HASHED_FIELDS, chain_break
 from . import event_reads
 from .append import append_replayed, finish_replayed
+from .bulk_session import bulk_session
 from .canonical import canonical_bytes, loads
 from .chain import snapshot
 from .engine import append_transaction
@@ -101,7 +102,7 @@ def import_from(
     check = check or hooks_of(engine).restore_check
     if check is None:
         raise BackupRejected("no content check is installed on this engine; refusing")
-    with append_transaction(engine) as conn:
+    with append_transaction(engine) as conn, bulk_session(conn):
         position, _ = event_reads.head(conn)
         if position:
             raise BackupRejected(f"the store is not empty (head position {position}); refusing")

@@ -20,9 +20,7 @@ process folds the next. Whatever uses the connection next waits for that thread 
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future
 from operator import itemgetter
 from typing import Any
 
@@ -34,6 +32,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from . import json_text
+from .pg_send import COPY, Queued, await_background, send, send_all, settle_background
 
 
 def insert_from_json(table: sa.Table, conflict: str = "") -> str:
@@ -72,9 +71,6 @@ def json_rows(rows: list[dict[str, Any]]) -> Jsonb:
 # prepare: None lets psycopg prepare it from its fifth run, False never); a queued COPY is
 # (statement, its rows as COPY text, COPY, False).
 DEFERRED = "pg_deferred_writes"
-COPY = "copy"
-# conn.info key: the Future of the writes a thread is sending (``send_in_background``).
-BACKGROUND = "pg_background_writes"
 
 
 def install(engine: Engine) -> None:
@@ -92,12 +88,12 @@ def install(engine: Engine) -> None:
 
     @event.listens_for(engine, "rollback")
     def _on_rollback(conn: Connection) -> None:
-        _settle_background(conn)
+        settle_background(conn)
         forget(conn, DEFERRED)
 
     @event.listens_for(engine, "rollback_savepoint")
     def _on_rollback_savepoint(conn: Connection, *_args: Any) -> None:
-        _settle_background(conn)
+        settle_background(conn)
         forget(conn, DEFERRED)
 
 
@@ -122,84 +118,18 @@ def defer(
     )
 
 
-Queued = list[tuple[str, Any, Any, Any]]
-
-
-def _send(cursor: psycopg.Cursor, queued: Queued) -> None:
-    for statement, params, many, prepare in queued:
-        if many:
-            cursor.executemany(statement, params)
-        else:
-            cursor.execute(statement, params, prepare=prepare)
-
-
-def _send_all(driver: psycopg.Connection, queued: Queued) -> None:
-    """The queued writes in order: each run of statements in one pipeline, each COPY alone
-    (COPY cannot join a pipeline)."""
-    start = 0
-    while start < len(queued):
-        end = next((i for i in range(start, len(queued)) if queued[i][2] == COPY), len(queued))
-        if end > start:
-            with driver.pipeline():
-                _send(driver.cursor(), queued[start:end])
-        if end < len(queued):
-            statement, data = queued[end][:2]
-            with driver.cursor() as cursor, cursor.copy(statement) as copy:
-                copy.write(data)
-        start = end + 1
-
-
 def flush(conn: Connection) -> None:
     """Send the queued writes (after those a thread is sending); their errors are raised
     here. (Nothing is ever queued on other stores: a no-op there.)"""
     await_background(conn)
     queued = conn.info.pop(DEFERRED, None)
     if queued:
-        _send_all(conn.connection.driver_connection, queued)
+        send_all(conn.connection.driver_connection, queued)
 
 
 def take_deferred(conn: Connection) -> Queued:
     """The writes queued so far, taken off the connection (to be sent later, in order)."""
     return conn.info.pop(DEFERRED, None) or []
-
-
-def send_in_background(conn: Connection, queued: Queued) -> None:
-    """Send ``queued`` from a thread while the caller goes on with its own work (a bulk
-    build folds its next page meanwhile). The connection's next use waits for it: ``flush``
-    (run before every statement), COMMIT and ROLLBACK; a write's error is raised there."""
-    await_background(conn)
-    if not queued:
-        return
-    driver = conn.connection.driver_connection
-    done: Future = Future()
-
-    def send() -> None:
-        try:
-            _send_all(driver, queued)
-        except BaseException as exc:
-            done.set_exception(exc)
-        else:
-            done.set_result(None)
-
-    conn.info[BACKGROUND] = done
-    threading.Thread(target=send, name="pg-writes", daemon=True).start()
-
-
-def await_background(conn: Connection) -> None:
-    """Wait for the writes a thread is sending on this connection; raise their error."""
-    done = conn.info.pop(BACKGROUND, None)
-    if done is not None:
-        done.result()
-
-
-def _settle_background(conn: Connection) -> None:
-    """Before a rollback: let the thread finish with the connection (what it wrote is
-    being undone, so its error does not matter)."""
-    if conn.invalidated:  # the thread's connection broke: it has given up on its own
-        return
-    done = conn.info.pop(BACKGROUND, None)
-    if done is not None:
-        done.exception()
 
 
 def commit_with_writes(conn: Connection) -> None:
@@ -212,10 +142,10 @@ def commit_with_writes(conn: Connection) -> None:
     queued = conn.info.pop(DEFERRED, None) or []
     driver = conn.connection.driver_connection
     copies = max((i + 1 for i, item in enumerate(queued) if item[2] == COPY), default=0)
-    _send_all(driver, queued[:copies])
+    send_all(driver, queued[:copies])
     with driver.pipeline():
         cursor = driver.cursor()
-        _send(cursor, queued[copies:])
+        send(cursor, queued[copies:])
         cursor.execute("COMMIT")
 
 

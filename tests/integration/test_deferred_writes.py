@@ -17,7 +17,7 @@ from service.readmodel.check import differing_projections
 from service.readmodel.position import stored_position
 from service.readmodel.tables import OPEN, counter_deltas, counters, fact_versions
 from service.readmodel.update import rebuild
-from service.store import event_reads, pg_writes
+from service.store import event_reads, pg_send, pg_writes
 from service.store.append import append_in
 from service.store.engine import append_transaction, append_transaction_on
 from service.store.group_commit import GroupCommitter
@@ -230,7 +230,7 @@ class TestBulkBuild:
             pg_writes.copy_rows(conn, counters, [{"key": "j", "value": 2}], deferred=True)
             pg_writes.defer(conn, "UPDATE counters SET value = value + 1", ())
             kinds = [item[2] for item in conn.info[pg_writes.DEFERRED]]
-            assert kinds == [pg_writes.COPY, False, pg_writes.COPY, False]
+            assert kinds == [pg_send.COPY, False, pg_send.COPY, False]
             values = dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all())
         assert values == {"k": 11, "j": 3}
 
@@ -239,19 +239,19 @@ class TestBulkBuild:
     ):
         fill(client, auth)  # pages of 2: [1, 2] [3, 4] [5, 6] [7]; 5 corrects 4, 6 retracts 2
         log: list[tuple[str, object]] = []
-        reads, sends = update.stored_events, pg_writes._send_all
+        reads, sends = update.stored_events, pg_send.send_all
 
         def read(conn, **kwargs):
             log.append(("read", kwargs["after"] + 1))
             return reads(conn, **kwargs)
 
         def send(driver, queued):
-            copies = [item[0].split()[1] for item in queued if item[2] == pg_writes.COPY]
+            copies = [item[0].split()[1] for item in queued if item[2] == pg_send.COPY]
             log.append(("send", (threading.current_thread().name, copies)))
             return sends(driver, queued)
 
         monkeypatch.setattr(update, "stored_events", read)
-        monkeypatch.setattr(pg_writes, "_send_all", send)
+        monkeypatch.setattr(pg_send, "send_all", send)
         one_by_one = []
         with append_transaction(engine) as conn:
             sa.event.listen(conn, "before_cursor_execute", lambda *a: one_by_one.append(a[2]))
@@ -272,7 +272,7 @@ class TestBulkBuild:
         fill(client, auth)
         with engine.connect() as conn:
             before = dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all())
-        sends, calls = pg_writes._send_all, []
+        sends, calls = pg_send.send_all, []
 
         def failing(driver, queued):
             if threading.current_thread().name == "pg-writes":
@@ -281,10 +281,10 @@ class TestBulkBuild:
                     driver.execute("SELECT 1 / 0")
             return sends(driver, queued)
 
-        monkeypatch.setattr(pg_writes, "_send_all", failing)
+        monkeypatch.setattr(pg_send, "send_all", failing)
         with pytest.raises(psycopg.errors.DivisionByZero), append_transaction(engine) as conn:
             rebuild(conn, batch=2)
-        monkeypatch.setattr(pg_writes, "_send_all", sends)
+        monkeypatch.setattr(pg_send, "send_all", sends)
         with engine.connect() as conn:
             after = dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all())
         assert after == before
