@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from .domain.batches import Reference, item_error, resolve
 from .domain.errors import DomainError, PayloadInvalid, RuleViolation
 from .domain.events import NewEvent, RecordedEvent
+from .domain.log_rules import reads_log
 from .recording import (
     WriteRequest,
     append_checked,
@@ -70,10 +71,14 @@ def record_batch(engine: Engine, batch: BatchRequest) -> tuple[list[RecordedEven
         return written, True
 
     # Items that read the log flush the earlier items' rows inside this piece of work: a
-    # failing item must take them back, so the batch runs in its own SAVEPOINT. The
-    # names every generated id will ask about are looked up with the lock.
+    # failing item must take them back, so such a batch runs in its own SAVEPOINT. Without
+    # them, nothing of the batch is written before its last item is checked (the appends are
+    # staged, the key's record comes last), so, like a single write, it needs none (two
+    # round trips fewer inside the append lock). The names every generated id will ask
+    # about are looked up with the lock.
     probe = stream_ids.candidates(engine, news)
-    return run_in_shared_transaction(engine, write, isolated=True, probe=probe)
+    isolated = any(reads_log(new) for new in news)
+    return run_in_shared_transaction(engine, write, isolated=isolated, probe=probe)
 
 
 def checked_items(items: Sequence[BatchItem]) -> list[NewEvent]:

@@ -11,7 +11,7 @@ from ..domain.errors import NotFound, RuleViolation, StreamExists, VersionMismat
 from ..domain.event_ids import new_event_ids
 from ..domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent
 from ..domain.hashing import GENESIS_HASH
-from . import event_reads, pg_writes, sqlite_writes
+from . import event_reads, pg_send, pg_writes, sqlite_writes
 from .canonical import envelope_hash  # the domain's hash, the same bytes through orjson
 from .engine import APPENDED, HEAD, PROBED, append_transaction, utc_now_text
 from .hooks import hooks_of
@@ -194,15 +194,24 @@ def finish_replayed(conn: Connection, page: int = REPLAY_PAGE) -> None:
 
 def _insert(conn: Connection, stored: list[RecordedEvent], *, bulk: bool = False) -> None:
     """The events' rows: deferred on PostgreSQL (copied in at once for a ``bulk`` restore's
-    batches of thousands), on the driver on SQLite."""
+    batches of thousands), on the driver on SQLite.
+
+    PostgreSQL, from ``COPY_FROM_ROWS`` rows on (a batch, a bulk ``append()``): the COPY is
+    sent by a thread, so the server inserts the events while the append hooks fold them
+    (they read no event; what they read or write next waits for the thread, see pg_send)."""
     rows = [
         {**_row(e), "target_id": e.data.get("target_event_id") if e.type in META_TYPES else None}
         for e in stored
     ]
-    if conn.dialect.name == "postgresql":
-        (pg_writes.copy_rows if bulk else pg_writes.write_rows)(conn, events, rows)
-    else:
+    if conn.dialect.name != "postgresql":
         sqlite_writes.insert_rows(conn, events, rows)
+    elif bulk:
+        pg_writes.copy_rows(conn, events, rows)
+    elif len(rows) >= pg_writes.COPY_FROM_ROWS:
+        pg_writes.copy_rows(conn, events, rows, deferred=True)
+        pg_send.send_in_background(conn, pg_writes.take_deferred(conn))
+    else:
+        pg_writes.insert_rows(conn, events, rows)
 
 
 def _after_insert(conn: Connection, stored: list[RecordedEvent]) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+import sqlalchemy as sa
 
 from service.app import create_app
 from service.config import DEFAULT_RATE_LIMITS, Settings
 from service.readmodel.check import differing_projections
 from service.schemas.fields import PARTY_MESSAGE
-from service.store import tokens
+from service.store import pg_send, tokens
 from tests.api.expect import head, invalid, problem
 from tests.builders import (
     agreement_body,
@@ -322,3 +325,75 @@ class TestBatchProjections:
             assert differing_projections(conn) == []
         summary = client.get("/v1/metrics/summary").json["swaps"]
         assert (summary["total"], summary["per_year"]) == (1, [{"swaps": 1, "year": 2026}])
+
+
+class TestBatchTransaction:
+    """A batch none of whose items reads the log writes nothing before its last item is
+    checked, so it needs no SAVEPOINT of its own; PostgreSQL copies a large batch's events in
+    from a thread while its projections are folded (store/append.py ``_insert``)."""
+
+    @pytest.fixture
+    def savepoints(self, engine):
+        found: list[str] = []
+
+        def seen(conn, name):
+            found.append(name)
+
+        sa.event.listen(engine, "savepoint", seen)
+        yield found
+        sa.event.remove(engine, "savepoint", seen)
+
+    def test_items_that_read_nothing_of_the_log_run_without_a_savepoint(
+        self, client, auth, savepoints
+    ):
+        items = [item("/v1/swaps", swap_body(id="feb")), *statements(2)]
+        assert client.post(BATCHES, json={"items": items}, headers=auth).status_code == 201
+        assert savepoints == []
+        items = [
+            item("/v1/proposals", proposal_body(id="p1")),
+            item("/v1/proposals/p1/refusals", refusal_body()),  # reads the log
+        ]
+        assert client.post(BATCHES, json={"items": items}, headers=auth).status_code == 201
+        assert len(savepoints) == 1
+        assert head(client)["position"] == 5
+
+    def test_a_large_batch_has_its_events_copied_by_a_thread(
+        self, client, auth, engine, backend, monkeypatch
+    ):
+        if backend != "postgresql":
+            pytest.skip("COPY and the sending thread are PostgreSQL's")
+        sent, send_all = [], pg_send.send_all
+
+        def spy(driver, queued):
+            copies = [w[0].split()[1] for w in queued if w[2] == pg_send.COPY]
+            sent.append((threading.current_thread().name, copies))
+            return send_all(driver, queued)
+
+        monkeypatch.setattr(pg_send, "send_all", spy)
+        r = client.post(BATCHES, json={"items": statements(150)}, headers=auth)
+        assert r.status_code == 201, r.json
+        assert [p for p in sent if p[1]] == [("pg-writes", ["events"])]
+        assert [e["position"] for e in r.json["events"]] == list(range(1, 151))
+        with engine.connect() as conn:
+            assert differing_projections(conn) == []
+
+    def test_a_failed_copy_from_the_thread_runs_the_batch_again_and_writes_it_once(
+        self, client, auth, engine, backend, monkeypatch
+    ):
+        if backend != "postgresql":
+            pytest.skip("COPY and the sending thread are PostgreSQL's")
+        failures, send_all = [], pg_send.send_all
+
+        def failing_once(driver, queued):
+            if threading.current_thread().name == "pg-writes" and not failures:
+                failures.append(1)
+                driver.execute("SELECT 1 / 0")
+            return send_all(driver, queued)
+
+        monkeypatch.setattr(pg_send, "send_all", failing_once)
+        r = client.post(BATCHES, json={"items": statements(120)}, headers=auth)
+        assert r.status_code == 201, r.json
+        assert failures == [1]
+        assert head(client) == {"position": 120, "hash": r.json["events"][-1]["hash"]}
+        with engine.connect() as conn:
+            assert differing_projections(conn) == []
