@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 
@@ -11,7 +9,7 @@ from service.app import create_app
 from service.config import DEFAULT_RATE_LIMITS, Settings
 from service.readmodel.check import differing_projections
 from service.schemas.fields import PARTY_MESSAGE
-from service.store import pg_send, tokens
+from service.store import tokens
 from tests.api.expect import head, invalid, problem
 from tests.builders import (
     agreement_body,
@@ -23,6 +21,7 @@ from tests.builders import (
     statement_body,
     swap_body,
 )
+from tests.thread_sends import SENDING_THREAD, observe_sends
 
 BATCHES = "/v1/batches"
 
@@ -362,17 +361,11 @@ class TestBatchTransaction:
     ):
         if backend != "postgresql":
             pytest.skip("COPY and the sending thread are PostgreSQL's")
-        sent, send_all = [], pg_send.send_all
-
-        def spy(driver, queued):
-            copies = [w[0].split()[1] for w in queued if w[2] == pg_send.COPY]
-            sent.append((threading.current_thread().name, copies))
-            return send_all(driver, queued)
-
-        monkeypatch.setattr(pg_send, "send_all", spy)
+        sent: list = []
+        observe_sends(monkeypatch, sent)
         r = client.post(BATCHES, json={"items": statements(150)}, headers=auth)
         assert r.status_code == 201, r.json
-        assert [p for p in sent if p[1]] == [("pg-writes", ["events"])]
+        assert [s for s in sent if s[1][1]] == [("send", (SENDING_THREAD, ["events"]))]
         assert [e["position"] for e in r.json["events"]] == list(range(1, 151))
         with engine.connect() as conn:
             assert differing_projections(conn) == []
@@ -382,18 +375,13 @@ class TestBatchTransaction:
     ):
         if backend != "postgresql":
             pytest.skip("COPY and the sending thread are PostgreSQL's")
-        failures, send_all = [], pg_send.send_all
-
-        def failing_once(driver, queued):
-            if threading.current_thread().name == "pg-writes" and not failures:
-                failures.append(1)
-                driver.execute("SELECT 1 / 0")
-            return send_all(driver, queued)
-
-        monkeypatch.setattr(pg_send, "send_all", failing_once)
+        sent: list = []
+        observe_sends(monkeypatch, sent, fail_at=1)
         r = client.post(BATCHES, json={"items": statements(120)}, headers=auth)
         assert r.status_code == 201, r.json
-        assert failures == [1]
+        # The one COPY, which failed; the rerun (unstaged) appended item by item, in the
+        # deferred INSERTs of the transaction's end
+        assert [s for s in sent if s[1][1]] == [("send", (SENDING_THREAD, ["events"]))]
         assert head(client) == {"position": 120, "hash": r.json["events"][-1]["hash"]}
         with engine.connect() as conn:
             assert differing_projections(conn) == []

@@ -69,6 +69,8 @@ def test_a_restore_builds_with_them_and_leaves_the_default(
     engine, empty_engine, client, auth, backend, seen, tmp_path
 ):
     fill(client, auth)
+    with empty_engine.connect() as conn:
+        default = settings(conn, backend)
     path = tmp_path / "log.ndjson"
     with path.open("w", encoding="utf-8") as out:
         export_to(engine, out)
@@ -78,5 +80,5 @@ def test_a_restore_builds_with_them_and_leaves_the_default(
     assert seen == [bulk]
     count = sa.text("SELECT count(*) FROM fact_versions")
     with empty_engine.connect() as conn, engine.connect() as source:
-        assert settings(conn, backend) != bulk
+        assert settings(conn, backend) == default != bulk
         assert conn.execute(count).scalar() == source.execute(count).scalar() == 8

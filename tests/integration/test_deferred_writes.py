@@ -4,7 +4,6 @@ and disappears with its ROLLBACK (or its SAVEPOINT's) without leaking into the n
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import Future
 
 import psycopg
@@ -23,6 +22,7 @@ from service.store.engine import append_transaction, append_transaction_on
 from service.store.group_commit import GroupCommitter
 from service.store.tables import events
 from tests.builders import correction_body, fill, new_swap, post, swap_body
+from tests.thread_sends import SENDING_THREAD, observe_sends
 
 
 class Boom(Exception):
@@ -239,24 +239,19 @@ class TestBulkBuild:
     ):
         fill(client, auth)  # pages of 2: [1, 2] [3, 4] [5, 6] [7]; 5 corrects 4, 6 retracts 2
         log: list[tuple[str, object]] = []
-        reads, sends = update.stored_events, pg_send.send_all
+        reads = update.stored_events
 
         def read(conn, **kwargs):
             log.append(("read", kwargs["after"] + 1))
             return reads(conn, **kwargs)
 
-        def send(driver, queued):
-            copies = [item[0].split()[1] for item in queued if item[2] == pg_send.COPY]
-            log.append(("send", (threading.current_thread().name, copies)))
-            return sends(driver, queued)
-
         monkeypatch.setattr(update, "stored_events", read)
-        monkeypatch.setattr(pg_send, "send_all", send)
+        observe_sends(monkeypatch, log)
         one_by_one = []
         with append_transaction(engine) as conn:
             sa.event.listen(conn, "before_cursor_execute", lambda *a: one_by_one.append(a[2]))
             rebuild(conn, batch=2)
-        page = ("send", ("pg-writes", ["fact_versions", "counter_deltas"]))
+        page = ("send", (SENDING_THREAD, ["fact_versions", "counter_deltas"]))
         assert log[:8] == [
             ("read", 1), ("read", 3), page, ("read", 5), page, ("read", 7), page, page
         ]  # fmt: skip
@@ -272,19 +267,9 @@ class TestBulkBuild:
         fill(client, auth)
         with engine.connect() as conn:
             before = dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all())
-        sends, calls = pg_send.send_all, []
-
-        def failing(driver, queued):
-            if threading.current_thread().name == "pg-writes":
-                calls.append(1)
-                if len(calls) == 2:
-                    driver.execute("SELECT 1 / 0")
-            return sends(driver, queued)
-
-        monkeypatch.setattr(pg_send, "send_all", failing)
+        observe_sends(monkeypatch, [], fail_at=2)
         with pytest.raises(psycopg.errors.DivisionByZero), append_transaction(engine) as conn:
             rebuild(conn, batch=2)
-        monkeypatch.setattr(pg_send, "send_all", sends)
         with engine.connect() as conn:
             after = dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all())
         assert after == before
