@@ -15,9 +15,9 @@ An append (``store.append.append_in``, one or a batch, fresh or replayed) goes:
    then the ``after_commit`` hooks (metrics), and the caller is answered.
 
 A restore (``exchange-log import``) replays stored envelopes through the same insert; each
-line's content is first checked like an API write (``restore_check``), and once the whole
-load is in, ``on_replayed`` builds the read model over it set-wise (in pages, its bulk
-indexes built once) instead of ``on_append`` per batch; nobody listens to a store being
+line's content is first checked like an API write (``restore_check``), and each page of
+the load, once in, goes to ``on_replayed``, the read model's bulk build (set-wise, its bulk
+indexes built once at the end), instead of ``on_append``; nobody listens to a store being
 restored, so no NOTIFY is sent.
 """
 
@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from .readmodel.position import STATE_NAME, STORED_POSITION
-from .readmodel.update import project, replayed
+from .readmodel.update import bulk_build, project
 from .schemas.stored import envelope_problem
 from .store import hooks
 from .store.engine import make_engine
@@ -50,7 +50,7 @@ def open_log(
                 REVOCATIONS_READ: hooks.lock_read(REVOKED_COUNT),
             },
             on_append=(project, notify_appended),
-            on_replayed=(replayed,),
+            on_replayed=(bulk_build,),
             after_commit=tuple(after_commit),
             restore_check=envelope_problem,
         ),

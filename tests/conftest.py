@@ -47,6 +47,17 @@ def backend(request) -> str:
     return request.param
 
 
+@pytest.fixture(params=["one batch", "batches of 2"])
+def restore_batches(request, monkeypatch) -> str:
+    """A restore of the test's few lines in one batch (checked in-process), or in batches of
+    two (checked by a second process while this one loads them, ``store/line_check``)."""
+    if request.param == "batches of 2":
+        from service.store import backup
+
+        monkeypatch.setattr(backup, "IMPORT_BATCH", 2)
+    return request.param
+
+
 @pytest.fixture
 def database_url(request, backend):
     """A fresh, migrated, empty database on the parametrised backend."""

@@ -185,9 +185,31 @@ def build(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Fold positions ``first``..``last`` of the log into projections that reflect
-    ``first - 1`` (a rebuild, or a restore's load): ``project`` over pages of ``batch``
-    events. The fact_versions indexes no step reads are dropped meanwhile and built once at
-    the end, in one sorted pass each, instead of one entry per row. Returns ``last``."""
+    ``first - 1`` (a rebuild): ``bulk_build`` over pages of ``batch`` events read from the
+    log. Returns ``last``."""
+    with bulk_build(conn) as fold:
+        after = first - 1
+        while after < last:
+            page = [
+                event_reads.upcast_event(event)
+                for event in stored_events(conn, after=after, upto=min(after + batch, last))
+            ]
+            fold(page)
+            after = page[-1].position
+            if progress is not None:
+                progress(after)
+    return last
+
+
+@contextmanager
+def bulk_build(conn: Connection) -> Iterator[Callable[[Sequence[RecordedEvent]], None]]:
+    """A bulk build (a rebuild; a restore's load, as the ``on_replayed`` hook): yields the
+    function that brings the projections up to the last event of each page it is given, in
+    order, from the position before the first. The fact_versions indexes no step reads are
+    dropped meanwhile and built once at the end, in one sorted pass each, instead of one
+    entry per row. On PostgreSQL, writes queued before a page (a restore's events COPY) go
+    out with the page before's, from the thread, while the page is folded."""
+    forget_position_read(conn)
     if conn.dialect.name == "postgresql":
         # No JIT for the rest of this transaction. With stale statistics (a freshly restored
         # store, a table bloated by earlier rebuilds) the many-key read of the facts a page
@@ -195,25 +217,14 @@ def build(
         # compiling it took 70-120 ms each time. bench/tools.py: rebuild +17-29 % with it off.
         conn.exec_driver_sql("SET LOCAL jit = off")
     bulk = _Bulk(HeldCounters.read(conn))
+
+    def fold(page: Sequence[RecordedEvent]) -> None:
+        bulk.waiting.extend(store_pg_writes.take_deferred(conn))
+        project(conn, page, bulk=bulk)
+
     with _indexes_built_after(conn, BULK_BUILT_INDEXES), bulk_session(conn):
-        after = first - 1
-        while after < last:
-            page = [
-                event_reads.upcast_event(event)
-                for event in stored_events(conn, after=after, upto=min(after + batch, last))
-            ]
-            project(conn, page, bulk=bulk)
-            after = page[-1].position
-            if progress is not None:
-                progress(after)
+        yield fold
         bulk.finish(conn)
-    return last
-
-
-def replayed(conn: Connection, first: int, last: int) -> None:
-    """The ``on_replayed`` hook: the projections of a restore's load, built after it."""
-    forget_position_read(conn)
-    build(conn, first, last)
 
 
 @contextmanager

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Connection, Engine
@@ -21,9 +22,6 @@ from .tables import events
 
 # conn.info key of the group committer's Staging (absent outside it: append_in writes at once).
 STAGING = "append_staging"
-# conn.info key: (first, last) positions replayed with their hooks held back.
-REPLAYED = "replayed_positions"
-REPLAY_PAGE = 5000
 
 
 @dataclass
@@ -144,61 +142,51 @@ def append_in(
     return stored
 
 
-def append_replayed(
-    conn: Connection, recorded: Sequence[RecordedEvent], *, hooks: bool = True
-) -> None:
-    """The append path's replay mode (a restore): events recorded elsewhere are appended as
-    they are — positions, ids, recorded_at and hashes kept — through the same insert and the
-    same hooks as a fresh append, each checked to continue the head exactly.
-
-    ``hooks=False`` (a bulk restore) holds the hooks back: ``finish_replayed`` runs them
-    once the whole load is in, over the replayed positions in pages, before COMMIT."""
-    position, last_hash = conn.info.pop(HEAD, None) or event_reads.head(conn)
-    prev = last_hash or GENESIS_HASH
-    for event in recorded:
-        if event.position != position + 1 or event.prev_hash != prev:
-            raise RuleViolation(
-                "position", f"event {event.position} does not continue the log at {position}"
-            )
-        position, prev = event.position, event.hash
-    _insert(conn, list(recorded), bulk=not hooks)
-    conn.info[HEAD] = (position, prev)  # the next batch continues from here, no head read
-    if hooks:
-        _after_insert(conn, [event_reads.upcast_event(e) for e in recorded])
-        return
-    if recorded:
-        first, _ = conn.info.get(REPLAYED) or (recorded[0].position, 0)
-        conn.info[REPLAYED] = (first, position)
-
-
-def finish_replayed(conn: Connection, page: int = REPLAY_PAGE) -> None:
-    """Run the hooks held back by ``append_replayed(hooks=False)`` over the replayed
-    positions: the engine's ``on_replayed`` hooks once over the whole range (set-wise),
-    else the ``on_append`` hooks ``page`` events at a time, read back from the log. Memory
-    stays bounded: the replayed events are not kept for the ``after_commit`` hooks (this
-    process's metrics), which a bulk restore skips."""
-    first, last = conn.info.pop(REPLAYED, None) or (1, 0)
-    conn.info.pop(HEAD, None)
-    if last < first:
-        return
+@contextmanager
+def replaying(conn: Connection) -> Iterator[Callable[[Sequence[RecordedEvent]], None]]:
+    """The append path's replay mode (a restore): yields the function that appends a page of
+    events recorded elsewhere as they are (positions, ids, recorded_at and hashes kept),
+    each checked to continue the head exactly, through the same insert as a fresh append
+    (on PostgreSQL a COPY, queued for the build to send). Each page then goes, upcast, to the
+    engine's ``on_replayed`` builds (the read model's bulk build), opened before the first
+    page and closed once the load is in; without one, to the ``on_append`` hooks. The
+    replayed events are not kept for the ``after_commit`` hooks (this process's metrics),
+    which a bulk restore skips: memory stays bounded whatever the size of the load."""
     hooks = hooks_of(conn.engine)
-    for replayed_hook in hooks.on_replayed:
-        replayed_hook(conn, first, last)
-    if hooks.on_replayed:
-        return
-    for start in range(first, last + 1, page):
-        replayed = event_reads.events_by_positions(conn, start, min(start + page - 1, last))
-        for hook in hooks.on_append:
-            hook(conn, replayed)
+    with ExitStack() as builds:
+        folds = [builds.enter_context(open_build(conn)) for open_build in hooks.on_replayed]
+
+        def append_page(recorded: Sequence[RecordedEvent]) -> None:
+            position, last_hash = conn.info.pop(HEAD, None) or event_reads.head(conn)
+            prev = last_hash or GENESIS_HASH
+            for event in recorded:
+                if event.position != position + 1 or event.prev_hash != prev:
+                    raise RuleViolation(
+                        "position",
+                        f"event {event.position} does not continue the log at {position}",
+                    )
+                position, prev = event.position, event.hash
+            _insert(conn, list(recorded), bulk=True)
+            conn.info[HEAD] = (position, prev)  # the next page continues from here
+            page = [event_reads.upcast_event(e) for e in recorded]
+            for fold in folds:
+                fold(page)
+            if not folds:
+                for hook in hooks.on_append:
+                    hook(conn, page)
+
+        yield append_page
+    conn.info.pop(HEAD, None)
 
 
 def _insert(conn: Connection, stored: list[RecordedEvent], *, bulk: bool = False) -> None:
-    """The events' rows: deferred on PostgreSQL (copied in at once for a ``bulk`` restore's
-    batches of thousands), on the driver on SQLite.
+    """The events' rows: deferred on PostgreSQL, on the driver on SQLite.
 
     PostgreSQL, from ``COPY_FROM_ROWS`` rows on (a batch, a bulk ``append()``): the COPY is
     sent by a thread, so the server inserts the events while the append hooks fold them
-    (they read no event; what they read or write next waits for the thread, see pg_send)."""
+    (they read no event; what they read or write next waits for the thread, see pg_send).
+    A restore's page (``bulk``) leaves its COPY queued: the bulk build sends it with its own
+    writes, from its thread."""
     rows = [
         {**_row(e), "target_id": e.data.get("target_event_id") if e.type in META_TYPES else None}
         for e in stored
@@ -206,7 +194,7 @@ def _insert(conn: Connection, stored: list[RecordedEvent], *, bulk: bool = False
     if conn.dialect.name != "postgresql":
         sqlite_writes.insert_rows(conn, events, rows)
     elif bulk:
-        pg_writes.copy_rows(conn, events, rows)
+        pg_writes.copy_rows(conn, events, rows, deferred=True)
     elif len(rows) >= pg_writes.COPY_FROM_ROWS:
         pg_writes.copy_rows(conn, events, rows, deferred=True)
         pg_send.send_in_background(conn, pg_writes.take_deferred(conn))

@@ -11,7 +11,8 @@ restore).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +23,11 @@ from sqlalchemy.engine import Connection, Engine
 from ..domain.events import RecordedEvent
 
 AppendHook = Callable[[Connection, list[RecordedEvent]], None]
-# A connection and the first and last positions a bulk restore loaded.
-ReplayedHook = Callable[[Connection, int, int], None]
+# Opened on a connection before a bulk restore's first page, it yields the function each
+# page of the load is given (upcast) once inserted, and is closed once the load is in.
+ReplayedHook = Callable[
+    [Connection], AbstractContextManager[Callable[[Sequence[RecordedEvent]], None]]
+]
 CommitHook = Callable[[list[RecordedEvent]], None]
 # A stored envelope and the type of an earlier event by id in; "field: message" or None out.
 RestoreCheck = Callable[[Mapping[str, Any], Callable[[str], "str | None"]], "str | None"]
@@ -35,9 +39,8 @@ class LogHooks:
 
     # Inside the append transaction, right after the batch's events are written.
     on_append: tuple[AppendHook, ...] = ()
-    # A bulk restore's load (append_replayed with hooks=False), once it is all in, over its
-    # positions, set-wise: the read model's bulk build. Without one, ``on_append`` runs
-    # over the restored events in pages.
+    # A bulk restore's load (``append.replaying``), page by page as it goes in: the read
+    # model's bulk build. Without one, ``on_append`` runs over each page.
     on_replayed: tuple[ReplayedHook, ...] = ()
     # After COMMIT only; a failing hook is logged, never turns a committed write into an error.
     after_commit: tuple[CommitHook, ...] = ()

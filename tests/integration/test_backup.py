@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
+import os
+import re
 
 import pytest
 
-from service.store import event_reads
+from service.domain.hashing import envelope_hash
+from service.readmodel import check, update
+from service.store import backup, event_reads, line_check
 from service.store.backup import BackupRejected, export_to, import_from
+from service.store.engine import append_transaction
+from service.store.line_check import ForkedCheck, checker
 from service.wiring import open_log
 from tests.builders import fill
 from tests.databases import empty_store
+from tests.thread_sends import SENDING_THREAD, observe_sends
 
 
 def _export(engine) -> str:
@@ -85,6 +93,7 @@ class TestRoundTrip:
         assert (head.events, head.hash) == (0, None)
 
 
+@pytest.mark.usefixtures("restore_batches")
 class TestRefusals:
     def test_a_store_that_is_not_empty_is_refused(self, engine, client, auth):
         fill(client, auth)
@@ -124,6 +133,153 @@ class TestRefusals:
         assert caught.value.line == 4
         assert str(caught.value).startswith("line 4: not valid JSON")
         assert _rows(empty_engine) == []
+
+
+class TestRestoreInPages:
+    """A restore builds the projections page by page as its lines go in (the read model's bulk
+    build, ``on_replayed``), from the events it loaded: nothing is read back from the log."""
+
+    @pytest.fixture(autouse=True)
+    def _pages_of_two(self, monkeypatch):
+        monkeypatch.setattr(backup, "IMPORT_BATCH", 2)  # 7 events: [1, 2] [3, 4] [5, 6] [7]
+
+    def test_the_projections_equal_the_source_s_and_no_event_is_read_back(
+        self, engine, client, auth, empty_engine, monkeypatch
+    ):
+        fill(client, auth)  # 5 corrects 4, 6 retracts 2: both across a page boundary
+        text = _export(engine)
+
+        def read_back(*_args, **_kwargs):
+            raise AssertionError("a restore read its events back from the log")
+
+        monkeypatch.setattr(update, "stored_events", read_back)
+        import_from(empty_engine, io.StringIO(text))
+        monkeypatch.undo()
+        with engine.connect() as source, empty_engine.connect() as restored:
+            for table, order in check.CHECKED.values():
+                assert check.digest(restored, table, order) == check.digest(source, table, order)
+        with append_transaction(empty_engine) as conn:
+            assert check.differing_projections(conn) == []
+
+    def test_each_page_s_events_go_out_with_the_build_s_writes_from_its_thread(
+        self, engine, client, auth, empty_engine, backend, monkeypatch
+    ):
+        if backend != "postgresql":
+            pytest.skip("writes are sent from a thread on PostgreSQL only")
+        fill(client, auth)
+        text = _export(engine)
+        log: list = []
+        observe_sends(monkeypatch, log)
+        import_from(empty_engine, io.StringIO(text))
+        sends = [copied for _, (thread, copied) in log if thread == SENDING_THREAD]
+        assert sends == [
+            ["events"],  # page 1 (the first page has no writes before it)
+            ["fact_versions", "counter_deltas", "events"],  # page 1's writes, page 2's events
+            ["fact_versions", "counter_deltas", "events"],
+            ["fact_versions", "counter_deltas", "events"],
+            ["fact_versions", "counter_deltas"],  # page 4's writes, at the end
+        ]
+        assert _rows(empty_engine) == _rows(engine)
+
+    def test_a_repeated_id_in_a_later_page_names_the_pages_that_were_landing(
+        self, engine, client, auth, empty_engine
+    ):
+        """Content and chain can be forged around a repeated id; the store's constraint
+        refuses it. The rows of the page before may still be on their way when it is found,
+        so the clash names both pages' lines; nothing is restored."""
+        fill(client, auth)
+        lines = _export(engine).splitlines()
+        prev = json.loads(lines[3])["hash"]
+        forged = []
+        for number, line in enumerate(lines, start=1):
+            envelope = json.loads(line)
+            if number == 6:
+                envelope["id"] = json.loads(lines[0])["id"]
+            if number >= 6:
+                envelope["prev_hash"], envelope["hash"] = prev, None
+                envelope["hash"] = prev = envelope_hash(envelope)
+            elif number == 5:
+                prev = envelope["hash"]
+            forged.append(json.dumps(envelope))
+        with pytest.raises(BackupRejected) as caught:
+            import_from(empty_engine, io.StringIO("\n".join(forged)))
+        named = re.fullmatch(r"lines (\d+)-(\d+) clash \((.+)\)", str(caught.value))
+        assert named is not None, str(caught.value)
+        first, last = int(named[1]), int(named[2])
+        assert first <= 6 <= last and last - first < 4  # two pages of two at most
+        assert named[3] in {
+            "UNIQUE constraint failed: events.id",
+            'duplicate key value violates unique constraint "events_id_key"',
+        }
+        assert _rows(empty_engine) == []
+        with empty_engine.connect() as conn:
+            assert event_reads.head(conn) == (0, None)
+
+
+class TestCheckedInASecondProcess:
+    """A restore of more than one batch is checked by a forked process while this one loads
+    the same lines; nothing commits before every batch's verdict, and whatever fails first,
+    the user is told what the check found."""
+
+    @pytest.fixture(autouse=True)
+    def _pages_of_two(self, monkeypatch):
+        monkeypatch.setattr(backup, "IMPORT_BATCH", 2)
+
+    def test_the_check_runs_in_another_process_which_is_gone_afterwards(
+        self, engine, client, auth, empty_engine, monkeypatch
+    ):
+        fill(client, auth)
+        made = []
+
+        def spied(lines, *, more):
+            made.append(checker(lines, more=more))
+            return made[-1]
+
+        monkeypatch.setattr(backup, "checker", spied)
+        head = import_from(empty_engine, io.StringIO(_export(engine)))
+        assert head.events == 7
+        [check] = made
+        assert isinstance(check, ForkedCheck)
+        assert check.process.pid != os.getpid() and check.process.exitcode is not None
+        assert multiprocessing.active_children() == []
+
+    def test_a_line_the_load_cannot_take_is_answered_with_the_check_s_verdict(
+        self, engine, client, auth, empty_engine
+    ):
+        """Line 4's date breaks the load's own parsing before the check has answered."""
+        fill(client, auth)
+        lines = [json.loads(line) for line in _export(engine).splitlines()]
+        prev = lines[2]["hash"]
+        for envelope in lines[3:]:
+            if envelope["position"] == 4:
+                envelope["occurred_on"] = "2026-13-45"
+            envelope["prev_hash"], envelope["hash"] = prev, None
+            envelope["hash"] = prev = envelope_hash(envelope)
+        text = "\n".join(json.dumps(e) for e in lines)
+        with pytest.raises(BackupRejected) as caught:
+            import_from(empty_engine, io.StringIO(text))
+        assert str(caught.value) == "line 4: occurred_on is not a YYYY-MM-DD date"
+        assert _rows(empty_engine) == []
+
+    def test_a_check_that_dies_fails_the_restore_and_restores_nothing(
+        self, engine, client, auth, empty_engine, monkeypatch
+    ):
+        fill(client, auth)
+        batch = line_check.LineCheck.batch
+
+        def dies_on_the_third_batch(self, numbered, types):
+            if numbered[0][0] == 5:
+                os._exit(3)  # in the forked process, as a crash would
+            batch(self, numbered, types)
+
+        monkeypatch.setattr(line_check.LineCheck, "batch", dies_on_the_third_batch)
+        with pytest.raises(BackupRejected) as caught:
+            import_from(empty_engine, io.StringIO(_export(engine)))
+        assert str(caught.value) == (
+            "the line check stopped before its verdict (exit code 3); nothing was restored"
+        )
+        assert _rows(empty_engine) == []
+        assert multiprocessing.active_children() == []
 
 
 class TestCommands:

@@ -104,7 +104,9 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_a_forged_line_is_refused_by_number_and_nothing_is_restored(exported, empty_engine, case):
+def test_a_forged_line_is_refused_by_number_and_nothing_is_restored(
+    exported, empty_engine, case, restore_batches
+):
     line, edit, message = CASES[case]
     with pytest.raises(BackupRejected) as caught:
         import_from(empty_engine, io.StringIO(forged(exported, line, edit)))
