@@ -22,7 +22,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..domain.events import RecordedEvent
@@ -30,7 +29,7 @@ from ..projections.counters import delta
 from ..projections.facts import step
 from ..store import event_reads, pg_send, sqlite_writes
 from ..store import pg_writes as store_pg_writes
-from ..store.bulk_session import bulk_session
+from ..store.bulk_session import bulk_session, indexes_built_after
 from ..store.streaming import stored_events
 from . import counter_writes, pg_writes
 from .counter_writes import HeldCounters
@@ -222,15 +221,6 @@ def bulk_build(conn: Connection) -> Iterator[Callable[[Sequence[RecordedEvent]],
         bulk.waiting.extend(store_pg_writes.take_deferred(conn))
         project(conn, page, bulk=bulk)
 
-    with _indexes_built_after(conn, BULK_BUILT_INDEXES), bulk_session(conn):
+    with indexes_built_after(conn, BULK_BUILT_INDEXES), bulk_session(conn):
         yield fold
         bulk.finish(conn)
-
-
-@contextmanager
-def _indexes_built_after(conn: Connection, indexes: Sequence[sa.Index]) -> Iterator[None]:
-    for index in indexes:
-        index.drop(conn)
-    yield
-    for index in indexes:
-        index.create(conn)

@@ -13,6 +13,7 @@ from ..domain.event_ids import new_event_ids
 from ..domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent
 from ..domain.hashing import GENESIS_HASH
 from . import event_reads, pg_send, pg_writes, sqlite_writes
+from .bulk_session import indexes_built_after
 from .canonical import envelope_hash  # the domain's hash, the same bytes through orjson
 from .engine import APPENDED, HEAD, PROBED, append_transaction, utc_now_text
 from .hooks import hooks_of
@@ -20,6 +21,11 @@ from .lock_state import Cursor
 from .stream_ids import generated_stream
 from .tables import events
 
+# The events table's indexes a restore reads nothing by (the unique ones stay: the store's
+# constraints refuse a clash as the rows go in, and a restore looks targets up by id), built
+# once its load is in. bench: a 50,000-event COPY took the server 0.66-0.69 s with them
+# dropped and built after, against 0.98-1.03 s with them kept.
+RESTORE_BUILT_INDEXES = tuple(events.indexes)
 # conn.info key of the group committer's Staging (absent outside it: append_in writes at once).
 STAGING = "append_staging"
 
@@ -153,7 +159,7 @@ def replaying(conn: Connection) -> Iterator[Callable[[Sequence[RecordedEvent]], 
     replayed events are not kept for the ``after_commit`` hooks (this process's metrics),
     which a bulk restore skips: memory stays bounded whatever the size of the load."""
     hooks = hooks_of(conn.engine)
-    with ExitStack() as builds:
+    with indexes_built_after(conn, RESTORE_BUILT_INDEXES), ExitStack() as builds:
         folds = [builds.enter_context(open_build(conn)) for open_build in hooks.on_replayed]
 
         def append_page(recorded: Sequence[RecordedEvent]) -> None:

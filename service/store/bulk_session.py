@@ -1,4 +1,5 @@
-"""Connection settings for a bulk load or build (a restore, a rebuild), restored after it.
+"""Connection settings for a bulk load or build (a restore, a rebuild), restored after it,
+and the indexes such a load leaves for the end (``indexes_built_after``).
 
 - SQLite: a page cache of up to ``SQLITE_BULK_CACHE_KIB`` instead of the default 2 MiB. A
   restore or a rebuild writes the whole log's rows in one transaction; with the default,
@@ -15,9 +16,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 SQLITE_BULK_CACHE_KIB = 256 * 1024
@@ -41,3 +43,16 @@ def bulk_session(conn: Connection) -> Iterator[None]:
         yield
     finally:
         sys.setswitchinterval(interval)
+
+
+@contextmanager
+def indexes_built_after(conn: Connection, indexes: Sequence[sa.Index]) -> Iterator[None]:
+    """Drop ``indexes`` for the block and build them at its end, in one sorted pass each,
+    instead of one entry per row written. Dropping an index takes its table's exclusive
+    lock until COMMIT: readers of that table wait for the load. On a failure the block's
+    transaction is rolled back, which puts the indexes back as they were."""
+    for index in indexes:
+        index.drop(conn)
+    yield
+    for index in indexes:
+        index.create(conn)

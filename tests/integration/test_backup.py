@@ -9,10 +9,12 @@ import os
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from service.domain.hashing import envelope_hash
 from service.readmodel import check, update
 from service.store import backup, event_reads, line_check
+from service.store.append import RESTORE_BUILT_INDEXES
 from service.store.backup import BackupRejected, export_to, import_from
 from service.store.engine import append_transaction
 from service.store.line_check import ForkedCheck, checker
@@ -214,6 +216,45 @@ class TestRestoreInPages:
         assert _rows(empty_engine) == []
         with empty_engine.connect() as conn:
             assert event_reads.head(conn) == (0, None)
+
+
+class TestEventIndexesDuringARestore:
+    """The events table's non-unique indexes are dropped while a restore loads and built
+    once at its end; a refused restore leaves them as they were."""
+
+    def _indexes(self, conn) -> set[str]:
+        return {i["name"] for i in sa.inspect(conn).get_indexes("events")}
+
+    def test_they_are_built_after_the_load(self, engine, client, auth, empty_engine, monkeypatch):
+        fill(client, auth)
+        with empty_engine.connect() as conn:
+            before = self._indexes(conn)
+        assert {i.name for i in RESTORE_BUILT_INDEXES} <= before
+        during = []
+        project = update.project
+
+        def spied(conn, events, **kwargs):
+            during.append(self._indexes(conn))
+            project(conn, events, **kwargs)
+
+        monkeypatch.setattr(update, "project", spied)
+        import_from(empty_engine, io.StringIO(_export(engine)))
+        assert during and all(
+            names == before - {i.name for i in RESTORE_BUILT_INDEXES} for names in during
+        )
+        with empty_engine.connect() as conn:
+            assert self._indexes(conn) == before
+
+    def test_a_refused_restore_leaves_them_in_place(self, engine, client, auth, empty_engine):
+        fill(client, auth)
+        with empty_engine.connect() as conn:
+            before = self._indexes(conn)
+        lines = _export(engine).splitlines()
+        lines[6] = lines[6][:-5]
+        with pytest.raises(BackupRejected):
+            import_from(empty_engine, io.StringIO("\n".join(lines)))
+        with empty_engine.connect() as conn:
+            assert self._indexes(conn) == before
 
 
 class TestCheckedInASecondProcess:
