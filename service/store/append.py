@@ -193,10 +193,7 @@ def _insert(conn: Connection, stored: list[RecordedEvent], *, bulk: bool = False
     (they read no event; what they read or write next waits for the thread, see pg_send).
     A restore's page (``bulk``) leaves its COPY queued: the bulk build sends it with its own
     writes, from its thread."""
-    rows = [
-        {**_row(e), "target_id": e.data.get("target_event_id") if e.type in META_TYPES else None}
-        for e in stored
-    ]
+    rows = [_row(e) for e in stored]
     if conn.dialect.name != "postgresql":
         sqlite_writes.insert_rows(conn, events, rows)
     elif bulk:
@@ -258,6 +255,9 @@ def _version(conn: Connection, cursor: Cursor, stream: str) -> int:
 
 
 def _row(e: RecordedEvent) -> dict:
+    """The event's row. Its JSON values go as they are (plain dicts and lists: an appended
+    event's are built by ``append_in``, a restored one's parsed from its line), written out
+    before anything could change them."""
     return {
         "position": e.position,
         "id": e.id,
@@ -269,8 +269,9 @@ def _row(e: RecordedEvent) -> dict:
         "date_precision": e.date_precision,
         "recorded_at": e.recorded_at,
         "recorded_by": e.recorded_by,
-        "data": dict(e.data),
-        "sources": [dict(s) for s in e.sources],
+        "data": e.data,
+        "sources": e.sources,
+        "target_id": e.data.get("target_event_id") if e.type in META_TYPES else None,
         "prev_hash": e.prev_hash,
         "hash": e.hash,
     }
