@@ -30,6 +30,7 @@ from .registry import PAYLOAD_SCHEMAS
 # The type of an earlier event of the same restore, by id (None: no such event before it).
 TypeOf = Callable[[str], str | None]
 MAX_SOURCES = 50
+DATE_PRECISIONS = frozenset(p.value for p in DatePrecision)
 _SOURCE = with_fast_load(SourceSchema())
 _PARENT_ID = slug()
 _EVENT_ID = fields.UUID()
@@ -43,7 +44,7 @@ def envelope_problem(envelope: Mapping[str, Any], type_of: TypeOf) -> str | None
     """What is wrong with a stored envelope's content (``field: message``), or None."""
     try:
         _check_sources(envelope["sources"])
-        if envelope["date_precision"] not in {p.value for p in DatePrecision}:
+        if envelope["date_precision"] not in DATE_PRECISIONS:
             raise RuleViolation("date_precision", "is not day, month or year")
         _check_data(envelope["type"], envelope["schema_version"], envelope["data"], type_of)
     except ValidationError as exc:

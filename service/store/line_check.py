@@ -24,7 +24,7 @@ from .canonical import canonical_bytes, loads
 from .hooks import RestoreCheck
 
 ENVELOPE_KEYS = frozenset(HASHED_FIELDS) | {"hash"}
-_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+_FIELD_TYPES: dict[str, type] = {
     "id": str,
     "position": int,
     "stream": str,
@@ -205,13 +205,13 @@ def checked_envelope(line: str, number: int, *, expected_position: int, prev: st
         raise BackupRejected(f"not valid JSON ({exc})", number) from None
     if not isinstance(envelope, dict):
         raise BackupRejected("not a JSON object", number)
-    if set(envelope) != ENVELOPE_KEYS:
+    if envelope.keys() != ENVELOPE_KEYS:
         missing = sorted(ENVELOPE_KEYS - set(envelope))
         extra = sorted(set(envelope) - ENVELOPE_KEYS)
         raise BackupRejected(f"not an envelope (missing {missing}, unexpected {extra})", number)
     for field, kind in _FIELD_TYPES.items():
-        value = envelope[field]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        # Parsed JSON holds exactly these types (no subclasses; a bool is not an int here).
+        if type(envelope[field]) is not kind:
             raise BackupRejected(f"{field} has the wrong type", number)
     broken = chain_break(envelope, position=expected_position, prev=prev, encode=canonical_bytes)
     if broken is not None:

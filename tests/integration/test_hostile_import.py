@@ -100,6 +100,9 @@ CASES = {
     ),
     "unknown date precision": (7, _set("date_precision", "week"), "date_precision:"),
     "future schema version": (7, _set("schema_version", 99), "schema_version:"),
+    "stream version as a boolean": (3, _set("stream_version", True), "stream_version has the"),
+    "data as a list": (2, _set("data", []), "data has the wrong type"),
+    "an extra envelope field": (6, _set("extra", 1), "not an envelope (missing [], unexpected"),
 }
 
 
