@@ -114,7 +114,7 @@ class ForkedCheck:
         context = multiprocessing.get_context("fork")
         self.pipe, child = context.Pipe()
         self.process = context.Process(
-            target=_serve, args=(child, lines), name="restore-check", daemon=True
+            target=_serve, args=(child, self.pipe, lines), name="restore-check", daemon=True
         )
         self.process.start()
         child.close()
@@ -176,9 +176,13 @@ def checker(lines: LineCheck, *, more: bool) -> InlineCheck | ForkedCheck:
     return InlineCheck(lines)
 
 
-def _serve(pipe: Pipe, lines: LineCheck) -> None:
-    """The forked process: check batches until told to stop, the caller is gone, or one
-    fails. Ctrl-C is the caller's to handle (it stops this process)."""
+def _serve(pipe: Pipe, callers_end: Pipe, lines: LineCheck) -> None:
+    """The forked process: check batches until the caller is gone or one fails. Ctrl-C is
+    the caller's to handle (it stops this process). The caller's end of the pipe, inherited,
+    is closed first: the caller's death must end this process (the pipe reads EOF), which
+    holds copies of its sockets too, the database's among them (whose transaction, and the
+    append lock, would otherwise outlive the caller)."""
+    callers_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
