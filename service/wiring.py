@@ -15,10 +15,11 @@ An append (``store.append.append_in``, one or a batch, fresh or replayed) goes:
    then the ``after_commit`` hooks (metrics), and the caller is answered.
 
 A restore (``exchange-log import``) replays stored envelopes through the same insert; each
-line's content is first checked like an API write (``restore_check``), and each page of
-the load, once in, goes to ``on_replayed``, the read model's bulk build (set-wise, its bulk
-indexes built once at the end), instead of ``on_append``; nobody listens to a store being
-restored, so no NOTIFY is sent.
+line's content is checked like an API write (``restore_check``; for a load of more than one
+batch, by a second process while the batch goes in, and nothing commits before every line
+is found sound), and each page of the load, once in, goes to ``on_replayed``, the read
+model's bulk build (set-wise, its bulk indexes built once at the end), instead of
+``on_append``; nobody listens to a store being restored, so no NOTIFY is sent.
 """
 
 from __future__ import annotations

@@ -13,10 +13,11 @@ import sqlalchemy as sa
 
 from service.domain.hashing import envelope_hash
 from service.readmodel import check, update
-from service.store import backup, event_reads, line_check
+from service.schemas.stored import envelope_problem
+from service.store import backup, event_reads, hooks, line_check
 from service.store.append import RESTORE_BUILT_INDEXES
 from service.store.backup import BackupRejected, export_to, import_from
-from service.store.engine import append_transaction
+from service.store.engine import append_transaction, make_engine
 from service.store.line_check import ForkedCheck, checker
 from service.wiring import open_log
 from tests.builders import fill
@@ -162,6 +163,29 @@ class TestRestoreInPages:
                 assert check.digest(restored, table, order) == check.digest(source, table, order)
         with append_transaction(empty_engine) as conn:
             assert check.differing_projections(conn) == []
+
+    def test_without_a_replay_build_the_append_hooks_get_each_page(
+        self, engine, client, auth, backend, request
+    ):
+        fill(client, auth)
+        factory = request.getfixturevalue(f"{backend}_factory")
+        url = factory.fresh()
+        pages: list[list[int]] = []
+        bare = make_engine(url)
+        hooks.install(
+            bare,
+            hooks.LogHooks(
+                on_append=(lambda conn, events: pages.append([e.position for e in events]),),
+                restore_check=envelope_problem,
+            ),
+        )
+        try:
+            import_from(bare, io.StringIO(_export(engine)))
+            assert _rows(bare) == _rows(engine)
+        finally:
+            bare.dispose()
+            factory.drop(url)
+        assert pages == [[1, 2], [3, 4], [5, 6], [7]]
 
     def test_each_page_s_events_go_out_with_the_build_s_writes_from_its_thread(
         self, engine, client, auth, empty_engine, backend, monkeypatch
