@@ -138,7 +138,7 @@ class ForkedCheck:
 
     def problem(self) -> BackupRejected | None:
         """After the caller failed: the first problem in the lines sent, waiting for the
-        verdicts still due (None when they were all sound, or the check is gone)."""
+        verdicts still due (None when they were all sound; if the check died, that)."""
         try:
             self.finish()
         except BackupRejected as exc:
