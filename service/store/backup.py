@@ -118,9 +118,10 @@ class _Restore:
         self.conn, self.lines = conn, lines
         self.checks: InlineCheck | ForkedCheck = InlineCheck(lines)
         self.count, self.last_hash = 0, None
-        # The first and last lines of the batches whose rows may not have landed yet: the
-        # last one, and on PostgreSQL the one before it (sent while the last is checked).
-        self.landing = (0, 0, 0)  # the one before's first line, the last one's first and last
+        # The first and last lines whose rows may not have landed yet: the last batch's, and
+        # on PostgreSQL the one before's too (its COPY is sent from a thread while the last
+        # batch loads; SQLite inserts a batch's rows before it returns).
+        self.landing, self.last_first = (0, 0), 0
 
     def load_batch(
         self, numbered: Iterator[tuple[int, str]], append_page: Callable[[list], None]
@@ -145,7 +146,9 @@ class _Restore:
         if unreadable is not None:
             raise unreadable
         events = [event_reads.event_as_stored(e) for e in envelopes]
-        self.landing = (self.landing[1], batch[0][0], batch[-1][0])
+        in_flight = self.conn.dialect.name == "postgresql" and self.last_first
+        self.landing = (in_flight or batch[0][0], batch[-1][0])
+        self.last_first = batch[0][0]
         append_page(events)
         self.checks.poll()
         self.count, self.last_hash = self.count + len(events), events[-1].hash
@@ -155,8 +158,7 @@ class _Restore:
         """A row the store's constraints refused (e.g. a repeated id, which chain and content
         can be forged around), named by the lines it may have come from."""
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        before, first, last = self.landing
-        first = before or first
+        first, last = self.landing
         return BackupRejected(f"lines {first}-{last} clash ({detail})")
 
     def _target_types(self, envelopes: list[Any]) -> dict[str, str]:

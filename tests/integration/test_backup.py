@@ -6,7 +6,6 @@ import io
 import json
 import multiprocessing
 import os
-import re
 
 import pytest
 import sqlalchemy as sa
@@ -207,12 +206,12 @@ class TestRestoreInPages:
         ]
         assert _rows(empty_engine) == _rows(engine)
 
-    def test_a_repeated_id_in_a_later_page_names_the_pages_that_were_landing(
+    def test_a_repeated_id_in_a_later_page_names_the_lines_that_were_landing(
         self, engine, client, auth, empty_engine
     ):
         """Content and chain can be forged around a repeated id; the store's constraint
-        refuses it. The rows of the page before may still be on their way when it is found,
-        so the clash names both pages' lines; nothing is restored."""
+        refuses it. On PostgreSQL the rows of the page before may still be on their way when
+        it is found, so the clash names both pages' lines; nothing is restored."""
         fill(client, auth)
         lines = _export(engine).splitlines()
         prev = json.loads(lines[3])["hash"]
@@ -229,14 +228,17 @@ class TestRestoreInPages:
             forged.append(json.dumps(envelope))
         with pytest.raises(BackupRejected) as caught:
             import_from(empty_engine, io.StringIO("\n".join(forged)))
-        named = re.fullmatch(r"lines (\d+)-(\d+) clash \((.+)\)", str(caught.value))
-        assert named is not None, str(caught.value)
-        first, last = int(named[1]), int(named[2])
-        assert first <= 6 <= last and last - first < 4  # two pages of two at most
-        assert named[3] in {
-            "UNIQUE constraint failed: events.id",
-            'duplicate key value violates unique constraint "events_id_key"',
-        }
+        assert (
+            str(caught.value)
+            == {
+                # SQLite inserts page 3 (lines 5-6) at once, and refuses it there.
+                "sqlite": "lines 5-6 clash (UNIQUE constraint failed: events.id)",
+                # PostgreSQL's COPY of page 3 goes out from the thread while page 4 (line 7) loads,
+                # and its refusal is raised then: page 3 or 4 is to blame.
+                "postgresql": "lines 5-7 clash (duplicate key value violates unique constraint"
+                ' "events_id_key")',
+            }[empty_engine.dialect.name]
+        )
         assert _rows(empty_engine) == []
         with empty_engine.connect() as conn:
             assert event_reads.head(conn) == (0, None)
