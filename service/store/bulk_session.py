@@ -1,6 +1,8 @@
 """Connection settings for a bulk load or build (a restore, a rebuild), restored after it,
 and the indexes such a load leaves for the end (``indexes_built_after``).
 
+- Both stores: no cyclic garbage collection meanwhile (``gc_tuning.collector_paused``).
+
 - SQLite: a page cache of up to ``SQLITE_BULK_CACHE_KIB`` instead of the default 2 MiB. A
   restore or a rebuild writes the whole log's rows in one transaction; with the default,
   SQLite spills dirty pages to the WAL mid-transaction and reads them back for the next
@@ -22,6 +24,8 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..gc_tuning import collector_paused
+
 SQLITE_BULK_CACHE_KIB = 256 * 1024
 BULK_SWITCH_INTERVAL = 0.0005
 
@@ -29,6 +33,12 @@ BULK_SWITCH_INTERVAL = 0.0005
 @contextmanager
 def bulk_session(conn: Connection) -> Iterator[None]:
     """Run the block with the bulk settings for ``conn``'s database, then restore them."""
+    with collector_paused(), _connection_settings(conn):
+        yield
+
+
+@contextmanager
+def _connection_settings(conn: Connection) -> Iterator[None]:
     if conn.dialect.name == "sqlite":
         before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
         conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KIB}")

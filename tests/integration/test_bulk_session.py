@@ -1,9 +1,11 @@
 """A bulk build or restore runs with its own connection settings (store/bulk_session.py):
-a larger SQLite page cache, a shorter GIL switch interval on PostgreSQL; both are put back
-afterwards, also when it fails, and the pooled connection keeps the default."""
+a larger SQLite page cache, a shorter GIL switch interval on PostgreSQL, and on both no
+cyclic garbage collection; all are put back afterwards, also when it fails, and the pooled
+connection keeps the default."""
 
 from __future__ import annotations
 
+import gc
 import sys
 
 import pytest
@@ -18,8 +20,12 @@ from tests.builders import fill
 
 def settings(conn, backend):
     if backend == "sqlite":
-        return conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    return sys.getswitchinterval()
+        return conn.exec_driver_sql("PRAGMA cache_size").scalar(), gc.isenabled()
+    return sys.getswitchinterval(), gc.isenabled()
+
+
+def bulk_settings(backend):
+    return -SQLITE_BULK_CACHE_KIB if backend == "sqlite" else BULK_SWITCH_INTERVAL, False
 
 
 @pytest.fixture
@@ -45,7 +51,8 @@ def test_a_rebuild_runs_with_the_bulk_settings_and_restores_them(
     with append_transaction(engine) as conn:
         update.rebuild(conn, batch=3)
         assert settings(conn, backend) == default
-    bulk = -SQLITE_BULK_CACHE_KIB if backend == "sqlite" else BULK_SWITCH_INTERVAL
+    assert default[1] is True
+    bulk = bulk_settings(backend)
     assert seen == [bulk, bulk, bulk]
     assert default != bulk
 
@@ -76,7 +83,7 @@ def test_a_restore_builds_with_them_and_leaves_the_default(
         export_to(engine, out)
     with path.open(encoding="utf-8") as lines:
         import_from(empty_engine, lines)
-    bulk = -SQLITE_BULK_CACHE_KIB if backend == "sqlite" else BULK_SWITCH_INTERVAL
+    bulk = bulk_settings(backend)
     assert seen == [bulk]
     count = sa.text("SELECT count(*) FROM fact_versions")
     with empty_engine.connect() as conn, engine.connect() as source:
