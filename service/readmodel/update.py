@@ -113,7 +113,7 @@ def project(
         for k, v in change.items():
             total[k] = total.get(k, 0) + v
         if change:
-            delta_rows.append({"position": event.position, "deltas": dict(change)})
+            delta_rows.append({"position": event.position, "deltas": change})
         if event.position % SNAPSHOT_EVERY == 0:
             snapshot_points.append((event.position, dict(total)))
     if snapshot_points:  # from the counters as they were before this batch

@@ -70,8 +70,8 @@ def stored_events(conn: Connection, *, upto: int, after: int = 0) -> Iterator[Re
     """The stored events after ``after`` up to ``upto`` as ``RecordedEvent`` (what a
     projection build folds), built straight from the rows: no envelope dict in between."""
     if conn.dialect.name != "postgresql":
-        for envelope in _sqlite(conn, upto, after, STREAM_BATCH):
-            yield _event(tuple(envelope.values()))
+        for row in _sqlite_rows(conn, upto, after, STREAM_BATCH):
+            yield _event(row)
         return
     statement = _PG_EVENT_COPY.format(after=int(after), upto=int(upto))
     for row in _copied_rows(conn, statement, _PG_EVENT_TYPES):
@@ -110,15 +110,22 @@ def _event(row: Sequence[Any]) -> RecordedEvent:
 
 
 def _sqlite(conn: Connection, upto: int, after: int, batch: int) -> Iterator[dict[str, Any]]:
+    for row in _sqlite_rows(conn, upto, after, batch):
+        yield dict(zip(ENVELOPE_KEYS, row, strict=True))
+
+
+def _sqlite_rows(conn: Connection, upto: int, after: int, batch: int) -> Iterator[tuple]:
+    """The envelope columns' rows (ENVELOPE_KEYS order), their JSON parsed."""
     cursor = conn.connection.driver_connection.cursor()
     try:
         cursor.execute(_SQLITE_QUERY, (after, upto))
-        keys = ENVELOPE_KEYS
         while rows := cursor.fetchmany(batch):
             for row in rows:
-                envelope = dict(zip(keys, row, strict=True))
-                envelope["data"] = loads(row[_DATA])
-                envelope["sources"] = loads(row[_SOURCES])
-                yield envelope
+                yield (
+                    *row[:_DATA],
+                    loads(row[_DATA]),
+                    loads(row[_SOURCES]),
+                    *row[_SOURCES + 1 :],
+                )
     finally:
         cursor.close()
