@@ -95,8 +95,11 @@ def write_snapshots(
         return
     if base is None:
         base = dict(conn.execute(sa.select(counters.c.key, counters.c.value)).all())
-    conn.execute(
-        counter_snapshots.insert(),
+    # On the driver (orjson), not through SQLAlchemy's JSON type (the standard encoder): a
+    # snapshot holds every counter, thousands of keys.
+    sqlite_writes.insert_rows(
+        conn,
+        counter_snapshots,
         [{"position": p, "counters": apply_delta(base, acc)} for p, acc in points],
     )
 
