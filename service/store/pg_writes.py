@@ -27,7 +27,7 @@ from typing import Any
 import psycopg
 import sqlalchemy as sa
 from psycopg.copy import Copy, FileWriter
-from psycopg.types.json import Jsonb
+from psycopg.types.json import Jsonb, set_json_dumps
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
@@ -214,8 +214,19 @@ def notify(conn: Connection, channel: str, payload: str) -> None:
     defer(conn, NOTIFY, (channel, payload))
 
 
-# table name -> (COPY statement, the row's values in column order, JSON columns by index)
-_COPIES: dict[str, tuple[str, Any, list[int]]] = {}
+# table name -> (COPY statement, the row's values in column order, the columns' types)
+_COPIES: dict[str, tuple[str, Any, list[str]]] = {}
+# The PostgreSQL type each column's values are dumped as (``Copy.set_types``): psycopg then
+# formats a row in C without asking each value's Python type for its dumper, and a JSON cell
+# is dumped once, by orjson, as bytes (it was decoded to text and encoded again). The COPY
+# text is byte for byte what the default dumpers wrote (tests/integration/test_copy_rows.py).
+# BigInteger before Integer, its base class; any other column is text.
+_COPY_TYPES = ((sa.BigInteger, "int8"), (sa.Integer, "int4"), (sa.Date, "date"),
+               (sa.Boolean, "bool"), (sa.JSON, "jsonb"))  # fmt: skip
+
+
+def _copy_type(column: sa.Column) -> str:
+    return next((name for kind, name in _COPY_TYPES if isinstance(column.type, kind)), "text")
 
 
 def copy_rows(
@@ -235,28 +246,26 @@ def copy_rows(
         built = _COPIES[table.name] = (
             f"COPY {table.name} ({', '.join(c.name for c in columns)}) FROM STDIN",
             itemgetter(*(c.name for c in columns)),
-            [i for i, c in enumerate(columns) if isinstance(c.type, sa.JSON)],
+            [_copy_type(c) for c in columns],
         )
-    statement, values_of, json_columns = built
+    statement, values_of, types = built
+    driver = conn.connection.driver_connection
     if deferred:  # formatted now as COPY would send them (psycopg's writer to a file)
         data = io.BytesIO()
-        driver = conn.connection.driver_connection
         with driver.cursor() as cursor, Copy(cursor, writer=FileWriter(data)) as copy:
-            for values in _copy_values(rows, values_of, json_columns):
-                copy.write_row(values)
+            _write_rows(cursor, copy, types, map(values_of, rows))
         conn.info.setdefault(DEFERRED, []).append((statement, data.getvalue(), COPY, False))
         return
     flush(conn)
-    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-        for values in _copy_values(rows, values_of, json_columns):
-            copy.write_row(values)
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        _write_rows(cursor, copy, types, map(values_of, rows))
 
 
-def _copy_values(
-    rows: list[dict[str, Any]], values_of: Any, json_columns: list[int]
-) -> Iterator[list[Any]]:
-    for row in rows:
-        values = list(values_of(row))
-        for i in json_columns:
-            values[i] = json_text.text(values[i])
-        yield values
+def _write_rows(
+    cursor: psycopg.Cursor, copy: Copy, types: list[str], rows: Iterator[Sequence[Any]]
+) -> None:
+    set_json_dumps(json_text.dumps, cursor)  # this cursor's JSON cells: orjson's bytes
+    copy.set_types(types)
+    write = copy.write_row
+    for values in rows:
+        write(values)
