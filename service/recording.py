@@ -12,8 +12,6 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
-from enum import Enum
 from typing import Any
 
 from marshmallow import ValidationError
@@ -24,6 +22,7 @@ from .domain.errors import PayloadInvalid, Unauthorized
 from .domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent, stream_name
 from .domain.log_rules import check_against_log, reads_log
 from .domain.rules import check_occurred_on, check_payload
+from .schemas.loaded import jsonable
 from .schemas.registry import PAYLOAD_SCHEMAS
 from .store import idempotency, stream_ids, token_cache
 from .store.append import append_in, flush_staged
@@ -115,31 +114,6 @@ def load_corrected_payload(event_type: str, data: Mapping[str, Any]) -> dict[str
         return jsonable(PAYLOAD_SCHEMAS[event_type]().load(data))
     except ValidationError as exc:
         raise PayloadInvalid({"changes": exc.messages}) from exc
-
-
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
-def jsonable(value: Any) -> Any:
-    """Loaded schema values (dates, enums) as plain JSON values."""
-    # Exact types first: a schema loads dicts, lists and plain values, and an ABC check
-    # (Mapping) per value is what this walk would spend most of its time on.
-    kind = type(value)
-    if kind in _PLAIN:
-        return value
-    if kind is dict:
-        return {k: jsonable(v) for k, v in value.items()}
-    if kind is list:
-        return [jsonable(v) for v in value]
-    if isinstance(value, Mapping):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def new_event(request: WriteRequest) -> NewEvent:

@@ -24,7 +24,8 @@ from sqlalchemy.engine import Connection
 from ..domain.corrections import merged
 from ..domain.events import EVENT_TYPES, RecordedEvent, stream_name
 from ..projections.facts import cited_sources
-from ..recording import ENVELOPE_FIELDS, jsonable
+from ..recording import ENVELOPE_FIELDS
+from ..schemas.loaded import jsonable
 from ..store import event_reads
 from ..store.tables import idempotency_keys
 from .convert import HistoryRecord

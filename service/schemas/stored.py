@@ -9,8 +9,6 @@ and the same payload rules; a correction's ``changes`` by its target's schema.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
-from enum import Enum
 from typing import Any
 
 from marshmallow import ValidationError, fields
@@ -25,6 +23,7 @@ from ..domain.vocab import DatePrecision
 from .common import SourceSchema
 from .fast_load import with_fast_load
 from .fields import slug
+from .loaded import jsonable
 from .registry import PAYLOAD_SCHEMAS
 
 # The type of an earlier event of the same restore, by id (None: no such event before it).
@@ -85,7 +84,7 @@ def _check_data(event_type: str, version: int, data: dict[str, Any], type_of: Ty
     except ValidationError as exc:
         raise ValidationError({"data": exc.messages}) from None
     try:
-        check_payload(event_type, _jsonable(loaded))
+        check_payload(event_type, jsonable(loaded))
     except RuleViolation as exc:
         raise RuleViolation(f"data.{exc.field}", exc.field_message) from None
     if event_type == EVENT_CORRECTED and target_type is not None:
@@ -122,14 +121,3 @@ def _flatten(messages: Any, prefix: str = "") -> list[str]:
     if isinstance(messages, list):
         return [line for item in messages for line in _flatten(item, prefix)]
     return [f"{prefix}: {messages}" if prefix else str(messages)]
-
-
-def _jsonable(value: Any) -> Any:
-    """Loaded values (dates, enums) as the JSON the payload rules read."""
-    if isinstance(value, Mapping):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Enum):
-        return value.value
-    return value.isoformat() if isinstance(value, date) else value

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from service.domain.vocab import Category, DatePrecision
-from service.recording import fingerprint, jsonable
+from service.recording import fingerprint
+from service.schemas.loaded import jsonable
 
 
 class TestJsonable:
