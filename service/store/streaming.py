@@ -71,7 +71,8 @@ def stored_events(conn: Connection, *, upto: int, after: int = 0) -> Iterator[Re
     projection build folds), built straight from the rows: no envelope dict in between."""
     if conn.dialect.name != "postgresql":
         for row in _sqlite_rows(conn, upto, after, STREAM_BATCH):
-            yield _event(row)
+            data, sources = loads(row[_DATA]), loads(row[_SOURCES])
+            yield _event((*row[:_DATA], data, sources, *row[_SOURCES + 1 :]))
         return
     statement = _PG_EVENT_COPY.format(after=int(after), upto=int(upto))
     for row in _copied_rows(conn, statement, _PG_EVENT_TYPES):
@@ -111,21 +112,18 @@ def _event(row: Sequence[Any]) -> RecordedEvent:
 
 def _sqlite(conn: Connection, upto: int, after: int, batch: int) -> Iterator[dict[str, Any]]:
     for row in _sqlite_rows(conn, upto, after, batch):
-        yield dict(zip(ENVELOPE_KEYS, row, strict=True))
+        envelope = dict(zip(ENVELOPE_KEYS, row, strict=True))
+        envelope["data"] = loads(row[_DATA])
+        envelope["sources"] = loads(row[_SOURCES])
+        yield envelope
 
 
 def _sqlite_rows(conn: Connection, upto: int, after: int, batch: int) -> Iterator[tuple]:
-    """The envelope columns' rows (ENVELOPE_KEYS order), their JSON parsed."""
+    """The envelope columns' rows (ENVELOPE_KEYS order), as stored (JSON as text)."""
     cursor = conn.connection.driver_connection.cursor()
     try:
         cursor.execute(_SQLITE_QUERY, (after, upto))
         while rows := cursor.fetchmany(batch):
-            for row in rows:
-                yield (
-                    *row[:_DATA],
-                    loads(row[_DATA]),
-                    loads(row[_SOURCES]),
-                    *row[_SOURCES + 1 :],
-                )
+            yield from rows
     finally:
         cursor.close()
