@@ -11,7 +11,7 @@ from service.readmodel.tables import OPEN, fact_versions
 from service.recording import WriteRequest, append_checked, new_event, record
 from service.schemas.corrections import CorrectionWrite
 from service.schemas.swaps import SwapWrite
-from service.store import pg_writes
+from service.store import pg_writes, stream_ids
 from service.store.append import append
 from service.store.engine import append_transaction_on
 from tests.builders import correction_body, new_swap, swap_body
@@ -43,10 +43,17 @@ class TestGeneratedStreamIds:
             "swap/2026-02-05-5",
         ]
 
-    @pytest.mark.parametrize("existing", [31, 32, 33, 64, 65, 100, 1000])
+    @pytest.mark.parametrize("existing", [7, 8, 9, 15, 16, 17, 31, 64, 100, 1000, 4104, 5000])
     def test_after_many_streams_on_one_date_the_next_suffix_follows(self, engine, existing):
+        """Around the first query's window (8 names) and its reach (up to 4,104), and past it."""
         _taken(engine, range(1, existing + 1))
         assert _streams(engine, [GENERATED]) == [f"swap/2026-02-05-{existing + 1}"]
+
+    def test_a_hint_left_by_a_rolled_back_append_is_not_trusted(self, engine):
+        _taken(engine, [1, 2, 3])
+        stream_ids._hints(engine)["swap/2026-02-05"] = 50  # as if 50 had been rolled back
+        assert _streams(engine, [GENERATED]) == ["swap/2026-02-05-4"]
+        assert _streams(engine, [GENERATED]) == ["swap/2026-02-05-5"]
 
 
 class TestProbedWithTheLock:
@@ -111,6 +118,25 @@ class TestProbedWithTheLock:
         _taken(engine, [3, 4])  # another process wrote these; this one's hint says 2
         assert self._record(engine) == "swap/2026-02-05-5"
         assert self._record(engine, occurred_on="2026-02-04") == "swap/2026-02-04"
+
+    @pytest.mark.parametrize("since", [6, 7, 30, 5000])
+    def test_many_names_taken_since_the_hint_are_skipped(self, engine, since):
+        """More than the window past the hint (and past its reach) taken by another writer."""
+        assert self._record(engine) == "swap/2026-02-05"
+        _taken(engine, range(2, since + 2))
+        assert self._record(engine) == f"swap/2026-02-05-{since + 2}"
+
+    def test_a_write_asks_about_few_names(self, engine, backend):
+        """Each name is an array element to send and an equality for PostgreSQL to plan: a
+        single write asks about 18 (64 or 67 before), a batch one more per further item of
+        the same date."""
+        if backend != "postgresql":
+            pytest.skip("the lock's round trip is PostgreSQL's")
+        assert len(stream_ids.candidates(engine, [GENERATED])) == 18
+        assert self._record(engine) == "swap/2026-02-05"  # now this process holds a hint
+        asked = stream_ids.candidates(engine, [GENERATED] * 3)
+        assert asked[:3] == ("swap/2026-02-05", "swap/2026-02-05-2", "swap/2026-02-05-3")
+        assert len(asked) == 20
 
 
 class TestNeverPrepared:
