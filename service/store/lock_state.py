@@ -14,6 +14,10 @@ class Cursor:
     versions: dict[str, int]
     # Generated names the log was asked about while this lock is held: name -> taken.
     probed: dict[str, bool] = field(default_factory=dict)
+    # Date's first name -> how many names its last probe past the lock's answers asked for.
+    windows: dict[str, int] = field(default_factory=dict)
 
     def copy(self) -> Cursor:
-        return Cursor(self.position, self.hash, dict(self.versions), dict(self.probed))
+        return Cursor(
+            self.position, self.hash, dict(self.versions), dict(self.probed), dict(self.windows)
+        )

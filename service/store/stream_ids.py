@@ -15,13 +15,15 @@ from .tables import events
 
 # The names a search asks about first, from the date's first name or from the last suffix this
 # process generated for it: the next _WINDOW (one more per further event of the batch), then
-# _REACH names further out (2**3 .. 2**_REACH past the window) for a date that has many more.
+# names further out (2**3 .. 2**_REACH past the first) for a date that has many more.
 # Few names: every one is a text array element to send and an equality for PostgreSQL to plan
 # (64 of them were ~0.2 ms of server time per single append, with ~0.1 ms of the worker's).
 _WINDOW = 8
 _REACH = 12
 # At most this many names per narrowing query after that.
 _PROBES = 64
+# The most names a batch's later probe asks for at once (a batch has up to 1,000 items).
+_MAX_WINDOW = 1024
 # Per engine (one database), first name -> the suffix last generated here: a hint, always
 # re-checked. Keyed by the engine itself: hashing its URL renders the URL as text, which was
 # a fifth of placing a generated id.
@@ -63,7 +65,15 @@ def generated_stream(conn: Connection, cursor: Cursor, new: NewEvent) -> str:
     # after it is taken, and the search narrows down from it). Streams are never removed, so
     # while it is still taken the search can start right there.
     low, high = 0, 0  # invariant: low is taken (0 stands for "before 1"), high is free
-    candidates = _window(hint if hint > 1 else 1)
+    if hint > 1 and _known(cursor, name(hint)) and _known(cursor, name(hint + 1)) is None:
+        # Past the names asked with the lock: a batch of this date, whose names another
+        # writer took since this process's hint. More of the date are likely to follow, so
+        # each such probe asks for twice as many names as the last (64, 128, ...).
+        size = min(2 * cursor.windows.get(key, _PROBES // 2), _MAX_WINDOW)
+        cursor.windows[key] = size
+        candidates = _window(hint, size)
+    else:
+        candidates = _window(hint if hint > 1 else 1)
     while True:
         taken = _taken(conn, cursor, {n: name(n) for n in candidates})
         free = next((n for n in candidates if n not in taken), 0)
@@ -111,9 +121,12 @@ def _numbered(kind: str, base: str, n: int) -> str:
 
 def _window(first: int, count: int = 1) -> list[int]:
     """``first`` and the next _WINDOW - 1 names (one more per further event of ``count``),
-    then _REACH names further out, ascending."""
+    then ``first`` + 2**p beyond them up to 2**_REACH, ascending: whatever the count, the
+    names far out are the same, so a single event's search finds them among those a batch
+    asked with the lock."""
     last = first + _WINDOW + count - 2
-    return [*range(first, last + 1), *(last + 2**p for p in range(3, _REACH + 1))]
+    far = (first + 2**p for p in range(3, _REACH + 1))
+    return [*range(first, last + 1), *(n for n in far if n > last)]
 
 
 def _remember(hints: dict[str, int], key: str, n: int, stream: str) -> str:

@@ -112,6 +112,25 @@ class TestProbedWithTheLock:
         ]
         assert probes == []
 
+    def test_a_batch_whose_names_another_writer_took_probes_a_few_times(
+        self, engine, backend, monkeypatch, client, auth
+    ):
+        """Another process took 300 names of the date since this one's hint: the names asked
+        with the lock are all taken, so the batch asks on its own, a few times (each probe
+        past them asks for twice as many names as the one before), not once per 8 items."""
+        if backend != "postgresql":
+            pytest.skip("the lock's round trip is PostgreSQL's")
+        self._record(engine)  # this process's hint: swap/2026-02-05
+        _taken(engine, range(2, 302))
+        probes = self._probes(monkeypatch)
+        swap = {"method": "POST", "path": "/v1/swaps", "body": swap_body()}
+        r = client.post("/v1/batches", json={"items": [swap] * 150}, headers=auth)
+        assert r.status_code == 201, r.json
+        assert [e["stream"] for e in r.json["events"]] == [
+            f"swap/2026-02-05-{n}" for n in range(302, 452)
+        ]
+        assert len(probes) <= 4, [len(p) for p in probes]
+
     def test_a_name_taken_since_the_hint_by_another_writer_is_skipped(self, engine):
         assert self._record(engine) == "swap/2026-02-05"
         assert self._record(engine) == "swap/2026-02-05-2"
@@ -128,15 +147,15 @@ class TestProbedWithTheLock:
 
     def test_a_write_asks_about_few_names(self, engine, backend):
         """Each name is an array element to send and an equality for PostgreSQL to plan: a
-        single write asks about 18 (64 or 67 before), a batch one more per further item of
-        the same date."""
+        single write asks about 18 (64 or 67 before), a batch the next names for its further
+        items of the same date, and the same names far out."""
         if backend != "postgresql":
             pytest.skip("the lock's round trip is PostgreSQL's")
         assert len(stream_ids.candidates(engine, [GENERATED])) == 18
         assert self._record(engine) == "swap/2026-02-05"  # now this process holds a hint
         asked = stream_ids.candidates(engine, [GENERATED] * 3)
         assert asked[:3] == ("swap/2026-02-05", "swap/2026-02-05-2", "swap/2026-02-05-3")
-        assert len(asked) == 20
+        assert len(asked) == 19  # 1..10, then 1 + 16, 32, ... 4096
 
 
 class TestNeverPrepared:
