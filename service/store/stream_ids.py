@@ -17,7 +17,8 @@ from .tables import events
 # process generated for it: the next _WINDOW (one more per further event of the batch), then
 # names further out (2**3 .. 2**_REACH past the first) for a date that has many more.
 # Few names: every one is a text array element to send and an equality for PostgreSQL to plan
-# (64 of them were ~0.2 ms of server time per single append, with ~0.1 ms of the worker's).
+# (asking 18 instead of 64 saved ~0.1 ms of PostgreSQL's CPU and ~0.2 ms of the worker's per
+# lone append; bench/README.md).
 _WINDOW = 8
 _REACH = 12
 # At most this many names per narrowing query after that.
@@ -61,9 +62,9 @@ def generated_stream(conn: Connection, cursor: Cursor, new: NewEvent) -> str:
         # the hint is taken and the next name is free; no candidates to list or ask about.
         return _remember(hints, key, hint + 1, name(hint + 1))
     # From the suffix this process generated last for the date, checked again here: a
-    # rolled-back append or another database may have left it stale (then nothing at or
-    # after it is taken, and the search narrows down from it). Streams are never removed, so
-    # while it is still taken the search can start right there.
+    # rolled-back append or another database may have left it stale (when it is free, the
+    # search narrows down between the date's first name and it). Streams are never removed,
+    # so while it is still taken the search can start right there.
     low, high = 0, 0  # invariant: low is taken (0 stands for "before 1"), high is free
     if hint > 1 and _known(cursor, name(hint)) and _known(cursor, name(hint + 1)) is None:
         # Past the names asked with the lock: a batch of this date, whose names another
