@@ -71,8 +71,9 @@ def stored_events(conn: Connection, *, upto: int, after: int = 0) -> Iterator[Re
     projection build folds), built straight from the rows: no envelope dict in between."""
     if conn.dialect.name != "postgresql":
         for row in _sqlite_rows(conn, upto, after, STREAM_BATCH):
-            data, sources = loads(row[_DATA]), loads(row[_SOURCES])
-            yield _event((*row[:_DATA], data, sources, *row[_SOURCES + 1 :]))
+            values = list(row)
+            values[_DATA], values[_SOURCES] = loads(row[_DATA]), loads(row[_SOURCES])
+            yield _event(values)
         return
     statement = _PG_EVENT_COPY.format(after=int(after), upto=int(upto))
     for row in _copied_rows(conn, statement, _PG_EVENT_TYPES):
