@@ -1,5 +1,6 @@
 """Event ids are UUIDv7: version 7, RFC 9562 variant, the creation time in their first 48 bits."""
 
+import os
 import time
 import uuid
 
@@ -39,3 +40,21 @@ def test_ids_made_together_or_in_the_same_millisecond_differ() -> None:
 
 def test_no_ids_asked_none_made() -> None:
     assert new_event_ids(0) == []
+
+
+def test_a_forked_child_never_makes_its_parents_next_ids() -> None:
+    """The random bits are drawn a few hundred ids at a time; a child starts with none of the
+    parent's left, so the ids both make next differ."""
+    new_event_ids(1)  # the parent now holds bits for many more ids
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        os.write(write, "".join(new_event_ids(5)).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(child, 0)
+    with os.fdopen(read) as pipe:
+        childs = pipe.read()
+    parents = new_event_ids(5)
+    assert len(childs) == 5 * 36
+    assert not {childs[i : i + 36][19:] for i in range(0, 180, 36)} & {p[19:] for p in parents}
