@@ -23,7 +23,7 @@ from .recording import (
     idempotency_key,
     new_event,
 )
-from .store import idempotency, stream_ids
+from .store import idempotency, lock_probe
 from .store.group_commit import run_in_shared_transaction
 
 
@@ -76,7 +76,7 @@ def record_batch(engine: Engine, batch: BatchRequest) -> tuple[list[RecordedEven
     # staged, the key's record comes last), so, like a single write, it needs none (two
     # round trips fewer inside the append lock). The names every generated id will ask
     # about are looked up with the lock.
-    probe = stream_ids.candidates(engine, news)
+    probe = lock_probe.candidates(engine, news)
     isolated = any(reads_log(new) for new in news)
     return run_in_shared_transaction(engine, write, isolated=isolated, probe=probe)
 

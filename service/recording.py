@@ -24,7 +24,7 @@ from .domain.log_rules import check_against_log, reads_log
 from .domain.rules import check_occurred_on, check_payload
 from .schemas.loaded import jsonable
 from .schemas.registry import PAYLOAD_SCHEMAS
-from .store import idempotency, stream_ids, token_cache
+from .store import idempotency, lock_probe, token_cache
 from .store.append import append_in, flush_staged
 from .store.event_reads import LogReader
 from .store.group_commit import run_in_shared_transaction
@@ -71,7 +71,7 @@ def record(engine: Engine, request: WriteRequest) -> tuple[RecordedEvent, bool]:
 
     # write raises only before it writes (append_in stages; remember is its last statement):
     # no SAVEPOINT needed. A generated stream id is looked up with the lock (one round trip).
-    probe = stream_ids.candidates(engine, [new])
+    probe = lock_probe.candidates(engine, [new])
     return run_in_shared_transaction(engine, write, isolated=False, probe=probe)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from . import json_text, pg_writes
 from .hooks import CommitHook, hooks_of
+from .lock_probe import NONE, Probe, found, search_params
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # A database host that does not answer at all (rather than refusing) would hold each request
@@ -29,7 +30,7 @@ APPENDED = "appended_events"
 # conn.info key: (position, hash) of the head, read right after the lock (PostgreSQL).
 HEAD = "head_after_lock"
 # conn.info key: {stream name: taken} for the generated names the transaction's writers will
-# ask about (``stream_ids.candidates``), read in the lock's round trip (PostgreSQL).
+# need (``lock_probe``), looked up in the lock's round trip (PostgreSQL).
 PROBED = "streams_probed_after_lock"
 # Sent as separate statements in one pipeline (with psycopg's BEGIN: one round trip). Each
 # statement gets its own READ COMMITTED snapshot, so the head is read after the lock is
@@ -163,10 +164,11 @@ def append_transaction(engine: Engine) -> Iterator[Connection]:
 
 
 @contextmanager
-def append_transaction_on(conn: Connection, *, probe: Sequence[str] = ()) -> Iterator[Connection]:
+def append_transaction_on(conn: Connection, *, probe: Probe = NONE) -> Iterator[Connection]:
     """``append_transaction`` on a connection the caller holds (the group committer's).
 
-    ``probe``: generated stream names to look up in the lock's round trip (PostgreSQL).
+    ``probe``: the generated stream names to look up in the lock's round trip
+    (PostgreSQL; ``lock_probe``).
     After COMMIT, the events written in it are handed to the engine's ``after_commit`` hooks.
     """
     conn.execution_options(write_lock=True)
@@ -187,11 +189,11 @@ def append_transaction_on(conn: Connection, *, probe: Sequence[str] = ()) -> Ite
 
 
 def _lock_and_head(
-    conn: Connection, probe: Sequence[str] = ()
+    conn: Connection, probe: Probe = NONE
 ) -> tuple[tuple[int, str | None], dict[str, Any], dict[str, bool]]:
-    """BEGIN, take the append lock, read the head, AFTER_LOCK_READS and which ``probe``
-    streams exist: one round trip (psycopg pipeline mode, on the driver connection: nothing
-    of SQLAlchemy's in between)."""
+    """BEGIN, take the append lock, read the head, AFTER_LOCK_READS and look up the
+    ``probe``'s generated names: one round trip (psycopg pipeline mode, on the driver
+    connection: nothing of SQLAlchemy's in between)."""
     driver = conn.connection.driver_connection
     with driver.pipeline():
         driver.execute(_LOCK)
@@ -200,15 +202,23 @@ def _lock_and_head(
             name: driver.execute(sql)
             for name, sql in hooks_of(conn.engine).after_lock_reads.items()
         }
-        found = (
-            pg_writes.unprepared(driver, pg_writes.EXISTING_STREAMS, (list(probe),))
-            if probe
+        names = (
+            pg_writes.unprepared(driver, pg_writes.EXISTING_STREAMS, (list(probe.names),))
+            if probe.names
+            else None
+        )
+        searches = (
+            pg_writes.unprepared(driver, pg_writes.FREE_SUFFIXES, search_params(probe.searches))
+            if probe.searches
             else None
         )
     row = head.fetchone()
     after_lock = {name: cursor.fetchone() for name, cursor in reads.items()}
-    taken = {r[0] for r in found.fetchall()} if found is not None else set()
-    probed = {name: name in taken for name in probe}
+    probed = found(
+        probe,
+        (r[0] for r in names.fetchall()) if names is not None else (),
+        searches.fetchall() if searches is not None else (),
+    )
     return ((row[0], row[1]) if row else (0, None)), after_lock, probed
 
 

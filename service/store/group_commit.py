@@ -30,6 +30,7 @@ from . import pg_writes
 from .append import STAGING, Staging, finish_staged, flush_staged
 from .engine import APPENDED, append_transaction_on
 from .faults import unavailable
+from .lock_probe import NONE, Probe, merged
 
 T = TypeVar("T")
 Work = Callable[[Connection], object]
@@ -44,8 +45,9 @@ class _Redo(Exception):
 
 
 # One piece of a batch: the work, its caller's future, whether it needs a savepoint, and the
-# generated stream names it will ask about (probed in the lock's round trip, see engine).
-Piece = tuple[Work, Future, bool, tuple[str, ...]]
+# searches for the generated stream names it will need (run in the lock's round trip, see
+# engine).
+Piece = tuple[Work, Future, bool, Probe]
 
 
 class GroupCommitter:
@@ -64,7 +66,7 @@ class GroupCommitter:
         work: Callable[[Connection], T],
         *,
         isolated: bool = True,
-        probe: tuple[str, ...] = (),
+        probe: Probe = NONE,
     ) -> T:
         """Run ``work`` inside the next append transaction; return once it has committed."""
         future: Future = Future()
@@ -103,15 +105,15 @@ class GroupCommitter:
 
     def _join_waiting(self, pieces: list[Piece]) -> None:
         """Add to the batch (in place: a rerun and the failure answers include them) what
-        queued while the lock was awaited. Their generated names were not looked up with the
+        queued while the lock was awaited. Their generated names were not searched with the
         lock: ``generated_stream`` asks about what the lock does not know yet, usually
-        nothing (the earlier pieces' candidates cover the next names of their date)."""
+        nothing (the lock's search finds a few free names more than wanted per date)."""
         joining = self._queued(MAX_BATCH - len(pieces))
         pieces.extend(p for p in joining if p[1].set_running_or_notify_cancel())
 
     def _commit(self, batch: list[Piece] | list[tuple[Work, Future]]) -> None:
         pieces = [
-            (p[0], p[1], p[2] if len(p) > 2 else True, p[3] if len(p) > 3 else ())  # type: ignore[misc]
+            (p[0], p[1], p[2] if len(p) > 2 else True, p[3] if len(p) > 3 else NONE)  # type: ignore[misc]
             for p in batch
         ]
         pieces = [p for p in pieces if p[1].set_running_or_notify_cancel()]
@@ -139,7 +141,7 @@ class GroupCommitter:
         try:
             if self._conn is None:
                 self._conn = self._engine.connect()
-            probe = tuple(dict.fromkeys(name for piece in pieces for name in piece[3]))
+            probe = merged(piece[3] for piece in pieces)
             with append_transaction_on(self._conn, probe=probe) as conn:
                 if staged:
                     self._join_waiting(pieces)
@@ -248,7 +250,7 @@ def run_in_shared_transaction(
     work: Callable[[Connection], T],
     *,
     isolated: bool = True,
-    probe: tuple[str, ...] = (),
+    probe: Probe = NONE,
 ) -> T:
     """Run ``work(conn)`` in a serialized append transaction shared with concurrent appends.
 

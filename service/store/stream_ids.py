@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -13,13 +13,12 @@ from . import pg_writes
 from .lock_state import Cursor
 from .tables import events
 
-# The names a search asks about first, from the date's first name or from the last suffix this
-# process generated for it: the next _WINDOW (one more per further event of the batch), then
-# names further out (2**3 .. 2**_REACH past the first) for a date that has many more.
-# Few names: every one is a text array element to send and an equality for PostgreSQL to plan
-# (asking 18 instead of 64 saved ~0.1 ms of PostgreSQL's CPU and ~0.2 ms of the worker's per
-# lone append; bench/README.md).
-_WINDOW = 8
+# The names a probe of its own asks about first, from the date's first name or from the last
+# suffix this process generated for it: the next WINDOW (one more per further event of the
+# batch), then names further out (2**3 .. 2**_REACH past the first) for a date that has many
+# more. Few names: every one is a text array element to send and an equality for PostgreSQL
+# to plan.
+WINDOW = 8
 _REACH = 12
 # At most this many names per narrowing query after that.
 _PROBES = 64
@@ -32,7 +31,7 @@ _LAST_GENERATED: weakref.WeakKeyDictionary[Engine, dict[str, int]] = weakref.Wea
 _MAX_HINTS = 4096
 
 
-def _hints(engine: Engine) -> dict[str, int]:
+def hints(engine: Engine) -> dict[str, int]:
     engine = getattr(engine, "_proxied", engine)  # an engine with options: its own engine's
     found = _LAST_GENERATED.get(engine)
     if found is None:
@@ -43,38 +42,41 @@ def _hints(engine: Engine) -> dict[str, int]:
 def generated_stream(conn: Connection, cursor: Cursor, new: NewEvent) -> str:
     """A readable id from the date: ``swap/2026-02-05``, then ``-2``, ``-3`` when taken.
 
-    The first free suffix after a taken one, found with few queries however busy the date:
-    each query asks which of some candidate names exist (one array over the unique index).
-    The first asks the next few names from this process's last suffix for the date (or from
-    the date itself) and a few far beyond them, so a date with k streams costs one query
-    while this process's hint is close, and a handful of queries at most otherwise.
+    The first free suffix after a taken one, found with few queries however busy the date.
+    What the lock's round trip found (``lock_probe``) is known without asking; past it, each
+    query asks which of some candidate names exist (one array over the unique index): the
+    next few names from this process's last suffix for the date (or from the date itself)
+    and a few far beyond them, so a date with k streams costs one query while this
+    process's hint is close, and a handful of queries at most otherwise.
     """
     kind = new.stream_kind or EVENT_TYPES[new.type].stream_kind
     base = new.occurred_on.isoformat()
 
     def name(n: int) -> str:
-        return _numbered(kind, base, n)
+        return numbered(kind, base, n)
 
-    hints, key = _hints(conn.engine), name(1)
-    hint = hints.get(key, 0)
-    if hint > 1 and _known(cursor, name(hint)) and _known(cursor, name(hint + 1)) is False:
-        # Settled under this lock already (e.g. the batch's earlier appends of this date):
-        # the hint is taken and the next name is free; no candidates to list or ask about.
-        return _remember(hints, key, hint + 1, name(hint + 1))
+    known_hints, key = hints(conn.engine), name(1)
+    hint = known_hints.get(key, 0)
+    settled = _first_known_free(cursor, name, max(hint, 1))
+    if settled:
+        # Settled under this lock already (the lock's round trip, the batch's earlier
+        # appends of this date): no candidates to list or ask about.
+        return _remember(known_hints, key, settled, name(settled))
     # From the suffix this process generated last for the date, checked again here: a
     # rolled-back append or another database may have left it stale (when it is free, the
     # search narrows down between the date's first name and it). Streams are never removed,
     # so while it is still taken the search can start right there.
     low, high = 0, 0  # invariant: low is taken (0 stands for "before 1"), high is free
     if hint > 1 and _known(cursor, name(hint)) and _known(cursor, name(hint + 1)) is None:
-        # Past the names asked with the lock: a batch of this date, whose names another
-        # writer took since this process's hint. More of the date are likely to follow, so
-        # each such probe asks for twice as many names as the last (64, 128, ...).
+        # Past the names the lock's round trip looked at: a batch of this date, whose names
+        # another writer took since this process's hint (more than its search reached).
+        # More of the date are likely to follow, so each such probe asks for twice as many
+        # names as the last (64, 128, ...).
         size = min(2 * cursor.windows.get(key, _PROBES // 2), _MAX_WINDOW)
         cursor.windows[key] = size
-        candidates = _window(hint, size)
+        candidates = window(hint, size)
     else:
-        candidates = _window(hint if hint > 1 else 1)
+        candidates = window(hint if hint > 1 else 1)
     while True:
         taken = _taken(conn, cursor, {n: name(n) for n in candidates})
         free = next((n for n in candidates if n not in taken), 0)
@@ -84,50 +86,31 @@ def generated_stream(conn: Connection, cursor: Cursor, new: NewEvent) -> str:
             candidates = [low + 2**p for p in range(_REACH + 1)]
             continue
         if high == low + 1:
-            return _remember(hints, key, high, name(high))
+            return _remember(known_hints, key, high, name(high))
         step = -(-(high - low - 1) // _PROBES)  # ceil: at most _PROBES names per query
         candidates = list(range(low + 1, high, step))
 
 
-def candidates(engine: Engine, news: Sequence[NewEvent]) -> tuple[str, ...]:
-    """The names ``generated_stream`` will ask about for these events, in order (none for
-    events that name their stream): on PostgreSQL they are looked up in the append lock's
-    round trip, so the common case needs no probe of its own.
-
-    Events of one kind and date take consecutive suffixes, so a batch of k of them asks for
-    k - 1 more names in the first window: a 500-item batch on one date is then placed
-    without a probe under the lock (one per 64 items before, each a round trip inside it).
-    """
-    if engine.dialect.name != "postgresql":
-        return ()
-    wanted: dict[tuple[str, str], int] = {}  # (kind, date) -> events to place
-    for new in news:
-        event_type = EVENT_TYPES[new.type]
-        if new.stream is None and event_type.creates_stream:
-            base = (new.stream_kind or event_type.stream_kind, new.occurred_on.isoformat())
-            wanted[base] = wanted.get(base, 0) + 1
-    hints = _hints(engine)
-    names: list[str] = []
-    for (kind, base), count in wanted.items():
-        hint = hints.get(stream_name(kind, base), 0)
-        numbers = _window(hint if hint > 1 else 1, count)
-        names.extend(_numbered(kind, base, n) for n in numbers)
-    return tuple(names)
-
-
-def _numbered(kind: str, base: str, n: int) -> str:
+def numbered(kind: str, base: str, n: int) -> str:
     """The n-th generated name of a kind and date: the date itself, then ``date-n``."""
     return stream_name(kind, base if n == 1 else f"{base}-{n}")
 
 
-def _window(first: int, count: int = 1) -> list[int]:
-    """``first`` and the next _WINDOW - 1 names (one more per further event of ``count``),
-    then ``first`` + 2**p beyond them up to 2**_REACH, ascending: whatever the count, the
-    names far out are the same, so a single event's search finds them among those a batch
-    asked with the lock."""
-    last = first + _WINDOW + count - 2
+def window(first: int, count: int = 1) -> list[int]:
+    """``first`` and the next WINDOW - 1 names (one more per further event of ``count``),
+    then ``first`` + 2**p beyond them up to 2**_REACH, ascending."""
+    last = first + WINDOW + count - 2
     far = (first + 2**p for p in range(3, _REACH + 1))
     return [*range(first, last + 1), *(n for n in far if n > last)]
+
+
+def _first_known_free(cursor: Cursor, name: Callable[[int], str], start: int) -> int:
+    """The first name from ``start`` on known free after names known taken (or the date's
+    first name, known free); 0 when what this lock knows does not settle it."""
+    n = start
+    while _known(cursor, name(n)):
+        n += 1
+    return n if (n > start or n == 1) and _known(cursor, name(n)) is False else 0
 
 
 def _remember(hints: dict[str, int], key: str, n: int, stream: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
@@ -11,9 +13,9 @@ from service.readmodel.tables import OPEN, fact_versions
 from service.recording import WriteRequest, append_checked, new_event, record
 from service.schemas.corrections import CorrectionWrite
 from service.schemas.swaps import SwapWrite
-from service.store import pg_writes, stream_ids
+from service.store import lock_probe, pg_writes, stream_ids
 from service.store.append import append
-from service.store.engine import append_transaction_on
+from service.store.engine import PROBED, append_transaction_on
 from tests.builders import correction_body, new_swap, swap_body
 
 GENERATED = new_swap(None)  # no id given: the store names the stream from the date
@@ -51,7 +53,7 @@ class TestGeneratedStreamIds:
 
     def test_a_hint_left_by_a_rolled_back_append_is_not_trusted(self, engine):
         _taken(engine, [1, 2, 3])
-        stream_ids._hints(engine)["swap/2026-02-05"] = 50  # as if 50 had been rolled back
+        stream_ids.hints(engine)["swap/2026-02-05"] = 50  # as if 50 had been rolled back
         assert _streams(engine, [GENERATED]) == ["swap/2026-02-05-4"]
         assert _streams(engine, [GENERATED]) == ["swap/2026-02-05-5"]
 
@@ -112,24 +114,26 @@ class TestProbedWithTheLock:
         ]
         assert probes == []
 
-    def test_a_batch_whose_names_another_writer_took_probes_a_few_times(
-        self, engine, backend, monkeypatch, client, auth
+    @pytest.mark.parametrize(("since", "most"), [(300, 0), (1500, 5)])
+    def test_a_batch_whose_names_another_writer_took_probes_at_most_a_few_times(
+        self, engine, backend, monkeypatch, client, auth, since, most
     ):
-        """Another process took 300 names of the date since this one's hint: the names asked
-        with the lock are all taken, so the batch asks on its own, a few times (each probe
-        past them asks for twice as many names as the one before), not once per 8 items."""
+        """Another process took ``since`` names of the date since this one's hint. The lock's
+        search steps over up to SEARCH_PAST of them, so 300 need no probe of its own; past
+        that the batch asks on its own, a few times (each probe asks for twice as many names
+        as the one before), not once per 8 items."""
         if backend != "postgresql":
             pytest.skip("the lock's round trip is PostgreSQL's")
         self._record(engine)  # this process's hint: swap/2026-02-05
-        _taken(engine, range(2, 302))
+        _taken(engine, range(2, since + 2))
         probes = self._probes(monkeypatch)
         swap = {"method": "POST", "path": "/v1/swaps", "body": swap_body()}
         r = client.post("/v1/batches", json={"items": [swap] * 150}, headers=auth)
         assert r.status_code == 201, r.json
         assert [e["stream"] for e in r.json["events"]] == [
-            f"swap/2026-02-05-{n}" for n in range(302, 452)
+            f"swap/2026-02-05-{n}" for n in range(since + 2, since + 152)
         ]
-        assert len(probes) <= 4, [len(p) for p in probes]
+        assert len(probes) <= most, [len(p) for p in probes]
 
     def test_a_name_taken_since_the_hint_by_another_writer_is_skipped(self, engine):
         assert self._record(engine) == "swap/2026-02-05"
@@ -145,17 +149,63 @@ class TestProbedWithTheLock:
         _taken(engine, range(3, since + 3))  # this process's hint still says 2
         assert self._record(engine) == f"swap/2026-02-05-{since + 3}"
 
-    def test_a_write_asks_about_few_names(self, engine, backend):
-        """Each name is an array element to send and an equality for PostgreSQL to plan: a
-        single write asks about 18 (64 or 67 before), a batch the next names for its further
-        items of the same date, and the same names far out."""
+    def test_a_write_asks_about_few_names_a_batch_searches(self, engine, backend):
+        """A few names of a date (a single write) are asked as candidates: 18, the next 8
+        from this process's last suffix for it and 10 far out, one more per further event.
+        Many (a batch) are searched for, from the same place."""
         if backend != "postgresql":
             pytest.skip("the lock's round trip is PostgreSQL's")
-        assert len(stream_ids.candidates(engine, [GENERATED])) == 18
+        single = lock_probe.candidates(engine, [GENERATED])
+        assert (len(single.names), single.searches) == (18, ())
         assert [self._record(engine) for _ in range(2)][-1] == "swap/2026-02-05-2"
-        asked = stream_ids.candidates(engine, [GENERATED] * 3)  # from this process's hint, 2
-        assert asked[:3] == ("swap/2026-02-05-2", "swap/2026-02-05-3", "swap/2026-02-05-4")
-        assert len(asked) == 19  # 2..11, then 2 + 16, 32, ... 4096
+        three = lock_probe.candidates(engine, [GENERATED] * 3)  # from this process's hint, 2
+        assert three.names[:3] == ("swap/2026-02-05-2", "swap/2026-02-05-3", "swap/2026-02-05-4")
+        assert len(three.names) == 19  # 2..11, then 2 + 16, 32, ... 4096
+        other_day = new_swap(None, occurred_on=date(2026, 2, 3))
+        many = [GENERATED] * lock_probe.SEARCH_FROM + [other_day, new_swap("swap/named")]
+        batch = lock_probe.candidates(engine, many)
+        assert batch.searches == (("swap/2026-02-05", 2, lock_probe.SEARCH_FROM),)
+        assert len(batch.names) == 18 and batch.names[0] == "swap/2026-02-03"
+
+    def test_the_lock_knows_every_name_its_search_looked_at(self, engine, backend):
+        """Taken names stepped over are known taken, the free ones found (a few more than
+        wanted, for writes that join once the lock is granted) known free, and nothing past
+        the last one found."""
+        if backend != "postgresql":
+            pytest.skip("the lock's round trip is PostgreSQL's")
+        _taken(engine, [1, 2, 3, 5])
+        probe = lock_probe.Probe(searches=(("swap/2026-02-05", 2, 2),))
+        with engine.connect() as conn, append_transaction_on(conn, probe=probe):
+            known = conn.info[PROBED]
+        free = [4, *range(6, 7 + lock_probe.JOINERS)]  # the 2 wanted and the joiners' names
+        assert known == {
+            "swap/2026-02-05-2": True,
+            "swap/2026-02-05-3": True,
+            "swap/2026-02-05-5": True,
+            **{f"swap/2026-02-05-{n}": False for n in free},
+        }
+
+
+class TestLockProbe:
+    def test_a_search_that_finds_too_few_knows_every_name_up_to_its_bound(self):
+        past, joiners = lock_probe.SEARCH_PAST, lock_probe.JOINERS
+        probe = lock_probe.Probe(names=("swap/e",), searches=(("swap/d", 10, 1),))
+        known = lock_probe.found(probe, ["swap/e"], [(1, 12)])
+        assert known.pop("swap/e") is True
+        assert len(known) == 1 + joiners + past
+        assert [n for n, taken in known.items() if not taken] == ["swap/d-12"]
+        assert f"swap/d-{10 + past + joiners}" in known
+
+    def test_probes_of_writes_run_together_are_merged(self):
+        merged = lock_probe.merged(
+            [
+                lock_probe.Probe(names=("a-2", "a-3"), searches=(("a", 5, 40),)),
+                lock_probe.Probe(names=("a-3", "b"), searches=(("b", 1, 33), ("a", 3, 50))),
+                lock_probe.NONE,
+            ]
+        )
+        assert merged == lock_probe.Probe(("a-2", "a-3", "b"), (("a", 3, 90), ("b", 1, 33)))
+        assert not lock_probe.NONE and merged
 
 
 class TestNeverPrepared:
@@ -179,7 +229,8 @@ class TestNeverPrepared:
                 assert pg_writes.stream_versions(conn, ["swap/2026-02-05-2"]) == {
                     "swap/2026-02-05-2": 1
                 }
-                with append_transaction_on(conn, probe=("swap/2026-02-05-3",)):
+                probe = lock_probe.Probe(("swap/2026-02-05-3",), (("swap/2026-02-05", 2, 1),))
+                with append_transaction_on(conn, probe=probe):
                     pass
                 found = current_versions(conn, "stream", ["swap/2026-02-05"])
                 assert [row["stream"] for row in found] == ["swap/2026-02-05"]

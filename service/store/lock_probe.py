@@ -1,0 +1,122 @@
+"""What the append lock's round trip looks up for a write's generated stream names
+(PostgreSQL), so that placing them usually needs no probe of its own under the lock.
+
+A write computes its ``Probe`` before it queues for the lock (``candidates``); the group
+committer merges the probes of the writes it runs together (``merged``), and the engine
+sends them with the lock, the head read and the projection position, in one round trip
+(``engine._lock_and_head``), then hands ``stream_ids.generated_stream`` what they found as
+name -> taken (``found``). Two forms, by how many names of one kind and date a write needs:
+
+- a few (a single write): candidate names, asked with one ``= ANY(array)``: the next 8 from
+  this process's last suffix for the date (or from the date itself), one more per further
+  event, and 10 far beyond them for a busy date (``stream_ids._window``). The cheapest
+  statement for PostgreSQL to parse and plan (a search costs ~0.1 ms more per write).
+- many (a batch): a search, which walks the suffixes up from that hint, one index probe
+  each, stepping over those another process took since (at most ``SEARCH_PAST``), to as
+  many free ones as wanted and a few more for the writes that join once the lock is
+  granted. Two processes posting 500-item batches of one date take each other's names
+  between their batches: with candidates, each batch found them taken and probed on its
+  own 2.75 times on average, each a round trip with the lock held; with the search, 0.5
+  times (bench/README.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from ..domain.events import EVENT_TYPES, NewEvent
+from . import stream_ids
+
+# A date's first name, the suffix its search starts at, how many free names it wants.
+Search = tuple[str, int, int]
+# From this many events of one kind and date in one write, a search instead of names.
+SEARCH_FROM = 32
+# Past the free names it wants, a search steps over at most this many taken names.
+SEARCH_PAST = 1024
+# Free names a search finds beyond those wanted, for the writes of the date that join the
+# transaction once the lock is granted (``group_commit``): they then need no probe either.
+JOINERS = stream_ids.WINDOW - 1
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """Candidate names to ask about, and searches (one per date with many names to place)."""
+
+    names: tuple[str, ...] = ()
+    searches: tuple[Search, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.searches)
+
+
+NONE = Probe()
+
+
+def candidates(engine: Engine, news: Sequence[NewEvent]) -> Probe:
+    """The probe for these events' generated names (none for events that name their stream;
+    none on SQLite, which has no such round trip)."""
+    if engine.dialect.name != "postgresql":
+        return NONE
+    wanted: dict[str, int] = {}  # the date's first name -> events to place
+    for new in news:
+        event_type = EVENT_TYPES[new.type]
+        if new.stream is None and event_type.creates_stream:
+            kind = new.stream_kind or event_type.stream_kind
+            first = stream_ids.numbered(kind, new.occurred_on.isoformat(), 1)
+            wanted[first] = wanted.get(first, 0) + 1
+    if not wanted:
+        return NONE
+    hints = stream_ids.hints(engine)
+    names: list[str] = []
+    searches: list[Search] = []
+    for first, count in wanted.items():
+        start = max(hints.get(first, 0), 1)
+        if count >= SEARCH_FROM:
+            searches.append((first, start, count))
+        else:
+            names.extend(_name(first, n) for n in stream_ids.window(start, count))
+    return Probe(tuple(names), tuple(searches))
+
+
+def merged(probes: Iterable[Probe]) -> Probe:
+    """Several writes' probes as one: their names once each, one search per date (from the
+    lowest start, for all of them)."""
+    names: dict[str, None] = {}
+    by_date: dict[str, tuple[int, int]] = {}
+    for probe in probes:
+        names.update(dict.fromkeys(probe.names))
+        for first, start, want in probe.searches:
+            low, total = by_date.get(first, (start, 0))
+            by_date[first] = (min(low, start), total + want)
+    searches = tuple((first, start, want) for first, (start, want) in by_date.items())
+    return Probe(tuple(names), searches)
+
+
+def search_params(searches: Sequence[Search]) -> tuple[list[str], list[int], list[int], int]:
+    """``pg_writes.FREE_SUFFIXES``'s parameters for these searches."""
+    firsts, starts, wants = (list(column) for column in zip(*searches, strict=True))
+    return firsts, starts, [want + JOINERS for want in wants], SEARCH_PAST
+
+
+def found(probe: Probe, taken: Iterable[str], free: Iterable[tuple[int, int]]) -> dict[str, bool]:
+    """What the lock's round trip found, as name -> taken, for every name it looked at.
+    ``taken``: the probe's names that exist; ``free``: (1-based search, free suffix) rows. A
+    search that found fewer than it wanted looked at every suffix up to its bound."""
+    taken = set(taken)
+    known = {name: name in taken for name in probe.names}
+    by_search: dict[int, set[int]] = {}
+    for index, suffix in free:
+        by_search.setdefault(index, set()).add(suffix)
+    for index, (first, start, want) in enumerate(probe.searches, start=1):
+        got, wanted = by_search.get(index, set()), want + JOINERS
+        last = max(got) if len(got) >= wanted else start + wanted + SEARCH_PAST - 1
+        for n in range(start, last + 1):
+            known[_name(first, n)] = n not in got
+    return known
+
+
+def _name(first: str, n: int) -> str:
+    return first if n == 1 else f"{first}-{n}"
