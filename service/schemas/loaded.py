@@ -4,7 +4,7 @@ payload."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -23,12 +23,25 @@ def jsonable(value: Any) -> Any:
         return {k: jsonable(v) for k, v in value.items()}
     if kind is list:
         return [jsonable(v) for v in value]
-    if isinstance(value, Mapping):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+    convert = _BY_TYPE.get(kind)
+    if convert is None:
+        convert = _BY_TYPE[kind] = _converter(kind)
+    return convert(value)
+
+
+def _converter(kind: type) -> Callable[[Any], Any]:
+    """How a value of this type becomes JSON, decided once per type: an enum member (each
+    loaded ``Category`` or ``DatePrecision``) went through every ``isinstance`` below, the ABC
+    check first, which was most of converting a swap's body."""
+    if issubclass(kind, Mapping):
+        return lambda value: {k: jsonable(v) for k, v in value.items()}
+    if issubclass(kind, list | tuple):
+        return lambda value: [jsonable(v) for v in value]
+    if issubclass(kind, Enum):
+        return lambda value: value.value
+    if issubclass(kind, date):
+        return lambda value: value.isoformat()
+    return lambda value: value
+
+
+_BY_TYPE: dict[type, Callable[[Any], Any]] = {}
