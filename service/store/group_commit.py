@@ -44,9 +44,8 @@ class _Redo(Exception):
     """The staged attempt hit a database error before COMMIT: run the batch again, safely."""
 
 
-# One piece of a batch: the work, its caller's future, whether it needs a savepoint, and the
-# searches for the generated stream names it will need (run in the lock's round trip, see
-# engine).
+# One piece of a batch: the work, its caller's future, whether it needs a savepoint, and what
+# its generated stream names need looked up (in the lock's round trip, see engine).
 Piece = tuple[Work, Future, bool, Probe]
 
 
@@ -105,9 +104,9 @@ class GroupCommitter:
 
     def _join_waiting(self, pieces: list[Piece]) -> None:
         """Add to the batch (in place: a rerun and the failure answers include them) what
-        queued while the lock was awaited. Their generated names were not searched with the
+        queued while the lock was awaited. Their generated names were not looked up with the
         lock: ``generated_stream`` asks about what the lock does not know yet, usually
-        nothing (the lock's search finds a few free names more than wanted per date)."""
+        nothing (the lock's lookups cover a few names more than wanted per date)."""
         joining = self._queued(MAX_BATCH - len(pieces))
         pieces.extend(p for p in joining if p[1].set_running_or_notify_cancel())
 
