@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-import uuid
 
 _VERSION = 0x7 << 76
 _VARIANT = 0b10 << 62
@@ -62,5 +61,7 @@ def new_event_ids(count: int) -> list[str]:
     for i in range(0, _ID_BYTES * count, _ID_BYTES):
         rand = int.from_bytes(pool[i : i + _ID_BYTES], "big")
         value = millis | _VERSION | (rand >> 62 & 0xFFF) << 64 | _VARIANT | rand & _RAND_B
-        ids.append(str(uuid.UUID(int=value)))
+        # str(uuid.UUID(int=value)), without building the UUID (its checks cost ~1 µs).
+        h = f"{value:032x}"
+        ids.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
     return ids
