@@ -12,8 +12,8 @@ ordered by this: the log's order is ``position``.
 The random bits are drawn from ``os.urandom`` a few hundred ids at a time, not once per
 call. The group committer places each append while it holds the append lock, and
 ``os.urandom`` releases the GIL for its system call: each call let a request thread (a
-batch's validation, say) run on, and the committer then waited up to the switch interval
-(5 ms) to go on, lock held. A forked child starts with an empty pool of its own: it never
+batch's validation, say) run on, and the committer could then wait up to the switch
+interval (5 ms) to go on, lock held. A forked child starts with an empty pool of its own: it never
 hands out its parent's bits.
 """
 

@@ -9,7 +9,7 @@ name -> taken (``found``). Two forms, by how many names of one kind and date a w
 
 - a few (a single write): candidate names, asked with one ``= ANY(array)``: the next 8 from
   this process's last suffix for the date (or from the date itself), one more per further
-  event, and 10 far beyond them for a busy date (``stream_ids._window``). The cheapest
+  event, and 10 far beyond them for a busy date (``stream_ids.window``). The cheapest
   statement for PostgreSQL to parse and plan (a search costs ~0.1 ms more per write).
 - many (a batch): a search, which walks the suffixes up from that hint, one index probe
   each, stepping over those another process took since (at most ``SEARCH_PAST``), to as
@@ -105,8 +105,8 @@ def found(probe: Probe, taken: Iterable[str], free: Iterable[tuple[int, int]]) -
     """What the lock's round trip found, as name -> taken, for every name it looked at.
     ``taken``: the probe's names that exist; ``free``: (1-based search, free suffix) rows. A
     search that found fewer than it wanted looked at every suffix up to its bound."""
-    taken = set(taken)
-    known = {name: name in taken for name in probe.names}
+    existing = set(taken)
+    known = {name: name in existing for name in probe.names}
     by_search: dict[int, set[int]] = {}
     for index, suffix in free:
         by_search.setdefault(index, set()).add(suffix)
