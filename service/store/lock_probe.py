@@ -77,7 +77,7 @@ def candidates(engine: Engine, news: Sequence[NewEvent]) -> Probe:
         if count >= SEARCH_FROM:
             searches.append((first, start, count))
         else:
-            names.extend(_name(first, n) for n in stream_ids.window(start, count))
+            names.extend(stream_ids.suffixed(first, n) for n in stream_ids.window(start, count))
     return Probe(tuple(names), tuple(searches))
 
 
@@ -114,9 +114,5 @@ def found(probe: Probe, taken: Iterable[str], free: Iterable[tuple[int, int]]) -
         got, wanted = by_search.get(index, set()), want + JOINERS
         last = max(got) if len(got) >= wanted else start + wanted + SEARCH_PAST - 1
         for n in range(start, last + 1):
-            known[_name(first, n)] = n not in got
+            known[stream_ids.suffixed(first, n)] = n not in got
     return known
-
-
-def _name(first: str, n: int) -> str:
-    return first if n == 1 else f"{first}-{n}"

@@ -164,9 +164,10 @@ def unprepared(driver: psycopg.Connection, statement: str, params: Sequence[Any]
 
 EXISTING_STREAMS = "SELECT stream FROM events WHERE stream = ANY(%s) AND stream_version = 1"
 # Per date (its first name, the suffix to start at, how many wanted): the first free suffixes
-# from there, walking up one index probe per suffix (``lock_probe``), at most
-# wanted + %s suffixes. A scalar subquery, not NOT EXISTS, which could be planned as an
-# anti-join reading the whole log; the LIMIT keeps the walk from going past what is wanted.
+# from there, walking up one index probe per suffix (``lock_probe``), at most wanted + %s
+# suffixes, named as ``stream_ids.suffixed`` names them. A scalar subquery, not NOT EXISTS,
+# which could be planned as an anti-join reading the whole log; the LIMIT keeps the walk
+# from going past what is wanted.
 FREE_SUFFIXES = (
     "SELECT s.i, f.n FROM unnest(%s::text[], %s::int[], %s::int[])"
     " WITH ORDINALITY AS s(date_name, start, want, i) CROSS JOIN LATERAL"

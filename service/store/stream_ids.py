@@ -93,7 +93,13 @@ def generated_stream(conn: Connection, cursor: Cursor, new: NewEvent) -> str:
 
 def numbered(kind: str, base: str, n: int) -> str:
     """The n-th generated name of a kind and date: the date itself, then ``date-n``."""
-    return stream_name(kind, base if n == 1 else f"{base}-{n}")
+    return suffixed(stream_name(kind, base), n)
+
+
+def suffixed(first: str, n: int) -> str:
+    """The n-th generated name after a date's first name (``pg_writes.FREE_SUFFIXES``
+    builds the same in SQL)."""
+    return first if n == 1 else f"{first}-{n}"
 
 
 def window(first: int, count: int = 1) -> list[int]:
