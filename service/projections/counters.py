@@ -89,7 +89,7 @@ def contributions(fact: Fact) -> dict[str, int]:
     return out
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16_384)  # every day since 2014, several kinds each, without churn
 def _day_key(occurred_on: date, kind: str) -> str:
     return key("day", occurred_on.isoformat(), kind)
 
