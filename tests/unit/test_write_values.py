@@ -22,6 +22,28 @@ class TestJsonable:
             "sources": [{"url": "https://a.org/", "published_on": "2026-02-05"}],
         }
 
+    def test_mappings_sequences_datetimes_and_enums_of_any_type_convert(self):
+        """How a type converts is decided once per type (then remembered): a mapping that is
+        not a dict, a tuple, a datetime and an enum each convert as they did before."""
+        from collections import OrderedDict
+        from datetime import datetime
+        from types import MappingProxyType
+
+        for _ in range(2):  # the second time through the remembered decisions
+            assert jsonable(
+                OrderedDict(
+                    when=datetime(2026, 2, 5, 13, 30),
+                    proxy=MappingProxyType({"p": DatePrecision.YEAR}),
+                    pair=(Category.MILITARY, 1),
+                    other=b"x",
+                )
+            ) == {
+                "when": "2026-02-05T13:30:00",
+                "proxy": {"p": "year"},
+                "pair": ["military", 1],
+                "other": b"x",
+            }
+
     def test_plain_json_values_pass_unchanged(self):
         value = {"a": [1, 0.5, None, True, "x"], "b": {}}
         assert jsonable(value) == value
