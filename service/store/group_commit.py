@@ -17,12 +17,14 @@ COMMIT are paid that much less often per append.
 from __future__ import annotations
 
 import queue
+import sqlite3
 import threading
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TypeVar
 
+import psycopg
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -33,6 +35,9 @@ from .faults import unavailable
 from .lock_probe import NONE, Probe, merged
 
 T = TypeVar("T")
+# Errors of the database or its driver, whether SQLAlchemy wrapped them or not (the commit
+# pipeline runs on the driver): a connection that raised one is not reused.
+DATABASE_ERRORS = (DBAPIError, psycopg.Error, sqlite3.Error)
 Work = Callable[[Connection], object]
 
 MAX_BATCH = 64
@@ -148,22 +153,23 @@ class GroupCommitter:
                 else:
                     self._run_unstaged(conn, pieces, outcomes)
         except _Redo as redo:  # rolled back; a broken connection is not reused for the retry
-            if isinstance(redo.__cause__, DBAPIError):
-                self._release()
+            if isinstance(redo.__cause__, DATABASE_ERRORS):
+                self._discard()
             raise
         except DBAPIError as exc:
             if staged and not outcomes and exc.connection_invalidated:
                 # The held connection died before any work ran (e.g. the database restarted
                 # since the last batch): nothing was sent for these pieces, so retry them
                 # on a fresh connection instead of failing them.
-                self._release()
+                self._discard()
                 raise _Redo() from exc
-            self._release()
+            self._discard()
             return [(f, exc, False) for _, f, *_ in pieces]
         except BaseException as exc:
             # The commit (or a lone piece of work) failed: none of these events exist.
-            if isinstance(exc, DBAPIError) or unavailable(exc) or not isinstance(exc, Exception):
-                self._release()
+            broken = isinstance(exc, DATABASE_ERRORS) or unavailable(exc)
+            if broken or not isinstance(exc, Exception):
+                self._discard()
             return [(f, exc, False) for _, f, *_ in pieces]
         return outcomes
 
@@ -219,9 +225,19 @@ class GroupCommitter:
             outcomes.append((future, result, True))
 
     def _release(self) -> None:
+        """Hand the held connection back to the pool (the committer goes idle)."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+    def _discard(self) -> None:
+        """Drop the held connection after a database error, closing it rather than handing
+        it back: the pool would ROLLBACK it first, and a connection the error left in an
+        unknown state (still in pipeline mode when a shutdown reached the commit pipeline)
+        fails that ROLLBACK, which the pool logs at ERROR with its stack."""
+        if self._conn is not None:
+            self._conn.invalidate()
+            self._release()
 
 
 def _send_and_commit(conn: Connection) -> None:

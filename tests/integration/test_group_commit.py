@@ -284,3 +284,33 @@ class TestCommitCutOff:
         assert calls == [1, 1]  # staged, then alone in its savepoint
         with engine.connect() as conn:
             assert event_reads.head(conn)[0] == 1
+
+
+class TestShutdownInPipeline:
+    def test_a_connection_left_busy_by_a_failed_commit_is_discarded_not_reset(
+        self, engine, backend, monkeypatch, caplog
+    ):
+        if backend != "postgresql":
+            pytest.skip("the COMMIT travels with the writes on PostgreSQL")
+
+        def shut_down(conn):
+            # What a fast shutdown did under load: the server's FATAL arrived inside the
+            # commit pipeline, and psycopg could not leave pipeline mode ("cannot exit
+            # pipeline mode while busy"), so the connection is still busy, not yet BAD.
+            pgconn = conn.connection.driver_connection.pgconn
+            pgconn.enter_pipeline_mode()
+            pgconn.send_query_params(b"SELECT 1", None)
+            raise psycopg.errors.AdminShutdown("terminating connection due to administrator")
+
+        monkeypatch.setattr(pg_writes, "commit_with_writes", shut_down)
+        committer = GroupCommitter(engine)
+        batch = [(_append_work(5), Future(), False)]
+        with caplog.at_level("WARNING", logger="sqlalchemy.pool"):
+            committer._commit(batch)
+        assert unavailable(batch[0][1].exception())  # answered 503
+        assert not [r for r in caplog.records if r.name.startswith("sqlalchemy")], caplog.text
+        monkeypatch.undo()
+        after: Future = Future()
+        committer._commit([(_append_work(6), after, False)])
+        assert [e.position for e in after.result()] == [1]
+        committer._release()
