@@ -30,9 +30,9 @@ from sqlalchemy.exc import DBAPIError
 
 from . import pg_writes
 from .append import STAGING, Staging, finish_staged, flush_staged
-from .engine import APPENDED, append_transaction_on
+from .engine import APPENDED, PROBED, append_transaction_on
 from .faults import unavailable
-from .lock_probe import NONE, Probe, merged
+from .lock_probe import NONE, Probe, after_lock, for_lock
 
 T = TypeVar("T")
 # Errors of the database or its driver, whether SQLAlchemy wrapped them or not (the commit
@@ -107,13 +107,21 @@ class GroupCommitter:
                 break
         return taken
 
-    def _join_waiting(self, pieces: list[Piece]) -> None:
+    def _join_waiting(self, conn: Connection, pieces: list[Piece]) -> None:
         """Add to the batch (in place: a rerun and the failure answers include them) what
         queued while the lock was awaited. Their generated names were not looked up with the
-        lock: ``generated_stream`` asks about what the lock does not know yet, usually
-        nothing (the lock's lookups cover a few names more than wanted per date)."""
-        joining = self._queued(MAX_BATCH - len(pieces))
-        pieces.extend(p for p in joining if p[1].set_running_or_notify_cancel())
+        lock: a single write's are usually among the few extra names the lock's lookups
+        found per date; a joining batch's are asked now, in one look-up (``lock_probe``)."""
+        joining = [
+            p for p in self._queued(MAX_BATCH - len(pieces)) if p[1].set_running_or_notify_cancel()
+        ]
+        pieces.extend(joining)
+        known = conn.info.get(PROBED) or {}
+        names = after_lock(for_lock(self._engine, (piece[3] for piece in joining)), known)
+        if names:
+            taken = pg_writes.existing_streams(conn, names)
+            known.update({name: name in taken for name in names})
+            conn.info[PROBED] = known
 
     def _commit(self, batch: list[Piece] | list[tuple[Work, Future]]) -> None:
         pieces = [
@@ -145,10 +153,10 @@ class GroupCommitter:
         try:
             if self._conn is None:
                 self._conn = self._engine.connect()
-            probe = merged(piece[3] for piece in pieces)
+            probe = for_lock(self._engine, (piece[3] for piece in pieces))
             with append_transaction_on(self._conn, probe=probe) as conn:
                 if staged:
-                    self._join_waiting(pieces)
+                    self._join_waiting(conn, pieces)
                     self._run_staged(conn, pieces, outcomes)
                 else:
                     self._run_unstaged(conn, pieces, outcomes)

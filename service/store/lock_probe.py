@@ -18,11 +18,17 @@ name -> taken (``found``). Two forms, by how many names of one kind and date a w
   between their batches: with candidates, each batch found them taken and probed on its
   own 2.75 times on average, each a round trip with the lock held; with the search, 0.5
   times (bench/README.md).
+
+Writes that join the transaction once the lock is granted (``group_commit``) were not in
+that round trip. A few single writes of a date a search covered find their names among the
+``JOINERS`` extra it found; a joining batch has its names asked in one round trip of its
+own, from past what the lock's round trip settled (``after_lock``), instead of walking up
+in probes of 64, 128, 256… names while it places its events.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -35,7 +41,7 @@ Search = tuple[str, int, int]
 # From this many events of one kind and date in one write, a search instead of names.
 SEARCH_FROM = 32
 # Past the free names it wants, a search steps over at most this many taken names.
-SEARCH_PAST = 1024
+SEARCH_PAST = 2048
 # Free names a search finds beyond those wanted, for the writes of the date that join the
 # transaction once the lock is granted (``group_commit``): they then need no probe either.
 JOINERS = stream_ids.WINDOW - 1
@@ -95,10 +101,43 @@ def merged(probes: Iterable[Probe]) -> Probe:
     return Probe(tuple(names), searches)
 
 
+def for_lock(engine: Engine, probes: Iterable[Probe]) -> Probe:
+    """The probes of writes run together, merged, each search starting from this process's
+    hint for its date as it is now. A write made its probe before it queued; a batch of the
+    date this process placed meanwhile moved the hint past its names, which the search
+    would otherwise walk over again, on top of those another process took since (past
+    ``SEARCH_PAST`` of them in all, the batch probes on its own, several times)."""
+    probe = merged(probes)
+    if not probe.searches:
+        return probe
+    hints = stream_ids.hints(engine)
+    searches = tuple(
+        (first, max(start, hints.get(first, 0)), want) for first, start, want in probe.searches
+    )
+    return Probe(probe.names, searches)
+
+
 def search_params(searches: Sequence[Search]) -> tuple[list[str], list[int], list[int], int]:
     """``pg_writes.FREE_SUFFIXES``'s parameters for these searches."""
     firsts, starts, wants = (list(column) for column in zip(*searches, strict=True))
     return firsts, starts, [want + JOINERS for want in wants], SEARCH_PAST
+
+
+def after_lock(probe: Probe, known: Mapping[str, bool]) -> list[str]:
+    """The names to ask about, in one look-up, for the batches that joined the transaction
+    once the lock was granted (``probe``: theirs, merged), ``known`` being what the lock's
+    round trip found (name -> taken). Each search's names start past the names the lock
+    settled for its date, which the transaction's first writes are placing; none when no
+    joiner searches (single writes rely on ``JOINERS``)."""
+    if not probe.searches:
+        return []
+    names = [name for name in probe.names if name not in known]
+    for first, start, want in probe.searches:
+        n = start
+        while stream_ids.suffixed(first, n) in known:
+            n += 1
+        names.extend(stream_ids.suffixed(first, m) for m in stream_ids.window(n, want))
+    return names
 
 
 def found(probe: Probe, taken: Iterable[str], free: Iterable[tuple[int, int]]) -> dict[str, bool]:

@@ -14,8 +14,9 @@ from service.recording import WriteRequest, append_checked, new_event, record
 from service.schemas.corrections import CorrectionWrite
 from service.schemas.swaps import SwapWrite
 from service.store import lock_probe, pg_writes, stream_ids
-from service.store.append import append
+from service.store.append import append, append_in
 from service.store.engine import PROBED, append_transaction_on
+from service.store.group_commit import GroupCommitter
 from tests.builders import correction_body, new_swap, swap_body
 
 GENERATED = new_swap(None)  # no id given: the store names the stream from the date
@@ -114,12 +115,13 @@ class TestProbedWithTheLock:
         ]
         assert probes == []
 
-    @pytest.mark.parametrize(("since", "most"), [(300, 0), (1500, 5)])
+    @pytest.mark.parametrize(("since", "most"), [(300, 0), (1500, 0), (2500, 5)])
     def test_a_batch_whose_names_another_writer_took_probes_at_most_a_few_times(
         self, engine, backend, monkeypatch, client, auth, since, most
     ):
         """Another process took ``since`` names of the date since this one's hint. The lock's
-        search steps over up to SEARCH_PAST of them, so 300 need no probe of its own; past
+        search steps over up to SEARCH_PAST (2,048) of them, so 300 or 1,500 need no probe of
+        its own (two 500-item batches of another process and their joiners); past
         that the batch asks on its own, a few times (each probe asks for twice as many names
         as the one before), not once per 8 items."""
         if backend != "postgresql":
@@ -134,6 +136,25 @@ class TestProbedWithTheLock:
             f"swap/2026-02-05-{n}" for n in range(since + 2, since + 152)
         ]
         assert len(probes) <= most, [len(p) for p in probes]
+
+    def test_a_batch_queued_while_this_process_placed_names_searches_from_the_new_hint(
+        self, engine, backend, monkeypatch
+    ):
+        """A batch made its probe; then this process placed 600 names of the date and another
+        process 600 more. Its search starts from the hint as it is when the lock is asked
+        for, so it steps over the other's 600 only (not 1,200, past SEARCH_PAST)."""
+        if backend != "postgresql":
+            pytest.skip("the lock's round trip is PostgreSQL's")
+        news = [GENERATED] * 150
+        probe = lock_probe.candidates(engine, news)
+        _streams(engine, [GENERATED] * 600)  # this process: swap/2026-02-05 .. -600
+        _taken(engine, range(601, 1201))  # another process
+        probes = self._probes(monkeypatch)
+        placed = GroupCommitter(engine).run(
+            lambda conn: append_in(conn, news, recorded_by="n"), isolated=False, probe=probe
+        )
+        assert [e.stream for e in placed] == [f"swap/2026-02-05-{n}" for n in range(1201, 1351)]
+        assert probes == []
 
     def test_a_name_taken_since_the_hint_by_another_writer_is_skipped(self, engine):
         assert self._record(engine) == "swap/2026-02-05"
@@ -206,6 +227,28 @@ class TestLockProbe:
         )
         assert merged == lock_probe.Probe(("a-2", "a-3", "b"), (("a", 3, 90), ("b", 1, 33)))
         assert not lock_probe.NONE and merged
+
+    def test_a_search_starts_from_the_hint_as_it_is_when_the_lock_is_asked_for(self, engine):
+        """A batch made its probe, then this process placed 300 names of the date: its search
+        starts past them (it would walk over them again, and stop short of its names)."""
+        hints = stream_ids.hints(engine)
+        hints["swap/a"] = 20
+        made = lock_probe.Probe(names=("swap/b",), searches=(("swap/a", 20, 40), ("swap/c", 1, 33)))
+        hints["swap/a"] = 320
+        assert lock_probe.for_lock(engine, [made]) == lock_probe.Probe(
+            ("swap/b",), (("swap/a", 320, 40), ("swap/c", 1, 33))
+        )
+
+    def test_a_joining_batch_asks_past_what_the_lock_settled_and_single_writes_ask_nothing(
+        self,
+    ):
+        known = {"a": True, **{f"a-{n}": n % 3 == 0 for n in range(2, 12)}, "b": False}
+        joining = lock_probe.Probe(names=("b", "b-2"), searches=(("a", 1, 40),))
+        names = lock_probe.after_lock(joining, known)
+        window = stream_ids.window(12, 40)
+        assert names == ["b-2", *(f"a-{n}" for n in window)]
+        assert window[: 40 + stream_ids.WINDOW - 1] == list(range(12, 59))
+        assert lock_probe.after_lock(lock_probe.Probe(names=("b-2",)), known) == []
 
 
 class TestNeverPrepared:

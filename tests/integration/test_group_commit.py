@@ -17,11 +17,12 @@ from service.readmodel import position
 from service.recording import WriteRequest, new_event, record
 from service.schemas.swaps import SwapWrite
 from service.store import event_reads, group_commit, pg_writes
-from service.store.append import STAGING, append_in, flush_staged
+from service.store.append import STAGING, append, append_in, flush_staged
 from service.store.engine import APPEND_LOCK_KEY
 from service.store.faults import unavailable
 from service.store.group_commit import GroupCommitter
-from tests.builders import swap_body
+from service.store.lock_probe import NONE, candidates
+from tests.builders import new_swap, swap_body
 
 
 def _request(received: int) -> WriteRequest:
@@ -128,10 +129,13 @@ class TestStagedBatch:
             assert event_reads.head(conn)[0] == 1
 
 
-def _one_behind_the_lock(engine, backend, monkeypatch, first_work, second_work):
+def _one_behind_the_lock(
+    engine, backend, monkeypatch, first_work, second_work, probes=(NONE, NONE), holding=None
+):
     """Run ``first_work`` through a committer that must wait for the append lock (another
     connection holds it), queue ``second_work`` behind it while it waits, then let the lock
-    go. Returns both futures once they are answered."""
+    go (``holding``: called just before). ``probes``: the two writes' generated names to look
+    up. Returns both futures once they are answered."""
     committer = GroupCommitter(engine)
     committer.run(_append_work(0), isolated=False)  # its connection is open (SQLite: WAL set)
     # Another writer (another process, in production) holds the append lock.
@@ -149,14 +153,16 @@ def _one_behind_the_lock(engine, backend, monkeypatch, first_work, second_work):
     monkeypatch.setattr(group_commit, "append_transaction_on", lock_then_transaction)
     pool = ThreadPoolExecutor(max_workers=2)
     try:
-        first = pool.submit(committer.run, first_work, isolated=False)
+        first = pool.submit(committer.run, first_work, isolated=False, probe=probes[0])
         # The committer took the first write and is about to wait for the lock.
         assert began.wait(10)
-        second = pool.submit(committer.run, second_work, isolated=False)
+        second = pool.submit(committer.run, second_work, isolated=False, probe=probes[1])
         deadline = time.monotonic() + 10
         while committer._queue.qsize() == 0 and time.monotonic() < deadline:
             time.sleep(0.005)
         assert committer._queue.qsize() == 1  # queued behind the lock, not taken yet
+        if holding is not None:
+            holding()
     finally:
         held.rollback()
         holder.close()
@@ -216,6 +222,43 @@ class TestJoiningWhileTheLockIsAwaited:
         with engine.connect() as conn:
             stored = list(event_reads.raw_rows(conn))
         assert [row["data"]["sides"][0]["received"] for row in stored] == [0, 7]
+
+
+class TestJoinedBatchNames:
+    def test_a_batch_that_joins_once_the_lock_is_granted_has_its_names_asked_once(
+        self, engine, backend, monkeypatch
+    ):
+        """Two batches of 150 generated names of one date, the second queued while the first
+        waits for the lock, 41 names of the date taken before (as by another process). The
+        lock's round trip searched for the first batch's names; the second's are asked in
+        one look-up once it joins (before, it walked up in probes of its own: 64, 128...)."""
+        if backend != "postgresql":
+            pytest.skip("the lock's round trip is PostgreSQL's")
+        first_news = [new_event(_request(n)) for n in range(150)]
+        second_news = [new_event(_request(n)) for n in range(150)]
+        probes = (candidates(engine, first_news), candidates(engine, second_news))
+        taken = ["swap/2026-02-05", *(f"swap/2026-02-05-{n}" for n in range(2, 42))]
+        append(engine, [new_swap(name) for name in taken], recorded_by="newsroom")
+        asked: list[list[str]] = []
+        real = pg_writes.existing_streams
+
+        def counted(conn, names):
+            asked.append(names)
+            return real(conn, names)
+
+        monkeypatch.setattr(pg_writes, "existing_streams", counted)
+        first, second = _one_behind_the_lock(
+            engine,
+            backend,
+            monkeypatch,
+            lambda conn: append_in(conn, first_news, recorded_by="newsroom"),
+            lambda conn: append_in(conn, second_news, recorded_by="newsroom"),
+            probes,
+            holding=asked.clear,  # what the committer's first write (the hint: -42) asked
+        )
+        streams = [e.stream for e in first.result() + second.result()]
+        assert streams == [f"swap/2026-02-05-{n}" for n in range(43, 343)]
+        assert len(asked) == 1, [len(names) for names in asked]
 
 
 class TestHeldConnection:
