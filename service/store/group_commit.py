@@ -28,7 +28,7 @@ import psycopg
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from . import pg_writes
+from . import pg_send, pg_writes
 from .append import STAGING, Staging, finish_staged, flush_staged
 from .engine import APPENDED, PROBED, append_transaction_on
 from .faults import unavailable
@@ -197,7 +197,8 @@ class GroupCommitter:
                     else:
                         result = work(conn)
                 except Exception as exc:
-                    if isinstance(exc, DBAPIError) and not isolated:
+                    broken = isinstance(exc, DATABASE_ERRORS) and not isolated
+                    if broken or pg_send.aborted(conn):
                         raise _Redo() from exc  # the transaction may be aborted: start over
                     staging.reset(mark)
                     outcomes.append((future, exc, False))
@@ -224,6 +225,7 @@ class GroupCommitter:
             try:
                 result = work(conn)
                 pg_writes.flush(conn)  # its writes' errors are its own (see pg_writes)
+                pg_send.refuse_aborted(conn)  # so is an error it caught itself
             except BaseException as exc:
                 savepoint.rollback()
                 del appended[mark:]  # rolled back: not committed, not announced

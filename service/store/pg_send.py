@@ -14,6 +14,7 @@ from concurrent.futures import Future
 from typing import Any
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from sqlalchemy.engine import Connection
 
 # The third part of a queued write that is a COPY: (statement, its rows as COPY text, COPY, _).
@@ -85,3 +86,20 @@ def settle_background(conn: Connection) -> None:
     done = conn.info.pop(BACKGROUND, None)
     if done is not None:
         done.exception()
+
+
+def aborted(conn: Connection) -> bool:
+    """Whether an earlier error left the transaction aborted (PostgreSQL; an error someone
+    caught: a write a thread sent, raised where the connection was next used)."""
+    if conn.dialect.name != "postgresql" or conn.invalidated or conn.closed:
+        return False
+    return conn.connection.driver_connection.info.transaction_status == TransactionStatus.INERROR
+
+
+def refuse_aborted(conn: Connection) -> None:
+    """Raise rather than go on with an aborted transaction: PostgreSQL answers its COMMIT
+    with ROLLBACK and no error, so it would pass for committed."""
+    if aborted(conn):
+        raise psycopg.errors.InFailedSqlTransaction(
+            "the transaction was aborted by an earlier error: it cannot commit"
+        )

@@ -32,7 +32,15 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from . import json_text
-from .pg_send import COPY, Queued, await_background, send, send_all, settle_background
+from .pg_send import (
+    COPY,
+    Queued,
+    await_background,
+    refuse_aborted,
+    send,
+    send_all,
+    settle_background,
+)
 
 
 def insert_from_json(table: sa.Table, conflict: str = "") -> str:
@@ -85,6 +93,7 @@ def install(engine: Engine) -> None:
     @event.listens_for(engine, "commit")
     def _before_commit(conn: Connection) -> None:
         flush(conn)
+        refuse_aborted(conn)
 
     @event.listens_for(engine, "rollback")
     def _on_rollback(conn: Connection) -> None:
@@ -143,6 +152,7 @@ def commit_with_writes(conn: Connection) -> None:
     driver = conn.connection.driver_connection
     copies = max((i + 1 for i, item in enumerate(queued) if item[2] == COPY), default=0)
     send_all(driver, queued[:copies])
+    refuse_aborted(conn)
     with driver.pipeline():
         cursor = driver.cursor()
         send(cursor, queued[copies:])

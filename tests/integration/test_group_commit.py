@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -357,3 +358,36 @@ class TestShutdownInPipeline:
         committer._commit([(_append_work(6), after, False)])
         assert [e.position for e in after.result()] == [1]
         committer._release()
+
+
+def _swallowing(conn):
+    """An append, then a database error the work catches itself (the transaction aborts)."""
+    written = _append_work(2)(conn)
+    with contextlib.suppress(sa.exc.DBAPIError):
+        conn.exec_driver_sql("SELECT 1 / 0")
+    return written
+
+
+class TestAbortedTransaction:
+    def test_a_transaction_an_error_aborted_is_never_answered_as_committed(self, engine, backend):
+        """A piece catches a database error itself: the transaction is aborted, and
+        PostgreSQL would answer its COMMIT with ROLLBACK, and no error. The batch runs again
+        piece by piece instead, so the other piece is committed, not silently lost."""
+        if backend != "postgresql":
+            pytest.skip("an aborted transaction is PostgreSQL's")
+
+        pieces = [(_append_work(1), Future(), False), (_swallowing, Future(), False)]
+        GroupCommitter(engine)._commit(pieces)
+        assert [e.position for e in pieces[0][1].result()] == [1]
+        assert pieces[1][1].exception() is not None
+        with engine.connect() as conn:
+            assert event_reads.head(conn)[0] == 1
+
+    def test_a_lone_write_in_an_aborted_transaction_fails_instead(self, engine, backend):
+        if backend != "postgresql":
+            pytest.skip("an aborted transaction is PostgreSQL's")
+
+        with pytest.raises(psycopg.errors.InFailedSqlTransaction):
+            GroupCommitter(engine).run(_swallowing, isolated=False)
+        with engine.connect() as conn:
+            assert event_reads.head(conn)[0] == 0
