@@ -79,7 +79,7 @@ def candidates(engine: Engine, news: Sequence[NewEvent]) -> Probe:
     names: list[str] = []
     searches: list[Search] = []
     for first, count in wanted.items():
-        start = max(hints.get(first, 0), 1)
+        start = _search_start(hints, first)
         if count >= SEARCH_FROM:
             searches.append((first, start, count))
         else:
@@ -112,9 +112,14 @@ def for_lock(engine: Engine, probes: Iterable[Probe]) -> Probe:
         return probe
     hints = stream_ids.hints(engine)
     searches = tuple(
-        (first, max(start, hints.get(first, 0)), want) for first, start, want in probe.searches
+        (first, _search_start(hints, first), want) for first, _, want in probe.searches
     )
     return Probe(probe.names, searches)
+
+
+def _search_start(hints: dict[str, int], first: str) -> int:
+    """Where a date's names are looked for: this process's last suffix for it, or 1."""
+    return max(hints.get(first, 0), 1)
 
 
 def search_params(searches: Sequence[Search]) -> tuple[list[str], list[int], list[int], int]:
