@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .quick_init import quick_init
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EventType:
@@ -34,6 +36,7 @@ class NewEvent:
     stream_kind: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RecordedEvent:
     """An event as stored: the payload plus its envelope."""

@@ -31,8 +31,10 @@ from ..domain.events import (
     RecordedEvent,
     resource_id,
 )
+from ..domain.quick_init import quick_init
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Fact:
     """A fact event with corrections and retractions applied."""
@@ -63,6 +65,7 @@ class Fact:
         return EVENT_TYPES[self.type].creates_stream
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class FactChange:
     """One fact before and after an event (``before`` is None for a new fact)."""
