@@ -135,17 +135,25 @@ class _Restore:
         if self.count == 0:
             self.checks = checker(self.lines, more=len(batch) == IMPORT_BATCH)
         envelopes: list[Any] = []
-        unreadable: ValueError | None = None
+        failed: Exception | None = None
         for _, line in batch:
             try:
                 envelopes.append(loads(line))
             except ValueError as exc:
-                unreadable = exc
+                failed = exc
                 break
+        # The events are made before the types are asked for: that query waits for the
+        # writes the last page's fold sent, which land meanwhile. What fails on a line is
+        # raised once the check has the batch, to be answered with its verdict.
+        events = []
+        if failed is None:
+            try:
+                events = [event_reads.event_as_stored(e) for e in envelopes]
+            except Exception as exc:  # any line the check must name
+                failed = exc
         self.checks.submit(batch, self._target_types(envelopes))
-        if unreadable is not None:
-            raise unreadable
-        events = [event_reads.event_as_stored(e) for e in envelopes]
+        if failed is not None:
+            raise failed
         in_flight = self.conn.dialect.name == "postgresql" and self.last_first
         self.landing = (in_flight or batch[0][0], batch[-1][0])
         self.last_first = batch[0][0]
