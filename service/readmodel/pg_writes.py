@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from ..store.pg_merge import independent
 from ..store.pg_writes import (
     add_on_conflict,
     copy_rows,
@@ -25,8 +26,12 @@ from ..store.pg_writes import (
 )
 from .tables import DAY_COLUMNS, OPEN, counter_deltas, counters, day_counts, fact_versions
 
-ADD_COUNTERS = insert_from_json(counters, add_on_conflict("counters", "key", ["value"]))
-ADD_DAYS = insert_from_json(day_counts, add_on_conflict("day_counts", "day", DAY_COLUMNS))
+ADD_COUNTERS = independent(
+    insert_from_json(counters, add_on_conflict("counters", "key", ["value"])), "counters"
+)
+ADD_DAYS = independent(
+    insert_from_json(day_counts, add_on_conflict("day_counts", "day", DAY_COLUMNS)), "day_counts"
+)
 # ``valid_to + 0``: only ix_fact_versions_event can serve this (one fact's few versions).
 # A prepared statement keeps its generic plan until the table is analyzed again; planned on
 # a small table, ``valid_to = %s`` tied with ix_fact_versions_current, and PostgreSQL chose
@@ -61,9 +66,10 @@ SNAPSHOT_FROM_STORED = (
     " UNION ALL SELECT key, value::bigint FROM jsonb_each_text(%s)) AS u"
     " GROUP BY k HAVING sum(v) <> 0) AS t"
 )
-SET_POSITION = (
+SET_POSITION = independent(
     "INSERT INTO projection_state (name, position) VALUES (%s, %s)"
-    " ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position"
+    " ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position",
+    "projection_state",
 )
 
 

@@ -21,14 +21,16 @@ from ..domain.events import RecordedEvent
 from . import event_reads, pg_writes
 from .append import flush_staged
 from .engine import utc_now_text
+from .pg_merge import independent
 from .tables import idempotency_keys
 
 _SETTLED = ("request_hash", "claimed_at", "first_position", "last_position")
-_PG_REMEMBER = (
+_PG_REMEMBER = independent(
     "INSERT INTO idempotency_keys (token_name, key, request_hash, claimed_at, first_position,"
     " last_position) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (token_name, key) DO UPDATE SET "
     + ", ".join(f"{name} = EXCLUDED.{name}" for name in _SETTLED)
-    + " WHERE idempotency_keys.first_position IS NULL"
+    + " WHERE idempotency_keys.first_position IS NULL",
+    "idempotency_keys",
 )
 
 

@@ -17,6 +17,8 @@ import psycopg
 from psycopg.pq import TransactionStatus
 from sqlalchemy.engine import Connection
 
+from .pg_merge import merged
+
 # The third part of a queued write that is a COPY: (statement, its rows as COPY text, COPY, _).
 COPY = "copy"
 # conn.info key: the Future of the writes a thread is sending (``send_in_background``).
@@ -26,7 +28,8 @@ Queued = list[tuple[str, Any, Any, Any]]
 
 
 def send(cursor: psycopg.Cursor, queued: Queued) -> None:
-    for statement, params, many, prepare in queued:
+    """The queued statements, independent neighbours merged into one (``pg_merge``)."""
+    for statement, params, many, prepare in merged(queued):
         if many:
             cursor.executemany(statement, params)
         else:

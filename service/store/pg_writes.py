@@ -32,6 +32,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from . import json_text
+from .pg_merge import independent
 from .pg_send import (
     COPY,
     Queued,
@@ -62,7 +63,7 @@ def add_on_conflict(table: str, key: str, columns: Sequence[str]) -> str:
 
 # Built once per table (the first insert of its rows): constant texts psycopg prepares once.
 _INSERTS: dict[str, str] = {}
-NOTIFY = "SELECT pg_notify(%s, %s)"
+NOTIFY = independent("SELECT pg_notify(%s, %s)", "pg_notify", main_only=True)
 
 
 def json_param(value: Any) -> Jsonb:
@@ -229,7 +230,7 @@ def insert_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -
     """Deferred INSERT of rows keyed by column name (events, and the read model's rows)."""
     statement = _INSERTS.get(table.name)
     if statement is None:
-        statement = _INSERTS[table.name] = insert_from_json(table)
+        statement = _INSERTS[table.name] = independent(insert_from_json(table), table.name)
     defer(conn, statement, (json_rows(rows),))
 
 
