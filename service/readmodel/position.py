@@ -76,8 +76,7 @@ def position_at_start(conn: Connection) -> int:
     first projection step (PostgreSQL: no round trip of its own), else read now."""
     after_lock = conn.info.get(AFTER_LOCK) or {}
     if STATE_NAME in after_lock:
-        row = after_lock.pop(STATE_NAME)
-        return int(row[0]) if row else 0
+        return int(after_lock.pop(STATE_NAME) or 0)
     return stored_position(conn)
 
 

@@ -44,8 +44,9 @@ class LogHooks:
     on_replayed: tuple[ReplayedHook, ...] = ()
     # After COMMIT only; a failing hook is logged, never turns a committed write into an error.
     after_commit: tuple[CommitHook, ...] = ()
-    # name -> SQL of a parameterless single-row read sent with the lock (PostgreSQL); each
-    # row lands in conn.info[AFTER_LOCK][name] (None when there is none).
+    # name -> SQL of a parameterless read of one value (at most one row of one column), read
+    # with the lock (PostgreSQL) in the head's statement; each value lands in
+    # conn.info[AFTER_LOCK][name] (None when there is no row).
     after_lock_reads: Mapping[str, str] = field(default_factory=dict)
     # Checks each line of a restore (store/backup.py) like an API write; the store knows no
     # schemas, so wiring installs service.schemas.stored.envelope_problem here.

@@ -76,7 +76,7 @@ def confirm(conn: Connection, token_hash: str) -> bool:
     """Inside the append transaction: whether the token is still valid (see module doc)."""
     after_lock = conn.info.get(AFTER_LOCK) or {}
     if REVOCATIONS_READ in after_lock:
-        revoked_count = after_lock[REVOCATIONS_READ][0]
+        revoked_count = after_lock[REVOCATIONS_READ]
     else:
         revoked_count = conn.execute(REVOKED_COUNT).scalar_one()
     memory = _memory(conn.engine)
