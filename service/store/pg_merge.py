@@ -48,8 +48,9 @@ def merged(queued: list[Item]) -> Iterator[Item]:
     group: list[Item] = []
     tables: set[str] = set()
     for item in queued:
-        statement, _, many, prepare = item
-        table = _INDEPENDENT.get(statement) if not many and prepare is None else None
+        statement, params, many, prepare = item
+        positional = type(params) is tuple or type(params) is list  # joined in order
+        table = _INDEPENDENT.get(statement) if positional and not many and prepare is None else None
         if table is None:
             yield from _joined(group)
             group, tables = [], set()

@@ -72,6 +72,7 @@ class TestGrouping:
             (readmodel_writes.DROP_ZERO_COUNTERS, (["k"],), False, False),  # unprepared
             ("UPDATE counters SET value = 0", (), False, None),  # not declared independent
             (ADD, ("c",), True, None),  # an independent statement, but as executemany
+            (ADD, {"rows": "c"}, False, None),  # named parameters: not joined in order
         ],
     )
     def test_anything_else_is_sent_alone_and_in_its_place(self, barrier):
