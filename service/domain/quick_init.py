@@ -33,6 +33,8 @@ def quick_init(cls: type[T]) -> type[T]:
     body: list[str] = []
     for f in dataclasses.fields(cls):
         name = f.name
+        if not f.init:
+            raise TypeError(f"{cls.__name__}.{name} is not an __init__ parameter")
         namespace[f"_set_{name}"] = cls.__dict__[name].__set__
         if f.default is not dataclasses.MISSING:
             namespace[f"_default_{name}"] = f.default
@@ -51,6 +53,5 @@ def quick_init(cls: type[T]) -> type[T]:
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
-    init.__doc__ = cls.__init__.__doc__
     cls.__init__ = init  # type: ignore[misc]
     return cls

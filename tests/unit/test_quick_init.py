@@ -126,6 +126,11 @@ def test_only_frozen_slotted_dataclasses_are_taken():
         def __post_init__(self) -> None:
             pass
 
-    for cls in (Mutable, NoSlots, PostInit, int):
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Derived:
+        a: int
+        b: int = dataclasses.field(init=False, default=0)
+
+    for cls in (Mutable, NoSlots, PostInit, Derived, int):
         with pytest.raises(TypeError):
             quick_init(cls)
