@@ -22,8 +22,8 @@ from typing import Any
 
 # statement -> the one table it writes (NOTIFY: a name of its own)
 _INDEPENDENT: dict[str, str] = {}
-# The main query, if it is in a group, and nothing after it: a SELECT part of a WITH that
-# nothing reads is never run.
+# SELECTs (the NOTIFY) that must be a merged statement's main query: a SELECT in a WITH
+# part that nothing reads is never run.
 _MAIN_ONLY: set[str] = set()
 # merged statement texts, by the statements they merge (in queue order)
 _MERGED: dict[tuple[str, ...], tuple[str, tuple[int, ...]]] = {}

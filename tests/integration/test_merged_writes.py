@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from service.readmodel import pg_writes as readmodel_writes
 from service.readmodel.position import STATE_NAME
-from service.readmodel.tables import counter_deltas, counters, projection_state
+from service.readmodel.tables import counter_deltas, counters, fact_versions, projection_state
 from service.store import engine as engine_module
 from service.store import pg_merge, pg_writes
 from service.store import tokens as token_store
@@ -109,8 +109,19 @@ class TestOnTheServer:
             append_in(conn, [new_swap("swap/a", received=7)], recorded_by="t")
             seen = executed(monkeypatch)
             pg_writes.commit_with_writes(conn)
-        assert len(seen) == 2 and seen[0].startswith("WITH w0 AS (INSERT INTO events")
-        assert seen[1] == "COMMIT"
+        assert len(seen) == 2 and seen[1] == "COMMIT"
+        parts = [
+            pg_writes.insert_from_json(events),
+            pg_writes.insert_from_json(fact_versions),
+            DELTAS,
+            ADD,
+            readmodel_writes.ADD_DAYS,
+            POSITION,
+        ]
+        assert seen[0].startswith(f"WITH w0 AS ({parts[0]}), w1 AS (")
+        assert seen[0].endswith(f") {pg_writes.NOTIFY}")
+        assert all(f" AS ({part})" in seen[0] for part in parts)
+        assert seen[0].count(" AS (INSERT INTO ") == len(parts)
         with engine.connect() as conn:
             assert conn.execute(sa.select(sa.func.count()).select_from(events)).scalar() == 1
             key = "total\x1fUA\x1freceived"
@@ -161,21 +172,28 @@ class TestOnTheServer:
             state = sa.select(sa.func.count()).select_from(projection_state)
             assert conn.execute(state).scalar() == 0
 
-    def test_a_group_commit_whose_merged_write_fails_commits_the_other_pieces(self, engine, pg):
+    def test_a_group_commit_whose_merged_write_fails_commits_the_other_pieces(
+        self, engine, pg, monkeypatch
+    ):
         def append(name: str):
             return lambda conn: append_in(conn, [new_swap(f"swap/{name}")], recorded_by="t")
 
-        def bad(conn):
+        def bad(conn):  # two writes queued together: sent as one statement, which fails
             append_in(conn, [new_swap("swap/bad")], recorded_by="t")
-            pg_writes.insert_rows(conn, events, [{"position": "not a number"}])
+            pg_writes.insert_rows(conn, counter_deltas, [{"position": "x", "deltas": {}}])
+            pg_writes.defer(conn, ADD, counter_rows({"bad": 1}))
 
         batch = [(append("one"), Future(), False), (bad, Future(), False)]
         batch.append((append("two"), Future(), False))
+        seen = executed(monkeypatch)
         GroupCommitter(engine)._commit(batch)
+        assert f"WITH w0 AS ({DELTAS}) {ADD}" in seen
         assert [f.exception() is None for _, f, _ in batch] == [True, False, True]
         with engine.connect() as conn:
             stored = conn.execute(sa.select(events.c.stream).order_by(events.c.position))
             assert list(stored.scalars()) == ["swap/one", "swap/two"]
+            bad = conn.execute(sa.select(counters.c.value).where(counters.c.key == "bad"))
+            assert bad.first() is None  # the failing statement's other part is gone too
 
 
 class TestLockRoundTrip:
