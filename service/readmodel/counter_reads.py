@@ -64,9 +64,9 @@ def _load_counters(conn: Connection, position: int, part: str) -> dict[str, int]
 
 def _summed_deltas(dialect: str, since: int, position: int, part: str) -> sa.Select:
     """Each key of one part summed over the positions' delta objects, in SQL (a row's JSON
-    object expanded by the database's own function: jsonb_each_text / json_each), so a read
+    object expanded by the database's own function: json_each_text / json_each), so a read
     as of a position sends back one row per key, not thousands of objects to parse."""
-    expand = sa.func.jsonb_each_text if dialect == "postgresql" else sa.func.json_each
+    expand = sa.func.json_each_text if dialect == "postgresql" else sa.func.json_each
     entry = expand(counter_deltas.c.deltas).table_valued("key", "value").alias("entry")
     return (
         sa.select(entry.c.key, sa.func.sum(sa.cast(entry.c.value, sa.BigInteger)))

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from psycopg.copy import Copy, FileWriter
 from psycopg.types.json import Jsonb, set_json_dumps
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 
 from . import json_text
@@ -244,13 +245,17 @@ _COPIES: dict[str, tuple[str, Any, list[str]]] = {}
 # formats a row in C without asking each value's Python type for its dumper, and a JSON cell
 # is dumped once, by orjson, as bytes (it was decoded to text and encoded again). The COPY
 # text is byte for byte what the default dumpers wrote (tests/integration/test_copy_rows.py).
-# BigInteger before Integer, its base class; any other column is text.
+# Matched against the column's PostgreSQL type: BigInteger before Integer, its base class,
+# JSONB before JSON; any other column is text.
 _COPY_TYPES = ((sa.BigInteger, "int8"), (sa.Integer, "int4"), (sa.Date, "date"),
-               (sa.Boolean, "bool"), (sa.JSON, "jsonb"))  # fmt: skip
+               (sa.Boolean, "bool"), (postgresql.JSONB, "jsonb"),
+               (sa.JSON, "json"))  # fmt: skip
+_POSTGRESQL = postgresql.dialect()
 
 
 def _copy_type(column: sa.Column) -> str:
-    return next((name for kind, name in _COPY_TYPES if isinstance(column.type, kind)), "text")
+    kind = column.type.dialect_impl(_POSTGRESQL)
+    return next((name for base, name in _COPY_TYPES if isinstance(kind, base)), "text")
 
 
 def copy_rows(

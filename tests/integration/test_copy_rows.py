@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from psycopg.copy import Copy, FileWriter
 
-from service.readmodel.tables import OPEN, fact_versions
+from service.readmodel.tables import OPEN, counter_deltas, fact_versions
 from service.store import json_text, pg_send, pg_writes
 from service.store.tables import events
 
@@ -63,6 +63,11 @@ def version_row(position: int) -> dict[str, object]:
     }
 
 
+def delta_row(position: int) -> dict[str, object]:
+    """A plain JSON column (json, not jsonb, on PostgreSQL)."""
+    return {"position": position, "deltas": {AWKWARD: -position, f"total\x1f{SHORT}": HUGE}}
+
+
 @pytest.fixture(autouse=True)
 def _postgresql_only(backend):
     if backend != "postgresql":
@@ -91,8 +96,9 @@ def default_dumpers(conn, table: sa.Table, rows: list[dict[str, object]]) -> byt
     [
         (events, [event_row(1), event_row(2, target_id=SHORT, sources=())]),
         (fact_versions, [version_row(1), version_row(2)]),
+        (counter_deltas, [delta_row(1), delta_row(2)]),
     ],
-    ids=["events", "fact_versions"],
+    ids=["events", "fact_versions", "counter_deltas"],
 )
 def test_the_copy_text_is_what_the_default_dumpers_wrote(engine, table, rows):
     with engine.connect() as conn, conn.begin():
@@ -115,3 +121,16 @@ def test_every_value_reads_back_exactly(engine):
         expected = {**written, "sources": [dict(s) for s in written["sources"]]}  # type: ignore[union-attr]
         assert read == expected
         assert type(read["data"]["tally"]) is int
+
+
+def test_a_plain_json_column_reads_back_exactly(engine):
+    rows = [delta_row(1), delta_row(2)]
+    with engine.connect() as conn, conn.begin():
+        pg_writes.copy_rows(conn, counter_deltas, rows)
+        stored = [
+            dict(row._mapping)
+            for row in conn.execute(sa.select(counter_deltas).order_by("position"))
+        ]
+        conn.rollback()
+    assert stored == rows
+    assert all(type(v) is int for row in stored for v in row["deltas"].values())

@@ -247,3 +247,43 @@ class TestPositionDeltasMigration:
         assert all(row.deltas and 0 not in row.deltas.values() for row in before)
         with append_transaction(engine) as conn:
             assert differing_projections(conn) == []
+
+
+class TestDeltasAsJsonMigration:
+    def test_the_deltas_keep_their_values_as_json_text_and_as_of_reads_agree(
+        self, client, auth, engine, monkeypatch
+    ):
+        """0007 stores the deltas as plain JSON on PostgreSQL (JSONB before; SQLite keeps
+        its JSON column): every delta, as-of read and verify agree before and after."""
+        monkeypatch.setattr(update, "SNAPSHOT_EVERY", 3)
+        fill(client, auth)
+        query = sa.select(counter_deltas).order_by(counter_deltas.c.position)
+        url = engine.url.render_as_string(hide_password=False)
+
+        def column_type() -> str | None:
+            if engine.dialect.name != "postgresql":
+                return None
+            with engine.connect() as conn:
+                return conn.execute(
+                    sa.text(
+                        "SELECT data_type FROM information_schema.columns"
+                        " WHERE table_name = 'counter_deltas' AND column_name = 'deltas'"
+                    )
+                ).scalar_one()
+
+        with engine.connect() as conn:
+            now = conn.execute(query).all()
+            as_of = [counters_at(conn, n, TOTALS) for n in range(1, 8)]
+        command.downgrade(alembic_config(url), "0006")
+        assert column_type() in (None, "jsonb")
+        with engine.connect() as conn:
+            assert conn.execute(query).all() == now
+        command.upgrade(alembic_config(url), "head")
+        assert column_type() in (None, "json")
+        with engine.connect() as conn:
+            assert conn.execute(query).all() == now
+            assert [counters_at(conn, n, TOTALS) for n in range(1, 8)] == as_of
+        assert len(now) >= 6 and all(row.deltas for row in now)
+        post(client, auth, "/v1/swaps", swap_body(id="after-0007", occurred_on="2026-03-09"))
+        with append_transaction(engine) as conn:
+            assert differing_projections(conn) == []
