@@ -218,7 +218,7 @@ def _place(conn: Connection, cursor: Cursor, new: NewEvent) -> tuple[str, int]:
     if event_type.creates_stream:
         if new.stream is None:
             return generated_stream(conn, cursor, new), 1
-        if _version(conn, cursor, new.stream) > 0:
+        if _exists(conn, cursor, new.stream):
             raise StreamExists(f"{new.stream} already exists; choose another id")
         return new.stream, 1
     if new.stream is None:
@@ -246,6 +246,15 @@ def _known_versions(conn: Connection, cursor: Cursor, new_events: Sequence[NewEv
         else:
             versions = event_reads.stream_versions(conn, named)
         cursor.versions.update({s: versions.get(s, 0) for s in named})
+
+
+def _exists(conn: Connection, cursor: Cursor, stream: str) -> bool:
+    """Whether a stream exists: placed under this lock, looked up in the lock's round trip
+    (``lock_probe``: the names a write gives for the streams it creates), or asked now."""
+    if cursor.versions.get(stream, 0) > 0:
+        return True
+    taken = cursor.probed.get(stream)
+    return taken if taken is not None else _version(conn, cursor, stream) > 0
 
 
 def _version(conn: Connection, cursor: Cursor, stream: str) -> int:

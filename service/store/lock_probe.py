@@ -1,5 +1,8 @@
-"""What the append lock's round trip looks up for a write's generated stream names
-(PostgreSQL), so that placing them usually needs no probe of its own under the lock.
+"""What the append lock's round trip looks up for a write's new streams (PostgreSQL): its
+generated names, and the names it gives, so that placing them usually needs no probe of its
+own under the lock. (A 500-item batch of swaps with ids of their own asked for each one's
+version as it was placed, 500 round trips with the lock held: ~400 ms in-process against
+~135 ms for the same batch with generated ids.)
 
 A write computes its ``Probe`` before it queues for the lock (``candidates``); the group
 committer merges the probes of the writes it runs together (``merged``), and the engine
@@ -62,21 +65,28 @@ NONE = Probe()
 
 
 def candidates(engine: Engine, news: Sequence[NewEvent]) -> Probe:
-    """The probe for these events' generated names (none for events that name their stream;
-    none on SQLite, which has no such round trip)."""
+    """The probe for these events' new streams: the generated names' candidates or
+    searches, and the names given (a write that names the stream it creates must find it
+    free; asked here, that costs no round trip of its own under the lock). None on SQLite,
+    which has no such round trip."""
     if engine.dialect.name != "postgresql":
         return NONE
     wanted: dict[str, int] = {}  # the date's first name -> events to place
+    given: dict[str, None] = {}  # names given, once each, in order
     for new in news:
         event_type = EVENT_TYPES[new.type]
-        if new.stream is None and event_type.creates_stream:
-            kind = new.stream_kind or event_type.stream_kind
-            first = stream_ids.numbered(kind, new.occurred_on.isoformat(), 1)
-            wanted[first] = wanted.get(first, 0) + 1
-    if not wanted:
+        if not event_type.creates_stream:
+            continue
+        if new.stream is not None:
+            given[new.stream] = None
+            continue
+        kind = new.stream_kind or event_type.stream_kind
+        first = stream_ids.numbered(kind, new.occurred_on.isoformat(), 1)
+        wanted[first] = wanted.get(first, 0) + 1
+    if not wanted and not given:
         return NONE
     hints = stream_ids.hints(engine)
-    names: list[str] = []
+    names: list[str] = list(given)
     searches: list[Search] = []
     for first, count in wanted.items():
         start = _search_start(hints, first)

@@ -7,13 +7,14 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from service.domain.errors import StreamExists
 from service.domain.events import EVENT_CORRECTED, SWAP_COMPLETED, NewEvent
 from service.readmodel.pg_writes import current_versions
 from service.readmodel.tables import OPEN, fact_versions
 from service.recording import WriteRequest, append_checked, new_event, record
 from service.schemas.corrections import CorrectionWrite
 from service.schemas.swaps import SwapWrite
-from service.store import lock_probe, pg_writes, stream_ids
+from service.store import event_reads, lock_probe, pg_writes, stream_ids
 from service.store.append import append, append_in
 from service.store.engine import PROBED, append_transaction_on
 from service.store.group_commit import GroupCommitter
@@ -89,6 +90,36 @@ class TestProbedWithTheLock:
         streams = [self._record(engine) for _ in range(3)]
         assert streams == ["swap/2026-02-05-3", "swap/2026-02-05-5", "swap/2026-02-05-6"]
         assert probes == []
+
+    def test_ids_given_are_asked_with_the_lock_not_one_by_one(
+        self, engine, backend, monkeypatch, client, auth
+    ):
+        """A write that names the stream it creates has the name asked in the lock's round
+        trip: a single write and each of a batch's 200 items, none looked up on its own as
+        it is placed. A name taken in the log or earlier in the batch is still refused."""
+        if backend != "postgresql":
+            pytest.skip("the lock's round trip is PostgreSQL's")
+        asked: list[str] = []
+        real = event_reads.stream_version
+        monkeypatch.setattr(
+            event_reads, "stream_version", lambda conn, s: asked.append(s) or real(conn, s)
+        )
+        assert self._record(engine, id="given-1") == "swap/given-1"
+        items = [
+            {"method": "POST", "path": "/v1/swaps", "body": swap_body(id=f"given-{n}")}
+            for n in range(2, 202)
+        ]
+        r = client.post("/v1/batches", json={"items": items}, headers=auth)
+        assert r.status_code == 201, r.json
+        assert [e["stream"] for e in r.json["events"]] == [f"swap/given-{n}" for n in range(2, 202)]
+        with pytest.raises(StreamExists, match="swap/given-7 already exists"):
+            self._record(engine, id="given-7")
+        again = {"method": "POST", "path": "/v1/swaps", "body": swap_body(id="given-300")}
+        r = client.post("/v1/batches", json={"items": [again, items[0], again]}, headers=auth)
+        assert r.status_code == 409 and r.json["detail"].startswith("items.1: swap/given-2")
+        r = client.post("/v1/batches", json={"items": [again, again]}, headers=auth)
+        assert r.status_code == 409 and r.json["detail"].startswith("items.1: swap/given-300")
+        assert asked == []
 
     @pytest.mark.parametrize("taken", [[], [1, 2, 4]])
     def test_a_batch_of_generated_ids_needs_no_probe_of_its_own(
@@ -186,7 +217,8 @@ class TestProbedWithTheLock:
         many = [GENERATED] * lock_probe.SEARCH_FROM + [other_day, new_swap("swap/named")]
         batch = lock_probe.candidates(engine, many)
         assert batch.searches == (("swap/2026-02-05", 2, lock_probe.SEARCH_FROM),)
-        assert len(batch.names) == 18 and batch.names[0] == "swap/2026-02-03"
+        # The name given first, then the other date's 18 candidates.
+        assert len(batch.names) == 19 and batch.names[:2] == ("swap/named", "swap/2026-02-03")
 
     def test_the_lock_knows_every_name_its_search_looked_at(self, engine, backend):
         """Taken names stepped over are known taken, the free ones found (a few more than
