@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from .domain.batches import Reference, item_error, resolve
 from .domain.errors import DomainError, PayloadInvalid, RuleViolation
-from .domain.events import NewEvent, RecordedEvent
+from .domain.events import EVENT_TYPES, NewEvent, RecordedEvent
 from .domain.log_rules import reads_log
 from .recording import (
     WriteRequest,
@@ -24,6 +24,8 @@ from .recording import (
     new_event,
 )
 from .store import idempotency, lock_probe
+from .store.append import know_versions
+from .store.batch_log import BatchLog, named_resources
 from .store.group_commit import run_in_shared_transaction
 
 
@@ -57,15 +59,19 @@ def record_batch(engine: Engine, batch: BatchRequest) -> tuple[list[RecordedEven
         if replay is not None:
             return replay, False
         written: list[RecordedEvent] = []
+        log = BatchLog(conn, resources) if resources else None
+        know_versions(conn, streams)  # asked at once, not as each item is placed
         for index, (item, new) in enumerate(zip(batch.items, news, strict=True)):
             parent = item.request.parent_id
             try:
                 if item.reference is not None:
                     parent = resolve(item.reference, written)
                     new = new_event(replace(item.request, parent_id=parent))
-                written.append(append_checked(conn, new, parent, batch.recorded_by))
+                written.append(append_checked(conn, new, parent, batch.recorded_by, log))
             except DomainError as exc:
                 raise item_error(index, item.body_fields, exc) from exc
+            if log is not None:
+                log.placed(written[-1])
         if key is not None:
             idempotency.remember(conn, key, written)
         return written, True
@@ -78,6 +84,13 @@ def record_batch(engine: Engine, batch: BatchRequest) -> tuple[list[RecordedEven
     # about are looked up with the lock.
     probe = lock_probe.candidates(engine, news)
     isolated = any(reads_log(new) for new in news)
+    # The resources the items must find live, asked about at once with the lock held (an
+    # item that names an earlier one of the batch finds it among the batch's own).
+    settled = [new for item, new in zip(batch.items, news, strict=True) if item.reference is None]
+    resources = named_resources(settled)
+    # The streams the items create under a name given (its schema checked it) or must find.
+    given = (n.stream for n in settled if n.stream and EVENT_TYPES[n.type].creates_stream)
+    streams = list(dict.fromkeys([*given, *resources]))
     return run_in_shared_transaction(engine, write, isolated=isolated, probe=probe)
 
 

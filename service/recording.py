@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from .domain.clock import today
 from .domain.errors import PayloadInvalid, Unauthorized
 from .domain.events import EVENT_TYPES, META_TYPES, NewEvent, RecordedEvent, stream_name
-from .domain.log_rules import check_against_log, reads_log
+from .domain.log_rules import LogLookup, check_against_log, reads_log
 from .domain.rules import check_occurred_on, check_payload
 from .schemas.loaded import jsonable
 from .schemas.registry import PAYLOAD_SCHEMAS
@@ -96,14 +96,19 @@ def confirmed_or_replayed(
 
 
 def append_checked(
-    conn: Connection, new: NewEvent, parent_id: str | None, recorded_by: str
+    conn: Connection,
+    new: NewEvent,
+    parent_id: str | None,
+    recorded_by: str,
+    log: LogLookup | None = None,
 ) -> RecordedEvent:
-    """In the append transaction: check the event against the log, then append (staged)."""
-    if reads_log(new):
-        flush_staged(conn)  # appends staged earlier in this batch must be visible
-    checked = check_against_log(
-        LogReader(conn), new, parent_id or "", load_corrected_payload, today()
-    )
+    """In the append transaction: check the event against the log, then append (staged).
+    ``log``: what a batch's items ask of the log (``store.batch_log``), else the log itself."""
+    if log is None:
+        if reads_log(new):
+            flush_staged(conn)  # appends staged earlier in this transaction must be visible
+        log = LogReader(conn)
+    checked = check_against_log(log, new, parent_id or "", load_corrected_payload, today())
     return append_in(conn, [checked], recorded_by=recorded_by)[0]
 
 

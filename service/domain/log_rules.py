@@ -27,7 +27,7 @@ PayloadLoader = Callable[[str, Mapping[str, Any]], dict[str, Any]]
 class LogLookup(Protocol):
     """What the rules ask of the log."""
 
-    def stream_creation(self, stream: str) -> RecordedEvent | None: ...
+    def creation_id(self, stream: str) -> str | None: ...
 
     def event_by_id(self, event_id: str) -> RecordedEvent | None: ...
 
@@ -61,14 +61,15 @@ def check_against_log(
     return new
 
 
-def require_live_resource(log: LogLookup, stream: str, field: str) -> RecordedEvent:
-    """The event that created the resource; a RuleViolation on ``field`` if none is live."""
+def require_live_resource(log: LogLookup, stream: str, field: str) -> str:
+    """The id of the event that created the resource; a RuleViolation on ``field`` if none
+    is live."""
     kind, rid = stream.split("/", 1)
     # An id from the URL may hold anything (even NUL, which PostgreSQL refuses to compare).
-    creation = log.stream_creation(stream) if re.fullmatch(SLUG_PATTERN, rid) else None
+    creation = log.creation_id(stream) if re.fullmatch(SLUG_PATTERN, rid) else None
     if creation is None:
         raise RuleViolation(field, f"there is no {kind} {rid!r}")
-    if log.is_retracted(creation.id):
+    if log.is_retracted(creation):
         raise RuleViolation(field, f"{kind} {rid!r} was retracted")
     return creation
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -17,7 +16,7 @@ from .bulk_session import indexes_built_after
 from .canonical import envelope_hash  # the domain's hash, the same bytes through orjson
 from .engine import APPENDED, HEAD, PROBED, append_transaction, utc_now_text
 from .hooks import hooks_of
-from .lock_state import Cursor
+from .lock_state import Cursor, Staging
 from .stream_ids import generated_stream
 from .tables import events
 
@@ -28,36 +27,6 @@ from .tables import events
 RESTORE_BUILT_INDEXES = tuple(events.indexes)
 # conn.info key of the group committer's Staging (absent outside it: append_in writes at once).
 STAGING = "append_staging"
-
-
-@dataclass
-class Staging:
-    """One group-commit transaction's appends: assigned in order, written in one INSERT.
-
-    ``append_in`` continues from ``cursor`` (no head query per append) and leaves its events
-    in ``pending``; ``flush_staged`` INSERTs them (before anything reads the events table);
-    ``finish_staged`` flushes and runs the ``on_append`` hooks once over the whole batch.
-    """
-
-    cursor: Cursor | None = None
-    # One recorded_at for the transaction's events: they are committed together.
-    recorded_at: str | None = None
-    pending: list[RecordedEvent] = field(default_factory=list)  # assigned, not inserted yet
-    written: list[RecordedEvent] = field(default_factory=list)  # inserted, hooks not run yet
-
-    def mark(self) -> tuple[Cursor | None, int]:
-        cursor = self.cursor.copy() if self.cursor else None
-        return cursor, cursor.position if cursor else -1
-
-    def reset(self, mark: tuple[Cursor | None, int]) -> None:
-        """Forget what was staged after ``mark`` (its piece failed or was rolled back)."""
-        cursor, position = mark
-        if position < 0:  # nothing was staged before the mark
-            self.cursor, self.pending, self.written = None, [], []
-            return
-        self.cursor = cursor
-        self.pending = [e for e in self.pending if e.position <= position]
-        self.written = [e for e in self.written if e.position <= position]
 
 
 def flush_staged(conn: Connection) -> None:
@@ -105,12 +74,9 @@ def append_in(
         # copying matters to a batch: one call per item, and the copy grows with the batch.
         cursor = staging.cursor if len(new_events) == 1 else staging.cursor.copy()
     else:
-        # The head read with the lock (append_transaction_on) serves the first append only.
-        position, last_hash = conn.info.pop(HEAD, None) or event_reads.head(conn)
-        probed = conn.info.pop(PROBED, None) or {}  # generated names looked up with the lock
-        cursor = Cursor(position, last_hash or GENESIS_HASH, versions={}, probed=probed)
+        cursor = _new_cursor(conn)
     if len(new_events) > 1:
-        _known_versions(conn, cursor, new_events)
+        _known_versions(conn, cursor, [n.stream for n in new_events if n.stream is not None])
     if staging is None:
         recorded_at = utc_now_text()
     else:
@@ -235,11 +201,32 @@ def _place(conn: Connection, cursor: Cursor, new: NewEvent) -> tuple[str, int]:
     return new.stream, current + 1
 
 
-def _known_versions(conn: Connection, cursor: Cursor, new_events: Sequence[NewEvent]) -> None:
-    """Bulk form only: every named stream's version in one query for the whole batch, so a
-    batch of k events costs one read instead of k (each a random index probe that grows
+def know_versions(conn: Connection, streams: Sequence[str]) -> None:
+    """The current versions of these streams, asked at once, for the appends that follow in
+    this group-commit transaction: a batch places its items one ``append_in`` call at a
+    time, each of which would otherwise ask for its stream's version on its own."""
+    staging: Staging | None = conn.info.get(STAGING)
+    if staging is None or not streams:
+        return
+    if staging.cursor is None:
+        staging.cursor = _new_cursor(conn)
+    # Not those the lock's round trip looked up (lock_probe): a name given to a new stream.
+    _known_versions(conn, staging.cursor, [s for s in streams if s not in staging.cursor.probed])
+
+
+def _new_cursor(conn: Connection) -> Cursor:
+    """Where the transaction's first append starts: the head read with the lock
+    (append_transaction_on) serves it only, with the generated names looked up then."""
+    position, last_hash = conn.info.pop(HEAD, None) or event_reads.head(conn)
+    probed = conn.info.pop(PROBED, None) or {}
+    return Cursor(position, last_hash or GENESIS_HASH, versions={}, probed=probed)
+
+
+def _known_versions(conn: Connection, cursor: Cursor, streams: Sequence[str]) -> None:
+    """Many streams' versions in one query (the bulk form's named streams, a batch's items'
+    parents), so k events cost one read instead of k (each a random index probe that grows
     slower with the log). Streams that do not exist are remembered as version 0."""
-    named = sorted({n.stream for n in new_events if n.stream is not None} - cursor.versions.keys())
+    named = sorted(set(streams) - cursor.versions.keys())
     if named:
         if conn.dialect.name == "postgresql":
             versions = pg_writes.stream_versions(conn, named)

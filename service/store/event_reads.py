@@ -79,6 +79,12 @@ def stream_creation(conn: Connection, stream: str) -> RecordedEvent | None:
     return row_to_event(row) if row else None
 
 
+def creation_id(conn: Connection, stream: str) -> str | None:
+    """The id of the event that created a stream (None: there is no such stream)."""
+    query = sa.select(events.c.id).where(events.c.stream == stream, events.c.stream_version == 1)
+    return conn.execute(query).scalar()
+
+
 def event_by_id(conn: Connection, event_id: str) -> RecordedEvent | None:
     row = conn.execute(sa.select(events).where(events.c.id == event_id)).first()
     return row_to_event(row) if row else None
@@ -231,14 +237,22 @@ class LogReader:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def stream_creation(self, stream: str) -> RecordedEvent | None:
-        return stream_creation(self.conn, stream)
+    def _ask(self) -> None:
+        """Before each query (``batch_log.BatchLog`` writes the batch's staged items first;
+        a single write's caller did)."""
+
+    def creation_id(self, stream: str) -> str | None:
+        self._ask()
+        return creation_id(self.conn, stream)
 
     def event_by_id(self, event_id: str) -> RecordedEvent | None:
+        self._ask()
         return event_by_id(self.conn, event_id)
 
     def is_retracted(self, event_id: str) -> bool:
+        self._ask()
         return is_retracted(self.conn, event_id)
 
     def corrections_of(self, event_id: str) -> list[RecordedEvent]:
+        self._ask()
         return corrections_of(self.conn, event_id)

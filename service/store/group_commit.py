@@ -29,10 +29,11 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from . import pg_send, pg_writes
-from .append import STAGING, Staging, finish_staged, flush_staged
+from .append import STAGING, finish_staged, flush_staged
 from .engine import APPENDED, PROBED, append_transaction_on
 from .faults import unavailable
 from .lock_probe import NONE, Probe, after_lock, for_lock
+from .lock_state import Staging
 
 T = TypeVar("T")
 # Errors of the database or its driver, whether SQLAlchemy wrapped them or not (the commit

@@ -9,7 +9,7 @@ from service.app import create_app
 from service.config import DEFAULT_RATE_LIMITS, Settings
 from service.readmodel.check import differing_projections
 from service.schemas.fields import PARTY_MESSAGE
-from service.store import tokens
+from service.store import event_reads, tokens
 from tests.api.expect import head, invalid, problem
 from tests.builders import (
     agreement_body,
@@ -124,6 +124,76 @@ class TestReferencesWithinTheBatch:
         r = client.post(BATCHES, json={"items": items}, headers=auth)
         invalid(r, "items.0.path", "a reference must name an earlier item of the batch")
         assert head(client)["position"] == 0
+
+
+class TestResourcesAskedOnce:
+    """The resources a batch's items must find live are asked about at once, before the
+    first item is placed (``store/batch_log.py``); what the batch's own items create or
+    retract counts from the item on, as it would for single writes one after another."""
+
+    def _asked(self, monkeypatch) -> list[str]:
+        asked: list[str] = []
+        for name in ("creation_id", "is_retracted", "stream_version"):
+            real = getattr(event_reads, name)
+            monkeypatch.setattr(
+                event_reads,
+                name,
+                lambda conn, key, real=real, name=name: (
+                    asked.append(f"{name} {key}") or real(conn, key)
+                ),
+            )
+        return asked
+
+    def test_children_of_many_resources_ask_the_log_nothing_one_by_one(
+        self, client, auth, monkeypatch
+    ):
+        proposals = [item("/v1/proposals", proposal_body(id=f"p{n}")) for n in range(150)]
+        assert client.post(BATCHES, json={"items": proposals}, headers=auth).status_code == 201
+        asked = self._asked(monkeypatch)
+        refusals = [item(f"/v1/proposals/p{n}/refusals", refusal_body()) for n in range(150)]
+        swaps = [item("/v1/swaps", swap_body(id=f"s{n}", proposal_id=f"p{n}")) for n in range(3)]
+        r = client.post(BATCHES, json={"items": refusals + swaps}, headers=auth)
+        assert r.status_code == 201, r.json
+        assert [(e["stream"], e["stream_version"]) for e in r.json["events"][:150]] == [
+            (f"proposal/p{n}", 2) for n in range(150)
+        ]
+        assert asked == []
+
+    def test_a_resource_retracted_before_the_batch_is_refused(self, client, auth):
+        made = client.post("/v1/proposals", json=proposal_body(id="p1"), headers=auth).json
+        path = f"/v1/events/{made['id']}/retractions"
+        assert client.post(path, json=retraction_body(), headers=auth).status_code == 201
+        items = [item("/v1/statements", statement_body()), item("/v1/proposals/p1/refusals", {})]
+        items[1]["body"] = refusal_body()
+        r = client.post(BATCHES, json={"items": items}, headers=auth)
+        invalid(r, "items.1.path", "proposal 'p1' was retracted")
+        assert head(client)["position"] == 2
+
+    def test_a_resource_retracted_earlier_in_the_batch_is_refused(self, client, auth):
+        made = client.post("/v1/proposals", json=proposal_body(id="p1"), headers=auth).json
+        items = [
+            item("/v1/proposals/p1/refusals", refusal_body()),
+            item(f"/v1/events/{made['id']}/retractions", retraction_body()),
+            item("/v1/swaps", swap_body(proposal_id="p1")),
+        ]
+        r = client.post(BATCHES, json={"items": items}, headers=auth)
+        invalid(r, "items.2.body.proposal_id", "proposal 'p1' was retracted")
+        items[2] = item("/v1/proposals/p1/refusals", refusal_body())
+        r = client.post(BATCHES, json={"items": items}, headers=auth)
+        invalid(r, "items.2.path", "proposal 'p1' was retracted")
+        assert head(client)["position"] == 1
+
+    def test_a_resource_created_earlier_in_the_batch_by_its_id_is_found(self, client, auth):
+        items = [
+            item("/v1/proposals/p1/refusals", refusal_body()),
+            item("/v1/proposals", proposal_body(id="p1")),
+            item("/v1/proposals/p1/refusals", refusal_body()),
+        ]
+        r = client.post(BATCHES, json={"items": items}, headers=auth)
+        invalid(r, "items.0.path", "there is no proposal 'p1'")
+        r = client.post(BATCHES, json={"items": items[1:]}, headers=auth)
+        assert r.status_code == 201, r.json
+        assert [e["stream_version"] for e in r.json["events"]] == [1, 2]
 
 
 class TestAllOrNone:
@@ -385,3 +455,18 @@ class TestBatchTransaction:
         assert head(client) == {"position": 120, "hash": r.json["events"][-1]["hash"]}
         with engine.connect() as conn:
             assert differing_projections(conn) == []
+
+
+class TestHostileResourceIds:
+    @pytest.mark.parametrize("rid", ["a\x00b", "a%00b", "A B", "x" * 70, "é"])
+    def test_a_parent_id_no_resource_can_have_is_a_422_naming_the_item(self, client, auth, rid):
+        """Refused (NUL by the items' schema, the others by the log rules, which never ask
+        the log about an id no resource can have), never a 500."""
+        client.post("/v1/proposals", json=proposal_body(id="p1"), headers=auth)
+        items = [
+            item("/v1/proposals/p1/refusals", refusal_body()),
+            item(f"/v1/proposals/{rid}/refusals", refusal_body()),
+        ]
+        r = client.post(BATCHES, json={"items": items}, headers=auth)
+        assert list(problem(r, 422)["errors"]) == ["items.1.path"]
+        assert head(client)["position"] == 1

@@ -42,8 +42,10 @@ class MemoryLog:
         self.events.append(event)
         return event
 
-    def stream_creation(self, stream: str) -> RecordedEvent | None:
-        return next((e for e in self.events if e.stream == stream and e.stream_version == 1), None)
+    def creation_id(self, stream: str) -> str | None:
+        return next(
+            (e.id for e in self.events if e.stream == stream and e.stream_version == 1), None
+        )
 
     def event_by_id(self, event_id: str) -> RecordedEvent | None:
         return next((e for e in self.events if e.id == event_id), None)
