@@ -53,6 +53,14 @@ def record_batch(engine: Engine, batch: BatchRequest) -> tuple[list[RecordedEven
     whether they were written now (False: an Idempotency-Key replay)."""
     news = checked_items(batch.items)
     key = idempotency_key(batch.recorded_by, batch.idempotency_key, batch.request_fingerprint)
+    # What the items ask of the log, asked at once with the lock held: the resources they
+    # must find live, and the streams they create under a name given (its schema checked
+    # it) or must find. An item that names an earlier one of the batch finds it among the
+    # batch's own.
+    settled = [new for item, new in zip(batch.items, news, strict=True) if item.reference is None]
+    resources = named_resources(settled)
+    given = (n.stream for n in settled if n.stream and EVENT_TYPES[n.type].creates_stream)
+    streams = list(dict.fromkeys([*given, *resources]))
 
     def write(conn: Connection) -> tuple[list[RecordedEvent], bool]:
         replay = confirmed_or_replayed(conn, batch.token_hash, key)
@@ -60,7 +68,7 @@ def record_batch(engine: Engine, batch: BatchRequest) -> tuple[list[RecordedEven
             return replay, False
         written: list[RecordedEvent] = []
         log = BatchLog(conn, resources) if resources else None
-        know_versions(conn, streams)  # asked at once, not as each item is placed
+        know_versions(conn, streams)
         for index, (item, new) in enumerate(zip(batch.items, news, strict=True)):
             parent = item.request.parent_id
             try:
@@ -84,13 +92,6 @@ def record_batch(engine: Engine, batch: BatchRequest) -> tuple[list[RecordedEven
     # about are looked up with the lock.
     probe = lock_probe.candidates(engine, news)
     isolated = any(reads_log(new) for new in news)
-    # The resources the items must find live, asked about at once with the lock held (an
-    # item that names an earlier one of the batch finds it among the batch's own).
-    settled = [new for item, new in zip(batch.items, news, strict=True) if item.reference is None]
-    resources = named_resources(settled)
-    # The streams the items create under a name given (its schema checked it) or must find.
-    given = (n.stream for n in settled if n.stream and EVENT_TYPES[n.type].creates_stream)
-    streams = list(dict.fromkeys([*given, *resources]))
     return run_in_shared_transaction(engine, write, isolated=isolated, probe=probe)
 
 
