@@ -16,7 +16,7 @@ server, bench/tools.py's raw baseline: the first ``--raw-events`` events the bat
 exported and inserted as (position, JSON) rows, 100 per transaction, by the bare driver. The
 issue's 10,000 events/s was set on a machine where that baseline ran at 58,012 rows/s, so the
 batches are also held, as bench/tools.py holds import, against 10,000 / 58,012 of this run's
-baseline (this machine's PostgreSQL has run it anywhere from 33,000 to 57,000 rows/s).
+baseline (this machine's PostgreSQL has run it anywhere from 21,000 to 57,000 rows/s).
 Prints every round and a table of the totals, the ratios and the targets. A benchmark, not a
 test: nothing here asserts a time.
 """

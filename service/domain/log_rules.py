@@ -46,6 +46,25 @@ def reads_log(new: NewEvent) -> bool:
     )
 
 
+def live_resources(new: NewEvent) -> list[str]:
+    """The streams of the resources ``check_against_log`` requires live for this event,
+    besides a correction's or retraction's target (and the references its changes name): a
+    child's parent, else those its payload names. Only ids a resource can have: no other is
+    asked about (``require_live_resource``)."""
+    event_type = EVENT_TYPES[new.type]
+    if event_type.parent_field:
+        named = [new.stream] if new.stream else []
+    elif new.type in META_TYPES:
+        named = []
+    else:
+        named = [
+            ev.stream_name(kind, new.data[field])
+            for field, kind in REFERENCE_FIELDS.items()
+            if new.data.get(field)
+        ]
+    return [stream for stream in named if _can_exist(stream)]
+
+
 def check_against_log(
     log: LogLookup, new: NewEvent, parent_id: str, load_payload: PayloadLoader, today: date
 ) -> NewEvent:
@@ -65,13 +84,18 @@ def require_live_resource(log: LogLookup, stream: str, field: str) -> str:
     """The id of the event that created the resource; a RuleViolation on ``field`` if none
     is live."""
     kind, rid = stream.split("/", 1)
-    # An id from the URL may hold anything (even NUL, which PostgreSQL refuses to compare).
-    creation = log.creation_id(stream) if re.fullmatch(SLUG_PATTERN, rid) else None
+    creation = log.creation_id(stream) if _can_exist(stream) else None
     if creation is None:
         raise RuleViolation(field, f"there is no {kind} {rid!r}")
     if log.is_retracted(creation):
         raise RuleViolation(field, f"{kind} {rid!r} was retracted")
     return creation
+
+
+def _can_exist(stream: str) -> bool:
+    """Whether a resource could have this stream: an id from the URL may hold anything (even
+    NUL, which PostgreSQL refuses to compare), and is not asked about unless well formed."""
+    return re.fullmatch(SLUG_PATTERN, stream.split("/", 1)[1]) is not None
 
 
 def check_references(log: LogLookup, data: Mapping[str, Any], prefix: str = "") -> None:

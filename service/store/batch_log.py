@@ -17,21 +17,13 @@ staged items, so that the log it asks holds them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..domain.events import (
-    EVENT_RETRACTED,
-    EVENT_TYPES,
-    REFERENCE_FIELDS,
-    NewEvent,
-    RecordedEvent,
-    stream_name,
-)
-from ..domain.vocab import SLUG_PATTERN
+from ..domain.events import EVENT_RETRACTED, NewEvent, RecordedEvent
+from ..domain.log_rules import live_resources
 from . import pg_writes
 from .append import flush_staged
 from .event_reads import LogReader
@@ -51,19 +43,9 @@ _CHUNK = 500  # SQLite: names per IN list
 
 
 def named_resources(news: Iterable[NewEvent]) -> list[str]:
-    """The streams of the resources these events must find live: a child's parent, and
-    those a payload names. Once each, in order; only well-formed ids (one from a path may
-    hold anything, even NUL, which PostgreSQL refuses: ``log_rules`` refuses such an id
-    without asking)."""
-    streams: dict[str, None] = {}
-    for new in news:
-        if EVENT_TYPES[new.type].parent_field and new.stream:
-            streams[new.stream] = None
-        for field, kind in REFERENCE_FIELDS.items():
-            value = new.data.get(field)
-            if isinstance(value, str) and value:
-                streams[stream_name(kind, value)] = None
-    return [s for s in streams if re.fullmatch(SLUG_PATTERN, s.split("/", 1)[1])]
+    """The streams of the resources these events must find live (``log_rules
+    .live_resources``), once each, in order."""
+    return list(dict.fromkeys(stream for new in news for stream in live_resources(new)))
 
 
 class BatchLog(LogReader):

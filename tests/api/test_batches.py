@@ -163,8 +163,10 @@ class TestResourcesAskedOnce:
         made = client.post("/v1/proposals", json=proposal_body(id="p1"), headers=auth).json
         path = f"/v1/events/{made['id']}/retractions"
         assert client.post(path, json=retraction_body(), headers=auth).status_code == 201
-        items = [item("/v1/statements", statement_body()), item("/v1/proposals/p1/refusals", {})]
-        items[1]["body"] = refusal_body()
+        items = [
+            item("/v1/statements", statement_body()),
+            item("/v1/proposals/p1/refusals", refusal_body()),
+        ]
         r = client.post(BATCHES, json={"items": items}, headers=auth)
         invalid(r, "items.1.path", "proposal 'p1' was retracted")
         assert head(client)["position"] == 2

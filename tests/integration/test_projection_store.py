@@ -274,16 +274,17 @@ class TestDeltasAsJsonMigration:
         with engine.connect() as conn:
             now = conn.execute(query).all()
             as_of = [counters_at(conn, n, TOTALS) for n in range(1, 8)]
+        postgresql = engine.dialect.name == "postgresql"
         command.downgrade(alembic_config(url), "0006")
-        assert column_type() in (None, "jsonb")
+        assert column_type() == ("jsonb" if postgresql else None)
         with engine.connect() as conn:
             assert conn.execute(query).all() == now
         command.upgrade(alembic_config(url), "head")
-        assert column_type() in (None, "json")
+        assert column_type() == ("json" if postgresql else None)
         with engine.connect() as conn:
             assert conn.execute(query).all() == now
             assert [counters_at(conn, n, TOTALS) for n in range(1, 8)] == as_of
-        assert len(now) >= 6 and all(row.deltas for row in now)
+        assert len(now) == 6 and all(row.deltas for row in now)
         post(client, auth, "/v1/swaps", swap_body(id="after-0007", occurred_on="2026-03-09"))
         with append_transaction(engine) as conn:
             assert differing_projections(conn) == []

@@ -10,7 +10,7 @@ import pytest
 from service.domain import events as ev
 from service.domain.errors import NotFound, PayloadInvalid, RuleViolation
 from service.domain.events import NewEvent, RecordedEvent
-from service.domain.log_rules import check_against_log, reads_log
+from service.domain.log_rules import check_against_log, live_resources, reads_log
 
 TODAY = date(2026, 2, 5)
 SOURCE = ({"url": "https://example.org/a"},)
@@ -194,3 +194,37 @@ class TestCorrections:
             "target_event_id",
             "corrections and retractions cannot be corrected or retracted",
         )
+
+
+class TestLiveResources:
+    """What a batch asks about at once for its items (store/batch_log.py) is what the rules
+    ask: a child's parent, else the resources a payload names; never a malformed id."""
+
+    def test_a_child_needs_its_parent_only(self):
+        refusal = new(ev.PROPOSAL_REFUSED, "proposal/p1", {"proposal_id": "p1"})
+        assert live_resources(refusal) == ["proposal/p1"]
+
+    def test_a_payload_needs_the_resources_it_names(self):
+        swap = new(ev.SWAP_COMPLETED, None, {"proposal_id": "p1", "agreement_id": "ist"})
+        assert live_resources(swap) == ["proposal/p1", "agreement/ist"]
+        assert live_resources(new(ev.SWAP_COMPLETED, None, {"proposal_id": None})) == []
+
+    def test_a_correction_or_retraction_names_only_its_target(self):
+        retraction = new(ev.EVENT_RETRACTED, None, {"target_event_id": "x", "proposal_id": "p"})
+        assert live_resources(retraction) == []
+
+    @pytest.mark.parametrize("rid", ["a\x00b", "A", "x" * 65, ""])
+    def test_an_id_no_resource_can_have_is_left_out(self, rid):
+        assert live_resources(new(ev.PROPOSAL_REFUSED, f"proposal/{rid}", {})) == []
+        assert live_resources(new(ev.SWAP_COMPLETED, None, {"agreement_id": rid})) == []
+
+    def test_every_resource_named_is_one_the_rules_ask_about(self):
+        log = MemoryLog()
+        refusal = new(ev.PROPOSAL_REFUSED, "proposal/p1", {})
+        swap = new(ev.SWAP_COMPLETED, None, {"proposal_id": "p1", "agreement_id": "ist"})
+        for event in (refusal, swap):
+            asked: list[str] = []
+            log.creation_id = lambda stream, asked=asked: asked.append(stream)  # type: ignore[method-assign]
+            with pytest.raises(RuleViolation):
+                check(log, event)
+            assert asked == live_resources(event)[:1]  # the first missing one stops the check
