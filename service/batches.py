@@ -68,7 +68,7 @@ def record_batch(engine: Engine, batch: BatchRequest) -> tuple[list[RecordedEven
             return replay, False
         written: list[RecordedEvent] = []
         log = BatchLog(conn, resources) if resources else None
-        know_versions(conn, streams)
+        know_versions(conn, streams, log.versions if log is not None else None)
         for index, (item, new) in enumerate(zip(batch.items, news, strict=True)):
             parent = item.request.parent_id
             try:

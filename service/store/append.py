@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 
 from sqlalchemy.engine import Connection, Engine
@@ -201,17 +201,24 @@ def _place(conn: Connection, cursor: Cursor, new: NewEvent) -> tuple[str, int]:
     return new.stream, current + 1
 
 
-def know_versions(conn: Connection, streams: Sequence[str]) -> None:
+def know_versions(
+    conn: Connection, streams: Sequence[str], known: Mapping[str, int] | None = None
+) -> None:
     """The current versions of these streams, asked at once, for the appends that follow in
     this group-commit transaction: a batch places its items one ``append_in`` call at a
-    time, each of which would otherwise ask for its stream's version on its own."""
+    time, each of which would otherwise ask for its stream's version on its own. ``known``:
+    versions already read under this lock and since the transaction's last write (the
+    batch's resources, ``batch_log``), not asked again."""
     staging: Staging | None = conn.info.get(STAGING)
     if staging is None or not streams:
         return
     if staging.cursor is None:
         staging.cursor = _new_cursor(conn)
+    cursor = staging.cursor
+    if known:
+        cursor.versions.update({s: v for s, v in known.items() if s not in cursor.versions})
     # Not those the lock's round trip looked up (lock_probe): a name given to a new stream.
-    _known_versions(conn, staging.cursor, [s for s in streams if s not in staging.cursor.probed])
+    _known_versions(conn, cursor, [s for s in streams if s not in cursor.probed])
 
 
 def _new_cursor(conn: Connection) -> Cursor:

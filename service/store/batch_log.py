@@ -29,12 +29,14 @@ from .append import flush_staged
 from .event_reads import LogReader
 from .tables import events
 
-# Per stream: its creating event's id (NULL: no such stream) and whether a retraction
-# targets that event (NULL: none). Scalar subqueries, one index probe each, whatever the
-# planner's statistics say (see pg_writes.STREAM_VERSIONS); never prepared.
+# Per stream: its creating event's id (NULL: no such stream), whether a retraction targets
+# that event (NULL: none) and its current version (NULL: none). Scalar subqueries, one index
+# probe each, whatever the planner's statistics say (see pg_writes.STREAM_VERSIONS); never
+# prepared.
 _RESOURCES = (
     "SELECT s.stream, s.id, (SELECT true FROM events r"
-    " WHERE r.target_id = s.id AND r.type = %s LIMIT 1)"
+    " WHERE r.target_id = s.id AND r.type = %s LIMIT 1),"
+    " (SELECT max(v.stream_version) FROM events v WHERE v.stream = s.stream)"
     " FROM (SELECT n.stream, (SELECT e.id FROM events e"
     " WHERE e.stream = n.stream AND e.stream_version = 1) AS id"
     " FROM unnest(%s::text[]) AS n(stream)) AS s"
@@ -59,6 +61,9 @@ class BatchLog(LogReader):
         self._creations: dict[str, str | None] = {}
         # event id -> whether it is retracted, for the creations looked up
         self._retracted: dict[str, bool] = {}
+        # stream -> its version as looked up (PostgreSQL, in the same statement), for the
+        # append's cursor (``append.know_versions`` asks SQLite itself)
+        self.versions: dict[str, int] = {}
         if streams:
             self._look_up(list(streams))
 
@@ -90,9 +95,10 @@ class BatchLog(LogReader):
             rows = pg_writes.unprepared(
                 conn.connection.driver_connection, _RESOURCES, (EVENT_RETRACTED, streams)
             ).fetchall()
+            self.versions = {stream: version or 0 for stream, _, _, version in rows}
         else:
-            rows = self._sqlite_rows(streams)
-        for stream, creation, retracted in rows:
+            rows = [(*row, None) for row in self._sqlite_rows(streams)]
+        for stream, creation, retracted, _ in rows:
             self._creations[stream] = creation
             if creation is not None:
                 self._retracted[creation] = bool(retracted)

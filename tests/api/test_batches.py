@@ -9,7 +9,7 @@ from service.app import create_app
 from service.config import DEFAULT_RATE_LIMITS, Settings
 from service.readmodel.check import differing_projections
 from service.schemas.fields import PARTY_MESSAGE
-from service.store import event_reads, tokens
+from service.store import event_reads, pg_writes, tokens
 from tests.api.expect import head, invalid, problem
 from tests.builders import (
     agreement_body,
@@ -150,6 +150,13 @@ class TestResourcesAskedOnce:
         proposals = [item("/v1/proposals", proposal_body(id=f"p{n}")) for n in range(150)]
         assert client.post(BATCHES, json={"items": proposals}, headers=auth).status_code == 201
         asked = self._asked(monkeypatch)
+        # PostgreSQL: the streams' versions come with the resources' lookup (SQLite, which
+        # has no such statement, asks event_reads.stream_versions once)
+        versions: list[list[str]] = []
+        real = pg_writes.stream_versions
+        monkeypatch.setattr(
+            pg_writes, "stream_versions", lambda conn, s: versions.append(s) or real(conn, s)
+        )
         refusals = [item(f"/v1/proposals/p{n}/refusals", refusal_body()) for n in range(150)]
         swaps = [item("/v1/swaps", swap_body(id=f"s{n}", proposal_id=f"p{n}")) for n in range(3)]
         r = client.post(BATCHES, json={"items": refusals + swaps}, headers=auth)
@@ -157,7 +164,11 @@ class TestResourcesAskedOnce:
         assert [(e["stream"], e["stream_version"]) for e in r.json["events"][:150]] == [
             (f"proposal/p{n}", 2) for n in range(150)
         ]
+        assert [(e["stream"], e["stream_version"]) for e in r.json["events"][150:]] == [
+            (f"swap/s{n}", 1) for n in range(3)
+        ]
         assert asked == []
+        assert versions == []
 
     def test_a_resource_retracted_before_the_batch_is_refused(self, client, auth):
         made = client.post("/v1/proposals", json=proposal_body(id="p1"), headers=auth).json
