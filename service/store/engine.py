@@ -14,17 +14,15 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from . import json_text, pg_writes
+from . import json_text, pg_lock, pg_writes
 from .hooks import CommitHook, hooks_of
-from .lock_probe import NONE, Probe, found, search_params
+from .lock_probe import NONE, Probe
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # A database host that does not answer at all (rather than refusing) would hold each request
 # for the system's TCP timeout, minutes, before its 503; unless the URL sets connect_timeout.
 PG_CONNECT_TIMEOUT_SECONDS = 5
 PING_IDLE_SECONDS = 1.0
-# Any constant shared by every writer: the key of the advisory lock that orders appends.
-APPEND_LOCK_KEY = 0x504F57
 # conn.info key under which append_in leaves the events it wrote in this transaction.
 APPENDED = "appended_events"
 # conn.info key: (position, hash) of the head, read right after the lock (PostgreSQL).
@@ -32,18 +30,10 @@ HEAD = "head_after_lock"
 # conn.info key: {stream name: taken} for the generated names the transaction's writers will
 # need (``lock_probe``), looked up in the lock's round trip (PostgreSQL).
 PROBED = "streams_probed_after_lock"
-# Sent as separate statements in one pipeline (with psycopg's BEGIN: one round trip). Each
-# statement gets its own READ COMMITTED snapshot, so the head is read after the lock is
-# granted (one statement would read it before). The head and the engine's after-lock reads
-# are one statement (``_head_and_reads``): each statement psycopg sends costs ~13 µs of CPU.
-_LOCK = f"SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})"
-_HEAD = "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"
 # conn.info key: the values of the engine's ``after_lock_reads`` (see store.hooks), read in
 # the lock's round trip. A value read here is only current until the transaction writes what
 # it reads: its user pops it on first use.
 AFTER_LOCK = "read_after_lock"
-# after-lock reads (name, SQL) -> the statement reading the head and them
-_HEAD_AND_READS: dict[tuple[tuple[str, str], ...], str] = {}
 log = logging.getLogger(__name__)
 
 
@@ -181,7 +171,9 @@ def append_transaction_on(conn: Connection, *, probe: Probe = NONE) -> Iterator[
     try:
         with conn.begin():
             if conn.dialect.name == "postgresql":
-                head, after_lock, probed = _lock_and_head(conn, probe)
+                driver = conn.connection.driver_connection
+                reads = tuple(hooks_of(conn.engine).after_lock_reads.items())
+                head, after_lock, probed = pg_lock.lock_and_head(driver, reads, probe)
                 conn.info[HEAD], conn.info[AFTER_LOCK] = head, after_lock
                 if probe:
                     conn.info[PROBED] = probed
@@ -189,49 +181,6 @@ def append_transaction_on(conn: Connection, *, probe: Probe = NONE) -> Iterator[
     finally:
         pg_writes.forget(conn, HEAD, AFTER_LOCK, PROBED)
     _run_committed_hooks(hooks_of(conn.engine).after_commit, conn.info.pop(APPENDED, []))
-
-
-def _lock_and_head(
-    conn: Connection, probe: Probe = NONE
-) -> tuple[tuple[int, str | None], dict[str, Any], dict[str, bool]]:
-    """BEGIN, take the append lock, read the head, AFTER_LOCK_READS and look up the
-    ``probe``'s generated names: one round trip (psycopg pipeline mode, on the driver
-    connection: nothing of SQLAlchemy's in between)."""
-    driver = conn.connection.driver_connection
-    reads = tuple(hooks_of(conn.engine).after_lock_reads.items())
-    with driver.pipeline():
-        driver.execute(_LOCK)
-        head = driver.execute(_head_and_reads(reads))
-        names = (
-            pg_writes.unprepared(driver, pg_writes.EXISTING_STREAMS, (list(probe.names),))
-            if probe.names
-            else None
-        )
-        searches = (
-            pg_writes.unprepared(driver, pg_writes.FREE_SUFFIXES, search_params(probe.searches))
-            if probe.searches
-            else None
-        )
-    row = head.fetchone()
-    after_lock = {name: value for (name, _), value in zip(reads, row[2:], strict=True)}
-    probed = found(
-        probe,
-        (r[0] for r in names.fetchall()) if names is not None else (),
-        searches.fetchall() if searches is not None else (),
-    )
-    return ((row[0], row[1]) if row[0] is not None else (0, None)), after_lock, probed
-
-
-def _head_and_reads(reads: tuple[tuple[str, str], ...]) -> str:
-    """One row: the head's position and hash (NULL in an empty log), then each read's value."""
-    statement = _HEAD_AND_READS.get(reads)
-    if statement is None:
-        values = "".join(f", ({sql})" for _, sql in reads)
-        statement = _HEAD_AND_READS[reads] = (
-            f"SELECT head.position, head.hash{values} FROM (VALUES (1)) AS one (x)"
-            f" LEFT JOIN LATERAL ({_HEAD}) AS head ON true"
-        )
-    return statement
 
 
 def _run_committed_hooks(hooks: tuple[CommitHook, ...], appended: list[Any]) -> None:

@@ -46,7 +46,8 @@ class LogHooks:
     after_commit: tuple[CommitHook, ...] = ()
     # name -> SQL of a parameterless read of one value (at most one row of one column), read
     # with the lock (PostgreSQL) in the head's statement; each value lands in
-    # conn.info[AFTER_LOCK][name] (None when there is no row).
+    # conn.info[AFTER_LOCK][name] (None when there is no row). It travels as JSON
+    # (``pg_lock``): a number, a text or NULL comes back as it was.
     after_lock_reads: Mapping[str, str] = field(default_factory=dict)
     # Checks each line of a restore (store/backup.py) like an API write; the store knows no
     # schemas, so wiring installs service.schemas.stored.envelope_problem here.

@@ -7,7 +7,7 @@ version as it was placed, 500 round trips with the lock held: ~400 ms in-process
 A write computes its ``Probe`` before it queues for the lock (``candidates``); the group
 committer merges the probes of the writes it runs together (``merged``), and the engine
 sends them with the lock, the head read and the projection position, in one round trip
-(``engine._lock_and_head``), then hands ``stream_ids.generated_stream`` what they found as
+(``pg_lock.lock_and_head``), then hands ``stream_ids.generated_stream`` what they found as
 name -> taken (``found``). Two forms, by how many names of one kind and date a write needs:
 
 - a few (a single write): candidate names, asked with one ``= ANY(array)``: the next 8 from

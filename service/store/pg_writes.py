@@ -5,7 +5,8 @@ other writer. On PostgreSQL the batch's writes (events, the NOTIFY, and what the
 write: the read model's rows, see ``readmodel.pg_writes``) need no answer, so they are not
 sent when made: ``defer`` queues them on the connection, and they go out together through
 psycopg in one pipeline (one round trip) just before the next statement SQLAlchemy sends on
-that connection (a read then sees them), before COMMIT, or when ``flush`` is called. A
+that connection (a read then sees them), or when ``flush`` is called; at the transaction's
+end, with its COMMIT, as one message (``pg_script``). A
 rollback drops what is still queued (it would be undone anyway). Each statement is a
 constant text (prepared once per connection by psycopg), and the many-row parts travel as
 one JSON parameter, so a batch is a handful of statements however many rows it holds, and
@@ -32,14 +33,13 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 
-from . import json_text
+from . import json_text, pg_script
 from .pg_merge import independent
 from .pg_send import (
     COPY,
     Queued,
     await_background,
     refuse_aborted,
-    send,
     send_all,
     settle_background,
 )
@@ -144,21 +144,18 @@ def take_deferred(conn: Connection) -> Queued:
 
 
 def commit_with_writes(conn: Connection) -> None:
-    """The queued writes and COMMIT in one pipeline: one round trip for the append
-    transaction's end instead of two. An error in a write skips the COMMIT (the pipeline is
-    aborted) and is raised here, the transaction then being rolled back; the caller's own
-    COMMIT afterwards finds the transaction already ended and sends nothing (psycopg's
-    ``commit()`` on an idle connection is a no-op). Queued COPYs go first, on their own."""
+    """The queued writes and COMMIT in one round trip (``pg_script``: one message) instead
+    of two. An error in a write skips the COMMIT and is raised here, the transaction then
+    being rolled back; the caller's own COMMIT afterwards finds the transaction already ended
+    and sends nothing (psycopg's ``commit()`` on an idle connection is a no-op). Queued COPYs
+    go first, on their own."""
     await_background(conn)
     queued = conn.info.pop(DEFERRED, None) or []
     driver = conn.connection.driver_connection
     copies = max((i + 1 for i, item in enumerate(queued) if item[2] == COPY), default=0)
     send_all(driver, queued[:copies])
     refuse_aborted(conn)
-    with driver.pipeline():
-        cursor = driver.cursor()
-        send(cursor, queued[copies:])
-        cursor.execute("COMMIT")
+    pg_script.commit(driver, queued[copies:])
 
 
 def unprepared(driver: psycopg.Connection, statement: str, params: Sequence[Any]) -> Any:
@@ -174,16 +171,19 @@ def unprepared(driver: psycopg.Connection, statement: str, params: Sequence[Any]
     return driver.execute(statement, params, prepare=False)
 
 
-EXISTING_STREAMS = "SELECT stream FROM events WHERE stream = ANY(%s) AND stream_version = 1"
+# {names}: an array, a parameter or a literal (the lock's round trip, ``pg_lock``).
+EXISTING_STREAMS_IN = "SELECT stream FROM events WHERE stream = ANY({names}) AND stream_version = 1"
+EXISTING_STREAMS = EXISTING_STREAMS_IN.format(names="%s")
 # Per date (its first name, the suffix to start at, how many wanted): the first free suffixes
-# from there, walking up one index probe per suffix (``lock_probe``), at most wanted + %s
+# from there, walking up one index probe per suffix (``lock_probe``), at most wanted + past
 # suffixes, named as ``stream_ids.suffixed`` names them. A scalar subquery, not NOT EXISTS,
 # which could be planned as an anti-join reading the whole log; the LIMIT keeps the walk
-# from going past what is wanted.
-FREE_SUFFIXES = (
-    "SELECT s.i, f.n FROM unnest(%s::text[], %s::int[], %s::int[])"
+# from going past what is wanted. Sent in the lock's round trip (``pg_lock``), its
+# parameters as literals.
+FREE_SUFFIXES_IN = (
+    "SELECT s.i, f.n FROM unnest({firsts}, {starts}, {wants})"
     " WITH ORDINALITY AS s(date_name, start, want, i) CROSS JOIN LATERAL"
-    " (SELECT n FROM generate_series(s.start, s.start + s.want + %s - 1) AS n"
+    " (SELECT n FROM generate_series(s.start, s.start + s.want + {past} - 1) AS n"
     " WHERE (SELECT true FROM events e WHERE e.stream_version = 1 AND e.stream ="
     " CASE n WHEN 1 THEN s.date_name ELSE s.date_name || '-' || n END) IS NULL"
     " LIMIT s.want) AS f"

@@ -19,10 +19,10 @@ from service.recording import WriteRequest, new_event, record
 from service.schemas.swaps import SwapWrite
 from service.store import event_reads, group_commit, pg_writes
 from service.store.append import STAGING, append, append_in, flush_staged
-from service.store.engine import APPEND_LOCK_KEY
 from service.store.faults import unavailable
 from service.store.group_commit import GroupCommitter
 from service.store.lock_probe import NONE, candidates
+from service.store.pg_lock import APPEND_LOCK_KEY
 from tests.builders import new_swap, swap_body
 
 

@@ -13,17 +13,12 @@ import pytest
 import sqlalchemy as sa
 
 from service.readmodel import pg_writes as readmodel_writes
-from service.readmodel.position import STATE_NAME
 from service.readmodel.tables import counter_deltas, counters, fact_versions, projection_state
-from service.store import engine as engine_module
-from service.store import pg_merge, pg_writes
-from service.store import tokens as token_store
+from service.store import pg_merge, pg_script, pg_writes
 from service.store.append import append_in
 from service.store.engine import append_transaction
 from service.store.group_commit import GroupCommitter
-from service.store.hooks import hooks_of
 from service.store.tables import events
-from service.store.token_cache import REVOCATIONS_READ
 from tests.builders import new_swap
 
 ADD = readmodel_writes.ADD_COUNTERS
@@ -91,15 +86,27 @@ def pg(backend):
 
 
 def executed(monkeypatch) -> list[str]:
-    """The statements the writes' pipelines run, as psycopg's cursor is asked to."""
+    """The statements the writes' pipelines run, as psycopg's cursor is asked to, and those
+    the commit's message carries (``pg_script``: each write as merged, then COMMIT)."""
     seen: list[str] = []
-    execute = psycopg.Cursor.execute
+    execute, merged, run = psycopg.Cursor.execute, pg_script.merged, pg_script.run
 
     def observed(self, query, params=None, **kwargs):
         seen.append(str(query))
         return execute(self, query, params, **kwargs)
 
+    def merging(queued):
+        for item in merged(queued):
+            seen.append(item[0])
+            yield item
+
+    def sent(driver, text, expected):
+        seen.extend(["COMMIT"] if text.endswith("; COMMIT") or text == "COMMIT" else [])
+        return run(driver, text, expected)
+
     monkeypatch.setattr(psycopg.Cursor, "execute", observed)
+    monkeypatch.setattr(pg_script, "merged", merging)
+    monkeypatch.setattr(pg_script, "run", sent)
     return seen
 
 
@@ -194,22 +201,3 @@ class TestOnTheServer:
             assert list(stored.scalars()) == ["swap/one", "swap/two"]
             bad = conn.execute(sa.select(counters.c.value).where(counters.c.key == "bad"))
             assert bad.first() is None  # the failing statement's other part is gone too
-
-
-class TestLockRoundTrip:
-    def test_the_head_and_the_after_lock_reads_are_one_statement(self, engine, pg, monkeypatch):
-        reads = tuple(hooks_of(engine).after_lock_reads.items())
-        seen = executed(monkeypatch)
-        with append_transaction(engine) as conn:  # an empty log
-            assert seen[-2:] == [engine_module._LOCK, engine_module._head_and_reads(reads)]
-            assert conn.info[engine_module.HEAD] == (0, None)
-            assert conn.info[engine_module.AFTER_LOCK] == {STATE_NAME: None, REVOCATIONS_READ: 0}
-            append_in(conn, [new_swap("swap/a")], recorded_by="t")
-        for name in ("one", "two", "three"):
-            token_store.create_token(engine, f"merged-{name}", "write")
-        token_store.revoke_token(engine, "merged-one")
-        token_store.revoke_token(engine, "merged-three")
-        with append_transaction(engine) as conn:
-            (_, last_hash) = conn.info[engine_module.HEAD]
-            assert conn.info[engine_module.HEAD] == (1, last_hash) and len(last_hash) == 64
-            assert conn.info[engine_module.AFTER_LOCK] == {STATE_NAME: 1, REVOCATIONS_READ: 2}
