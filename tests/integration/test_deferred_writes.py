@@ -166,7 +166,7 @@ class TestCommitRoundTrip:
         ]
         GroupCommitter(engine)._commit(pieces)
         assert [f.exception() for _, f, _ in pieces] == [None, None]
-        # The COMMIT went out in the writes' pipeline: the driver's own commit found the
+        # The COMMIT went out in the writes' message: the driver's own commit found the
         # transaction already ended, and sent nothing.
         assert states == [psycopg.pq.TransactionStatus.IDLE]
         assert streams(engine) == ["swap/one", "swap/two"]
