@@ -12,11 +12,12 @@ snapshot it took before waiting for the lock.) The last statement returns everyt
 JSON array, the only result ``PQexec`` keeps.
 
 Sent as a psycopg pipeline (BEGIN and one extended-protocol statement per read), the same
-round trip cost 0.3-0.4 ms of the committer's CPU, per statement a send and a poll or two;
-as one message ~0.1 ms (``bench/README.md``). The committer runs it for every append
-transaction, with the lock's wait in between, so that is CPU taken from every writer. The
-price is the server planning the last statement each time (the probes were never prepared
-anyway: ``pg_writes.unprepared``). The names go in as literals escaped by libpq.
+round trip cost 0.47 ms of the committer's CPU per lone append in-process, per statement a
+send and a poll or two; as one message 0.12-0.14 ms (``bench/README.md``). The committer
+runs it for every append transaction, with the lock's wait in between, so that is CPU taken
+from every writer. The price is the server planning the last statement each time (the
+probes were never prepared anyway: ``pg_writes.unprepared``). The names go in as literals
+escaped by libpq.
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ def lock_and_head(
     each read's value by name, and the probe's findings (``lock_probe.found``)."""
     text = statement(reads, probe, pq.Escaping(driver.pgconn))
     result = run(driver, text, pq.ExecStatus.TUPLES_OK)
-    row = json_text.loads(result.get_value(0, 0) or b"null")
-    position, last_hash, *values, names, free = row
+    # One row always (the head is LEFT JOINed to a one-row VALUES): one JSON array.
+    position, last_hash, *values, names, free = json_text.loads(result.get_value(0, 0))
     after_lock = {name: value for (name, _), value in zip(reads, values, strict=True)}
     probed = found(probe, names or (), (tuple(pair) for pair in free or ()))
     head = (position, last_hash) if position is not None else (0, None)

@@ -3,9 +3,9 @@ simple query protocol.
 
 Every append transaction ends with its queued writes (``pg_writes.defer``; usually merged
 into one statement, ``pg_merge``) and COMMIT. Sent as a psycopg pipeline (each statement in
-the extended protocol, then a sync), that cost the committer ~0.2-0.3 ms of CPU per
-transaction, a send and a poll or two per statement; as one text for one ``PQexec``, ~0.1 ms
-less (``bench/README.md``):
+the extended protocol, then a sync), that cost the committer 0.32-0.34 ms of CPU per lone
+append in-process, a send and a poll or two per statement; as one text for one ``PQexec``,
+0.25 ms (``bench/README.md``):
 
     EXECUTE pel_1('[…]'::jsonb, 'pow-exchange-log', 7); COMMIT
 
@@ -88,11 +88,11 @@ def _error(driver: psycopg.Connection, result: pq.abc.PGresult) -> psycopg.Error
 
 def _inline(statement: str, literals: list[str]) -> str:
     """The statement's text with each ``%s`` replaced by its literal (``%%`` by ``%``)."""
+    wanted = sum(1 for match in _PLACEHOLDER.finditer(statement) if match.group() == "%s")
+    if len(literals) != wanted:
+        raise psycopg.ProgrammingError(f"{len(literals)} parameters for: {statement}")
     values = iter(literals)
-    text = _PLACEHOLDER.sub(lambda m: next(values) if m.group() == "%s" else "%", statement)
-    if next(values, None) is not None:
-        raise psycopg.ProgrammingError("more parameters than placeholders")
-    return text
+    return _PLACEHOLDER.sub(lambda m: next(values) if m.group() == "%s" else "%", statement)
 
 
 def _prepared(

@@ -90,6 +90,16 @@ class TestLiterals:
         _commit(engine, [(upsert, many, True, None)])
         assert _counters(engine) == {"k1": 1, "k2": 2}
 
+    def test_an_unprepared_write_keeps_a_literal_percent_and_counts_its_parameters(
+        self, engine, pg
+    ):
+        _commit(engine, [(readmodel_writes.ADD_COUNTERS, _rows({"ab": 1, "xb": 1}), False, None)])
+        drop = "DELETE FROM counters WHERE key LIKE 'a%%' AND value = %s"
+        with pytest.raises(psycopg.ProgrammingError, match="2 parameters"):
+            _commit(engine, [(drop, (1, 2), False, False)])
+        _commit(engine, [(drop, (1,), False, False)])
+        assert _counters(engine) == {"xb": 1}
+
     def test_named_parameters_are_refused_before_anything_is_sent(self, engine, pg):
         with pytest.raises(TypeError, match="positional"):
             _commit(engine, [(readmodel_writes.ADD_COUNTERS, {"rows": "x"}, False, None)])
