@@ -19,6 +19,11 @@ batches are also held, as bench/tools.py holds import, against 10,000 / 58,012 o
 baseline (this machine's PostgreSQL has run it anywhere from 21,000 to 57,000 rows/s).
 Prints every round and a table of the totals, the ratios and the targets. A benchmark, not a
 test: nothing here asserts a time.
+
+``--store sqlite``: the same on SQLite, the embedded default: the service on a new SQLite file,
+the bare endpoint on another (sqlite3, WAL, ``synchronous = FULL`` as the service runs it),
+the raw baseline into a third; the batches are held against 10,000 / 91,759 of it (the
+issue's SQLite figure).
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from service.store.migrate import upgrade
 from service.wiring import open_log
 from tests.servers import GunicornServer
 
-from .bare_app import TABLE_DDL
+from .bare_app import SQLITE_TABLE_DDL, TABLE_DDL, sqlite_connection
 from .tools import REFERENCE, raw_baseline
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -168,6 +173,17 @@ def rounds(
     return totals
 
 
+def prepare_sqlite(directory: Path) -> tuple[str, dict[str, str]]:
+    """(the service's URL, the bare app's environment): two new SQLite files."""
+    url = f"sqlite:///{directory / 'service.db'}"
+    upgrade(url)
+    bare = str(directory / "bare.db")
+    conn = sqlite_connection(bare)
+    conn.execute(SQLITE_TABLE_DDL)
+    conn.close()
+    return url, {"BARE_SQLITE": bare}
+
+
 def prepare(admin_url: str) -> str:
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -209,6 +225,7 @@ def main() -> None:
     parser.add_argument("--batch-seconds", type=float, default=10.0)
     parser.add_argument("--batch-rounds", type=int, default=2)
     parser.add_argument("--raw-events", type=int, default=20_000, help="rows of the baseline")
+    parser.add_argument("--store", choices=("postgresql", "sqlite"), default="postgresql")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
@@ -216,12 +233,16 @@ def main() -> None:
     admin_url = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get(
         "TEST_POSTGRES_URL", DEFAULT_URL
     )
-    url = prepare(admin_url)
-    settings = {"ACCESS_LOG": "", "RATE_LIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING"}
-    bare_dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    service = GunicornServer("service.wsgi:app", {**settings, "DATABASE_URL": url})
-    bare = GunicornServer("bench.bare_app:app", {**settings, "BARE_DSN": bare_dsn})
     directory = Path(tempfile.mkdtemp(prefix="bench-write-"))
+    if args.store == "sqlite":
+        url, bare_env = prepare_sqlite(directory)
+    else:
+        url = prepare(admin_url)
+        dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        bare_env = {"BARE_DSN": dsn}
+    settings = {"ACCESS_LOG": "", "RATE_LIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING"}
+    service = GunicornServer("service.wsgi:app", {**settings, "DATABASE_URL": url})
+    bare = GunicornServer("bench.bare_app:app", {**settings, **bare_env})
     try:
         engine = open_log(url)
         secret = tokens.create_token(engine, "bench", "write")
@@ -235,8 +256,9 @@ def main() -> None:
         warm(bare.url("/v1/swaps"), secret, BODY, 40)
         if args.batch_rounds:
             warm(service.url("/v1/batches"), secret, batch, 2)
+        store = "SQLite" if args.store == "sqlite" else "PostgreSQL"
         print(
-            f"PostgreSQL {make_url(url).render_as_string()}; gunicorn as shipped (2 gthread"
+            f"{store} {make_url(url).render_as_string()}; gunicorn as shipped (2 gthread"
             f" workers x 8 threads); wrk -t1; {os.cpu_count()} CPUs; load {os.getloadavg()}"
         )
         swap = script(directory, "swap", BODY, secret)
@@ -249,18 +271,20 @@ def main() -> None:
             run = wrk(service, "/v1/batches", batch_lua, args.batch_connections, args.batch_seconds)
             batches.add(run)
             print(_line(f"  batches of {args.batch_items}, round {i + 1}", run), flush=True)
-        raw = raw_rate(url, args.raw_events) if args.batch_rounds else 0.0
+        raw = raw_rate(args.store, url, directory, args.raw_events) if args.batch_rounds else 0.0
         report(args, many, one, batches, raw)
     finally:
         service.close()
         bare.close()
         shutil.rmtree(directory, ignore_errors=True)
-        drop(admin_url)
+        if args.store == "postgresql":
+            drop(admin_url)
 
 
-def raw_rate(url: str, events: int) -> float:
-    """bench/tools.py's raw baseline on this run's server: rows/s of the first ``events``
-    stored envelopes (what the batches wrote), 100 per transaction, bare driver."""
+def raw_rate(store: str, url: str, directory: Path, events: int) -> float:
+    """bench/tools.py's raw baseline on this run's server (SQLite: a file beside the
+    service's): rows/s of the first ``events`` stored envelopes (what the batches wrote),
+    100 per transaction, bare driver."""
     out = io.StringIO()
     engine = open_log(url)
     try:
@@ -268,7 +292,8 @@ def raw_rate(url: str, events: int) -> float:
     finally:
         engine.dispose()
     lines = out.getvalue().splitlines()[:events]
-    rate = len(lines) / raw_baseline("postgresql", url, lines)
+    target = f"sqlite:///{directory / 'raw.db'}" if store == "sqlite" else url
+    rate = len(lines) / raw_baseline(store, target, lines)
     print(f"  raw insert, 100 rows/tx ({len(lines):,} of the stored events) {rate:9.0f} rows/s")
     return rate
 
@@ -296,7 +321,7 @@ def report(
             f" | **{ratio:.2f}** | >= {target} | {runs['service'].cpu_ms:.2f},"
             f" {runs['bare'].cpu_ms:.2f} | {bad} |"
         )
-    wanted = TARGET_BATCH_EVENTS / REFERENCE["postgresql"]
+    wanted = TARGET_BATCH_EVENTS / REFERENCE[args.store]
     ratio = f"**{events / raw:.3f}** x raw" if raw else "—"
     print(
         f"| POST /v1/batches x {args.batch_items}, {args.batch_connections} conn. |"

@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from ..projections.counters import DAY_PREFIX, SEP, apply_delta
@@ -18,32 +17,15 @@ from ..store import pg_writes, sqlite_writes
 from . import pg_writes as readmodel_pg_writes
 from .tables import DAY_COLUMNS, counter_snapshots, counters, day_counts
 
-CHUNK = 500
-
-
-def _insert(conn: Connection, table: sa.Table) -> Any:
-    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
-
 
 def apply_counters(conn: Connection, change: Counter[str]) -> None:
-    """Add the batch's net change: one upsert per chunk, then drop counters that hit zero
-    (so the stored set equals the pure fold's, which drops zeros too)."""
+    """Add the batch's net change (SQLite), then drop counters that hit zero (so the stored
+    set equals the pure fold's, which drops zeros too)."""
     if not change:
         return
-    insert = _insert(conn, counters)
-    upsert = insert.on_conflict_do_update(
-        index_elements=[counters.c.key], set_={"value": counters.c.value + insert.excluded.value}
-    )
     rows = [{"key": k, "value": v} for k, v in change.items()]
-    for i in range(0, len(rows), CHUNK):
-        conn.execute(upsert, rows[i : i + CHUNK])
-    falling = [k for k, v in change.items() if v < 0]
-    for i in range(0, len(falling), CHUNK):
-        conn.execute(
-            counters.delete().where(
-                counters.c.key.in_(falling[i : i + CHUNK]), counters.c.value == 0
-            )
-        )
+    sqlite_writes.add_rows(conn, counters, "key", rows)
+    sqlite_writes.delete_zero_rows(conn, counters, "key", [k for k, v in change.items() if v < 0])
 
 
 def day_rows(change: Mapping[str, int]) -> list[dict[str, Any]]:
@@ -57,25 +39,11 @@ def day_rows(change: Mapping[str, int]) -> list[dict[str, Any]]:
 
 
 def apply_day_counts(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Add the day rows to day_counts (one upsert), then remove days whose five counts fell
-    to zero (as the counters drop their zero keys)."""
-    if not rows:
-        return
-    insert = _insert(conn, day_counts)
-    upsert = insert.on_conflict_do_update(
-        index_elements=[day_counts.c.day],
-        set_={c: day_counts.c[c] + insert.excluded[c] for c in DAY_COLUMNS},
-    )
-    for i in range(0, len(rows), CHUNK):
-        conn.execute(upsert, rows[i : i + CHUNK])
+    """Add the day rows to day_counts (SQLite), then remove days whose five counts fell to
+    zero (as the counters drop their zero keys)."""
+    sqlite_writes.add_rows(conn, day_counts, "day", rows)
     falling = [r["day"] for r in rows if any(r[c] < 0 for c in DAY_COLUMNS)]
-    for i in range(0, len(falling), CHUNK):
-        conn.execute(
-            day_counts.delete().where(
-                day_counts.c.day.in_(falling[i : i + CHUNK]),
-                *(day_counts.c[c] == 0 for c in DAY_COLUMNS),
-            )
-        )
+    sqlite_writes.delete_zero_rows(conn, day_counts, "day", falling)
 
 
 def write_snapshots(

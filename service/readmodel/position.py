@@ -6,9 +6,9 @@ import time
 import weakref
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
+from ..store import sqlite_writes
 from ..store.engine import AFTER_LOCK
 from ..store.tables import events
 from .shared_head import shared_head
@@ -87,11 +87,4 @@ def forget_position_read(conn: Connection) -> None:
 
 def set_position(conn: Connection, new: int) -> None:
     """Record the position reached (SQLite; PostgreSQL defers the same upsert)."""
-    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(
-        projection_state
-    )
-    conn.execute(
-        insert.values(name=STATE_NAME, position=new).on_conflict_do_update(
-            index_elements=[projection_state.c.name], set_={"position": new}
-        )
-    )
+    sqlite_writes.put_rows(conn, projection_state, "name", [{"name": STATE_NAME, "position": new}])

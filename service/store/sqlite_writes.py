@@ -1,6 +1,7 @@
-"""SQLite: many-row inserts on the driver (the log's events, the read model's rows), without
-SQLAlchemy's per-row parameter processing (most of a rebuild's and an import's time on SQLite
-went there).
+"""SQLite: many-row inserts and upserts on the driver (the log's events, the read model's
+rows), without SQLAlchemy's per-row parameter processing (most of a rebuild's and an import's
+time on SQLite went there), nor its statement building (an append's counter, day-count and
+position upserts built anew each time were a quarter of a single write's CPU on SQLite).
 
 Values are stored as SQLAlchemy stores them (dates as ISO text, booleans as 0/1, JSON as
 text), so every read through the tables sees the same rows; JSON is written by orjson
@@ -19,9 +20,10 @@ from sqlalchemy.engine import Connection
 
 from . import json_text
 
-# table name -> (INSERT statement, the row's values in column order, converters by index)
+# (table name, ON CONFLICT clause) -> (INSERT statement, the row's values in column order,
+# converters by index)
 Convert = Callable[[Any], Any]
-_STATEMENTS: dict[str, tuple[str, Convert, list[tuple[int, Convert]]]] = {}
+_STATEMENTS: dict[tuple[str, str], tuple[str, Convert, list[tuple[int, Convert]]]] = {}
 
 
 def _date(value: Any) -> Any:
@@ -48,16 +50,47 @@ def _converter(column: sa.Column) -> Callable[[Any], Any]:
 
 def insert_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
     """INSERT the rows (keyed by column name; a generated primary key left out)."""
+    _write(conn, table, rows, "")
+
+
+def add_rows(conn: Connection, table: sa.Table, key: str, rows: list[dict[str, Any]]) -> None:
+    """INSERT the rows; where ``key`` is taken, add each other column to the stored row's
+    (counters, day counts)."""
+    others = [c.name for c in table.columns if c.name != key]
+    sets = ", ".join(f"{c} = {table.name}.{c} + excluded.{c}" for c in others)
+    _write(conn, table, rows, f" ON CONFLICT ({key}) DO UPDATE SET {sets}")
+
+
+def put_rows(conn: Connection, table: sa.Table, key: str, rows: list[dict[str, Any]]) -> None:
+    """INSERT the rows; where ``key`` is taken, replace the stored row's other columns."""
+    others = [c.name for c in table.columns if c.name != key]
+    sets = ", ".join(f"{c} = excluded.{c}" for c in others)
+    _write(conn, table, rows, f" ON CONFLICT ({key}) DO UPDATE SET {sets}")
+
+
+def delete_zero_rows(conn: Connection, table: sa.Table, key: str, keys: list[Any]) -> None:
+    """DELETE the rows of these keys whose other columns are all 0."""
+    if not keys:
+        return
+    column = table.c[key]
+    zero = " AND ".join(f"{c.name} = 0" for c in table.columns if c.name != key)
+    conn.connection.driver_connection.executemany(
+        f"DELETE FROM {table.name} WHERE {key} = ? AND {zero}",
+        [(_converter(column)(k),) for k in keys],
+    )
+
+
+def _write(conn: Connection, table: sa.Table, rows: list[dict[str, Any]], suffix: str) -> None:
     if not rows:
         return
-    built = _STATEMENTS.get(table.name)
+    built = _STATEMENTS.get((table.name, suffix))
     if built is None:
         columns = [c for c in table.columns if c is not table.autoincrement_column]
         names = ", ".join(c.name for c in columns)
         marks = ", ".join("?" for _ in columns)
         converted = [(i, _converter(c)) for i, c in enumerate(columns)]
-        built = _STATEMENTS[table.name] = (
-            f"INSERT INTO {table.name} ({names}) VALUES ({marks})",
+        built = _STATEMENTS[table.name, suffix] = (
+            f"INSERT INTO {table.name} ({names}) VALUES ({marks}){suffix}",
             itemgetter(*(c.name for c in columns)),
             [(i, convert) for i, convert in converted if convert is not _plain],
         )
