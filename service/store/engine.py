@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from . import json_text, pg_lock, pg_writes
 from .hooks import CommitHook, hooks_of
 from .lock_probe import NONE, Probe
+from .sqlite_turns import append_turn
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # A database host that does not answer at all (rather than refusing) would hold each request
@@ -146,6 +147,9 @@ def append_transaction(engine: Engine) -> Iterator[Connection]:
     append (PostgreSQL: a transaction-scoped advisory lock; SQLite: BEGIN IMMEDIATE) makes
     positions dense and in commit order.
 
+    SQLite: appenders take turns on a lock file first (``sqlite_turns``), so a waiting one
+    is woken when the lock is released instead of sleeping in SQLite's busy handler.
+
     PostgreSQL: the advisory lock is taken first thing in the transaction and released by
     COMMIT/ROLLBACK only, after the commit is visible; every later statement in READ COMMITTED
     takes a fresh snapshot, so the next holder's max(position) sees the previous append. An
@@ -169,7 +173,7 @@ def append_transaction_on(conn: Connection, *, probe: Probe = NONE) -> Iterator[
     for key in (HEAD, AFTER_LOCK, PROBED):
         conn.info.pop(key, None)
     try:
-        with conn.begin():
+        with append_turn(conn, SQLITE_BUSY_TIMEOUT_MS / 1000), conn.begin():
             if conn.dialect.name == "postgresql":
                 driver = conn.connection.driver_connection
                 reads = tuple(hooks_of(conn.engine).after_lock_reads.items())
