@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from . import json_text, pg_lock, pg_writes
+from . import json_text, pg_lock, pg_writes, sqlite_head
 from .hooks import CommitHook, hooks_of
 from .lock_probe import NONE, Probe
 from .sqlite_turns import append_turn
@@ -26,14 +26,14 @@ PG_CONNECT_TIMEOUT_SECONDS = 5
 PING_IDLE_SECONDS = 1.0
 # conn.info key under which append_in leaves the events it wrote in this transaction.
 APPENDED = "appended_events"
-# conn.info key: (position, hash) of the head, read right after the lock (PostgreSQL).
+# conn.info key: (position, hash) of the head, read right after the lock.
 HEAD = "head_after_lock"
 # conn.info key: {stream name: taken} for the generated names the transaction's writers will
 # need (``lock_probe``), looked up in the lock's round trip (PostgreSQL).
 PROBED = "streams_probed_after_lock"
 # conn.info key: the values of the engine's ``after_lock_reads`` (see store.hooks), read in
-# the lock's round trip. A value read here is only current until the transaction writes what
-# it reads: its user pops it on first use.
+# the lock's round trip (SQLite: right after BEGIN IMMEDIATE). A value read here is only
+# current until the transaction writes what it reads: its user pops it on first use.
 AFTER_LOCK = "read_after_lock"
 log = logging.getLogger(__name__)
 
@@ -174,13 +174,15 @@ def append_transaction_on(conn: Connection, *, probe: Probe = NONE) -> Iterator[
         conn.info.pop(key, None)
     try:
         with append_turn(conn, SQLITE_BUSY_TIMEOUT_MS / 1000), conn.begin():
+            reads = hooks_of(conn.engine).lock_reads(conn.dialect.name)
+            driver = conn.connection.driver_connection
             if conn.dialect.name == "postgresql":
-                driver = conn.connection.driver_connection
-                reads = tuple(hooks_of(conn.engine).after_lock_reads.items())
                 head, after_lock, probed = pg_lock.lock_and_head(driver, reads, probe)
-                conn.info[HEAD], conn.info[AFTER_LOCK] = head, after_lock
                 if probe:
                     conn.info[PROBED] = probed
+            else:
+                head, after_lock = sqlite_head.head_and_reads(driver, reads)
+            conn.info[HEAD], conn.info[AFTER_LOCK] = head, after_lock
             yield conn
     finally:
         pg_writes.forget(conn, HEAD, AFTER_LOCK, PROBED)

@@ -16,6 +16,9 @@ from ..domain.upcasting import upcast
 from .tables import events
 
 ENVELOPE_KEYS = (*HASHED_FIELDS, "hash")
+# The same as text, for the statements that read the head with the append lock (pg_lock,
+# sqlite_head).
+HEAD_TEXT = "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"
 HEAD_QUERY = sa.select(events.c.position, events.c.hash).order_by(events.c.position.desc()).limit(1)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from ..domain.events import RecordedEvent
@@ -44,27 +44,40 @@ class LogHooks:
     on_replayed: tuple[ReplayedHook, ...] = ()
     # After COMMIT only; a failing hook is logged, never turns a committed write into an error.
     after_commit: tuple[CommitHook, ...] = ()
-    # name -> SQL of a parameterless read of one value (at most one row of one column), read
-    # with the lock (PostgreSQL) in the head's statement; each value lands in
-    # conn.info[AFTER_LOCK][name] (None when there is no row). It travels as JSON
-    # (``pg_lock``): a number, a text or NULL comes back as it was.
-    after_lock_reads: Mapping[str, str] = field(default_factory=dict)
+    # name -> a parameterless read of one value (at most one row of one column), read with
+    # the head once the append lock is held (PostgreSQL: in the lock's round trip,
+    # ``pg_lock``; SQLite: one statement after BEGIN IMMEDIATE, ``sqlite_head``); each value
+    # lands in conn.info[AFTER_LOCK][name] (None when there is no row). On PostgreSQL it
+    # travels as JSON: a number, a text or NULL comes back as it was.
+    after_lock_reads: Mapping[str, LockRead] = field(default_factory=dict)
     # Checks each line of a restore (store/backup.py) like an API write; the store knows no
     # schemas, so wiring installs service.schemas.stored.envelope_problem here.
     restore_check: RestoreCheck | None = None
+
+    def lock_reads(self, dialect: str) -> tuple[tuple[str, str], ...]:
+        """The after-lock reads as (name, SQL) for one store (``postgresql``, ``sqlite``)."""
+        return tuple((name, getattr(read, dialect)) for name, read in self.after_lock_reads.items())
 
 
 NO_HOOKS = LogHooks()
 _INSTALLED: weakref.WeakKeyDictionary[Engine, LogHooks] = weakref.WeakKeyDictionary()
 
 
-def lock_read(statement: sa.Select) -> str:
-    """A read for ``after_lock_reads``: the module's own statement, compiled once for
-    PostgreSQL with its constants inlined."""
-    compiled = statement.compile(
-        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+@dataclass(frozen=True, slots=True)
+class LockRead:
+    """One read for ``after_lock_reads``, as SQL for each store, its constants inlined."""
+
+    postgresql: str
+    sqlite: str
+
+
+def lock_read(statement: sa.Select) -> LockRead:
+    """A read for ``after_lock_reads``: the module's own statement, compiled once per store."""
+    texts = (
+        str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        for dialect in (postgresql.dialect(), sqlite.dialect())
     )
-    return str(compiled)
+    return LockRead(*texts)
 
 
 def install(engine: Engine, hooks: LogHooks) -> None:

@@ -29,6 +29,7 @@ import psycopg
 from psycopg import pq
 
 from . import json_text
+from .event_reads import HEAD_TEXT
 from .lock_probe import NONE, Probe, found, search_params
 from .pg_script import run
 from .pg_writes import EXISTING_STREAMS_IN, FREE_SUFFIXES_IN
@@ -36,7 +37,6 @@ from .pg_writes import EXISTING_STREAMS_IN, FREE_SUFFIXES_IN
 # Any constant shared by every writer: the key of the advisory lock that orders appends.
 APPEND_LOCK_KEY = 0x504F57
 LOCK = f"SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})"
-HEAD = "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"
 _BEGIN = "BEGIN ISOLATION LEVEL READ COMMITTED"
 # after-lock reads (name, SQL) -> the text before and after the probes' two values
 _FRAMES: dict[tuple[tuple[str, str], ...], tuple[str, str]] = {}
@@ -67,7 +67,7 @@ def statement(reads: tuple[tuple[str, str], ...], probe: Probe, escaping: pq.Esc
         values = "".join(f", ({sql})" for _, sql in reads)
         frame = _FRAMES[reads] = (
             f"{_BEGIN}; {LOCK}; SELECT json_build_array(head.position, head.hash{values}, ",
-            f") FROM (VALUES (1)) AS one (x) LEFT JOIN LATERAL ({HEAD}) AS head ON true",
+            f") FROM (VALUES (1)) AS one (x) LEFT JOIN LATERAL ({HEAD_TEXT}) AS head ON true",
         )
     names = "NULL"
     if probe.names:
