@@ -4,9 +4,10 @@ SQLite lets one writer in at a time, and one that finds the file locked waits in
 busy handler, which sleeps 1, 2, 5, 10, 15, 20, 25… ms between tries instead of waking when
 the lock comes free. Two gunicorn workers appending at once: the one that just committed
 usually began its next transaction before the other's sleep was over, so one worker's
-requests waited while the other's were served (bench/write.py --store sqlite, 16
-connections: 364-421 appends/s, against 599-800 with turns, alternating, bench/README.md).
-An ``flock(2)`` waiter is woken by the kernel as soon as the lock is released.
+requests waited while the other's were served. wrk at 16 connections on gunicorn as
+shipped: 364-421 appends/s, against 599-800 with turns (alternating); bench/write.py
+--store sqlite: 0.41-0.48 x the bare endpoint before, 0.74-0.76 after (bench/README.md). An
+``flock(2)`` waiter is woken by the kernel as soon as the lock is released.
 
 The lock file only orders the appenders: SQLite's own locking still keeps every writer
 apart, and writers that do not take turns (a token's last use, another program) wait in
