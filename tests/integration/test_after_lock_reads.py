@@ -5,6 +5,7 @@ there: the same values on both stores."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from service.readmodel.position import STATE_NAME
@@ -36,7 +37,7 @@ def test_the_head_and_the_reads_are_there_once_the_lock_is_held(engine):
 
 def test_sqlite_reads_them_in_one_statement_after_begin_immediate(backend, engine):
     if backend != "sqlite":
-        return  # PostgreSQL: tests/integration/test_lock_round_trip.py
+        pytest.skip("PostgreSQL reads them in the lock's round trip: test_lock_round_trip.py")
     with engine.connect() as conn:  # the pooled connection the transaction will use
         driver = conn.connection.driver_connection
     traced: list[str] = []
