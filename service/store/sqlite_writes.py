@@ -20,10 +20,15 @@ from sqlalchemy.engine import Connection
 
 from . import json_text
 
-# (table name, ON CONFLICT clause) -> (INSERT statement, the row's values in column order,
-# converters by index)
 Convert = Callable[[Any], Any]
-_STATEMENTS: dict[tuple[str, str], tuple[str, Convert, list[tuple[int, Convert]]]] = {}
+# On a taken key: ("add", key) adds the other columns to the stored row's, ("put", key)
+# replaces them.
+Conflict = tuple[str, str]
+# Built once each (an append's upserts run on every write):
+# (table name, conflict) -> (INSERT statement, the row's values in column order, converters
+# by index); (table name, key) -> (DELETE statement, the key's converter).
+_STATEMENTS: dict[tuple[str, Conflict | None], tuple[str, Convert, list[tuple[int, Convert]]]] = {}
+_DELETES: dict[tuple[str, str], tuple[str, Convert]] = {}
 
 
 def _date(value: Any) -> Any:
@@ -50,46 +55,61 @@ def _converter(column: sa.Column) -> Callable[[Any], Any]:
 
 def insert_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
     """INSERT the rows (keyed by column name; a generated primary key left out)."""
-    _write(conn, table, rows, "")
+    _write(conn, table, rows, None)
 
 
 def add_rows(conn: Connection, table: sa.Table, key: str, rows: list[dict[str, Any]]) -> None:
     """INSERT the rows; where ``key`` is taken, add each other column to the stored row's
     (counters, day counts)."""
-    others = [c.name for c in table.columns if c.name != key]
-    sets = ", ".join(f"{c} = {table.name}.{c} + excluded.{c}" for c in others)
-    _write(conn, table, rows, f" ON CONFLICT ({key}) DO UPDATE SET {sets}")
+    _write(conn, table, rows, ("add", key))
 
 
 def put_rows(conn: Connection, table: sa.Table, key: str, rows: list[dict[str, Any]]) -> None:
     """INSERT the rows; where ``key`` is taken, replace the stored row's other columns."""
-    others = [c.name for c in table.columns if c.name != key]
-    sets = ", ".join(f"{c} = excluded.{c}" for c in others)
-    _write(conn, table, rows, f" ON CONFLICT ({key}) DO UPDATE SET {sets}")
+    _write(conn, table, rows, ("put", key))
 
 
 def delete_zero_rows(conn: Connection, table: sa.Table, key: str, keys: list[Any]) -> None:
     """DELETE the rows of these keys whose other columns are all 0."""
     if not keys:
         return
-    column = table.c[key]
-    zero = " AND ".join(f"{c.name} = 0" for c in table.columns if c.name != key)
-    conn.connection.driver_connection.executemany(
-        f"DELETE FROM {table.name} WHERE {key} = ? AND {zero}",
-        [(_converter(column)(k),) for k in keys],
-    )
+    built = _DELETES.get((table.name, key))
+    if built is None:
+        zero = " AND ".join(f"{c.name} = 0" for c in table.columns if c.name != key)
+        built = _DELETES[table.name, key] = (
+            f"DELETE FROM {table.name} WHERE {key} = ? AND {zero}",
+            _converter(table.c[key]),
+        )
+    statement, convert = built
+    conn.connection.driver_connection.executemany(statement, [(convert(k),) for k in keys])
 
 
-def _write(conn: Connection, table: sa.Table, rows: list[dict[str, Any]], suffix: str) -> None:
+def _on_conflict(table: sa.Table, conflict: Conflict | None) -> str:
+    """The statement's ON CONFLICT clause: none, add the other columns, or replace them."""
+    if conflict is None:
+        return ""
+    kind, key = conflict
+    others = [c.name for c in table.columns if c.name != key]
+    if kind == "add":
+        sets = ", ".join(f"{c} = {table.name}.{c} + excluded.{c}" for c in others)
+    else:
+        sets = ", ".join(f"{c} = excluded.{c}" for c in others)
+    return f" ON CONFLICT ({key}) DO UPDATE SET {sets}"
+
+
+def _write(
+    conn: Connection, table: sa.Table, rows: list[dict[str, Any]], conflict: Conflict | None
+) -> None:
     if not rows:
         return
-    built = _STATEMENTS.get((table.name, suffix))
+    built = _STATEMENTS.get((table.name, conflict))
     if built is None:
         columns = [c for c in table.columns if c is not table.autoincrement_column]
         names = ", ".join(c.name for c in columns)
         marks = ", ".join("?" for _ in columns)
         converted = [(i, _converter(c)) for i, c in enumerate(columns)]
-        built = _STATEMENTS[table.name, suffix] = (
+        suffix = _on_conflict(table, conflict)
+        built = _STATEMENTS[table.name, conflict] = (
             f"INSERT INTO {table.name} ({names}) VALUES ({marks}){suffix}",
             itemgetter(*(c.name for c in columns)),
             [(i, convert) for i, convert in converted if convert is not _plain],
