@@ -71,6 +71,8 @@ def test_a_turn_not_given_within_the_busy_timeout_is_a_503_and_leaves_it_free(
     assert refused.status_code == 503, refused.json
     assert refused.content_type == PROBLEM
     assert int(refused.headers["Retry-After"]) > 0
+    assert refused.json["type"].endswith("/database-unavailable")
+    assert refused.json["detail"].startswith("The database cannot be reached right now.")
     assert head(client) == 0
     # The abandoned wait took the turn once it was given up, and let it go at once.
     assert client.post("/v1/swaps", json=swap_body(), headers=auth).status_code == 201
@@ -104,7 +106,7 @@ def test_the_turn_of_a_killed_process_is_released(client, auth, turns):
     assert client.post("/v1/swaps", json=swap_body(), headers=auth).status_code == 201
 
 
-def test_turns_are_taken_on_sqlite_files_only(backend, engine, client, auth, tmp_path):
+def test_turns_are_taken_on_sqlite_files_only(backend, engine, client, auth):
     assert client.post("/v1/swaps", json=swap_body(), headers=auth).status_code == 201
     with engine.connect() as conn:
         path = lock_path(conn)
