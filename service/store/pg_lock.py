@@ -4,7 +4,7 @@ An append transaction starts by taking the append lock, then reads the head, the
 ``after_lock_reads`` and the generated stream names its writes will need (``lock_probe``).
 Those go to the server as one text of three statements sent with one ``PQexec``:
 
-    BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(…); SELECT …
+    BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(…); EXECUTE pel_1(…)
 
 Each statement of it takes its own READ COMMITTED snapshot, so the last one, taken once the
 lock is granted, sees every append committed before. (One statement would read with the
@@ -15,15 +15,25 @@ Sent as a psycopg pipeline (BEGIN and one extended-protocol statement per read),
 round trip cost 0.47 ms of the committer's CPU per lone append in-process, per statement a
 send and a poll or two; as one message 0.12-0.14 ms (``bench/README.md``). The committer
 runs it for every append transaction, with the lock's wait in between, so that is CPU taken
-from every writer. The price is the server planning the last statement each time (the
-probes were never prepared anyway: ``pg_writes.unprepared``). The names go in as literals
-escaped by libpq.
+from every writer.
+
+Once a connection has seen a log of ``PREPARE_FROM`` events, the reads are one statement
+prepared on it (``pg_script.prepared``: a round trip of its own the first time) and run with
+``EXECUTE``. Parsed and planned from its text on every append, they took the server 0.17 ms
+of CPU against 0.07 ms prepared (bench/README.md). The saving is the plan: PostgreSQL keeps
+a generic one after five runs, and a generic plan made on a small table scans it whole,
+kept as the log grows (``pg_writes.unprepared``). On a table of ``PREPARE_FROM`` events the
+planner takes the indexes, and a larger table only makes them cheaper against a scan. Below
+it, and on a connection that has not yet seen it, the read goes as its text, the probe's
+values in place. Either way the probe's names and searches are sent as literals escaped by
+libpq; a probe without names or searches sends NULLs, which find nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from weakref import WeakSet
 
 import psycopg
 from psycopg import pq
@@ -31,15 +41,22 @@ from psycopg import pq
 from . import json_text
 from .event_reads import HEAD_TEXT
 from .lock_probe import NONE, Probe, found, search_params
-from .pg_script import run
+from .pg_script import inline, prepared, run
 from .pg_writes import EXISTING_STREAMS_IN, FREE_SUFFIXES_IN
 
 # Any constant shared by every writer: the key of the advisory lock that orders appends.
 APPEND_LOCK_KEY = 0x504F57
 LOCK = f"SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})"
 _BEGIN = "BEGIN ISOLATION LEVEL READ COMMITTED"
-# after-lock reads (name, SQL) -> the text before and after the probes' two values
-_FRAMES: dict[tuple[tuple[str, str], ...], tuple[str, str]] = {}
+# (after-lock reads (name, SQL), whether it searches) -> the read's text (see ``_select``)
+_SELECTS: dict[tuple[tuple[tuple[str, str], ...], bool], str] = {}
+# The prepared read's one parameter, the names to look up: cast in the text, so the server
+# knows its type from the statement.
+_PARAMETERS = (None,)
+# The head position from which the read is prepared (see above), and the connections that
+# have seen it.
+PREPARE_FROM = 1_000
+_LARGE: WeakSet[psycopg.Connection] = WeakSet()
 
 Head = tuple[int, str | None]
 
@@ -50,40 +67,58 @@ def lock_and_head(
     """BEGIN, take the append lock, then read the head, the ``reads`` (name, SQL) and look
     up the ``probe``'s names: one round trip. Returns the head ((0, None) in an empty log),
     each read's value by name, and the probe's findings (``lock_probe.found``)."""
-    text = statement(reads, probe, pq.Escaping(driver.pgconn))
+    text = statement(driver, reads, probe)
     result = run(driver, text, pq.ExecStatus.TUPLES_OK)
     # One row always (the head is LEFT JOINed to a one-row VALUES): one JSON array.
     position, last_hash, *values, names, free = json_text.loads(result.get_value(0, 0))
     after_lock = {name: value for (name, _), value in zip(reads, values, strict=True)}
     probed = found(probe, names or (), (tuple(pair) for pair in free or ()))
     head = (position, last_hash) if position is not None else (0, None)
+    if head[0] >= PREPARE_FROM:
+        _LARGE.add(driver)
     return head, after_lock, probed
 
 
-def statement(reads: tuple[tuple[str, str], ...], probe: Probe, escaping: pq.Escaping) -> str:
-    """The round trip's text: BEGIN, the lock, then one row of one JSON array."""
-    frame = _FRAMES.get(reads)
-    if frame is None:
-        values = "".join(f", ({sql})" for _, sql in reads)
-        frame = _FRAMES[reads] = (
-            f"{_BEGIN}; {LOCK}; SELECT json_build_array(head.position, head.hash{values}, ",
-            f") FROM (VALUES (1)) AS one (x) LEFT JOIN LATERAL ({HEAD_TEXT}) AS head ON true",
-        )
-    names = "NULL"
-    if probe.names:
-        found_names = EXISTING_STREAMS_IN.format(names=_text_array(escaping, probe.names))
-        names = f"ARRAY({found_names})"
-    free = "NULL"
+def statement(driver: psycopg.Connection, reads: tuple[tuple[str, str], ...], probe: Probe) -> str:
+    """The round trip's text: BEGIN, the lock, then the read: EXECUTE of its prepared
+    statement (prepared on this connection now if new there) once the connection has seen a
+    log of ``PREPARE_FROM`` events, else its text."""
+    escaping = pq.Escaping(driver.pgconn)
+    values = [_text_array(escaping, probe.names) if probe.names else "NULL"]
     if probe.searches:
         firsts, starts, wants, past = search_params(probe.searches)
-        search = FREE_SUFFIXES_IN.format(
-            firsts=_text_array(escaping, firsts),
-            starts=_int_array(starts),
-            wants=_int_array(wants),
-            past=int(past),
+        values += (
+            _text_array(escaping, firsts),
+            _int_array(starts),
+            _int_array(wants),
+            str(int(past)),
         )
-        free = f"(SELECT json_agg(json_build_array(f.i, f.n)) FROM ({search}) AS f)"
-    return f"{frame[0]}{names}, {free}{frame[1]}"
+    if driver in _LARGE and not probe.searches:
+        read = f"EXECUTE {prepared(driver, _select(reads, False), _PARAMETERS)}({values[0]})"
+    else:
+        read = inline(_select(reads, bool(probe.searches)), values)
+    return f"{_BEGIN}; {LOCK}; {read}"
+
+
+def _select(reads: tuple[tuple[str, str], ...], searching: bool) -> str:
+    """The read, one row of one JSON array: the head's position and hash, each of ``reads``,
+    the probe's names found (an empty array for none) and, when ``searching``, its searches'
+    free suffixes (else NULL). Its values are %s: the names, then the searches' four."""
+    select = _SELECTS.get((reads, searching))
+    if select is None:
+        values = "".join(f", ({sql.replace('%', '%%')})" for _, sql in reads)
+        names = EXISTING_STREAMS_IN.format(names="%s::text[]")
+        free = "NULL"
+        if searching:
+            search = FREE_SUFFIXES_IN.format(
+                firsts="%s::text[]", starts="%s::int[]", wants="%s::int[]", past="%s::int"
+            )
+            free = f"(SELECT json_agg(json_build_array(f.i, f.n)) FROM ({search}) AS f)"
+        select = _SELECTS[reads, searching] = (
+            f"SELECT json_build_array(head.position, head.hash{values}, ARRAY({names}), {free})"
+            f" FROM (VALUES (1)) AS one (x) LEFT JOIN LATERAL ({HEAD_TEXT}) AS head ON true"
+        )
+    return select
 
 
 def _text_array(escaping: pq.Escaping, values: Sequence[str]) -> str:

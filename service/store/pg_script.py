@@ -59,9 +59,9 @@ def commit(driver: psycopg.Connection, queued: Queued) -> None:
                 raise TypeError(f"a queued write takes positional parameters: {statement}")
             literals = [transformer.as_literal(value).decode() for value in one]
             if prepare is False:
-                parts.append(_inline(statement, literals))
+                parts.append(inline(statement, literals))
                 continue
-            name = _prepared(driver, transformer, statement, one)
+            name = prepared(driver, statement, one, transformer)
             parts.append(
                 f"EXECUTE {name}({', '.join(literals)})" if literals else f"EXECUTE {name}"
             )
@@ -86,7 +86,7 @@ def _error(driver: psycopg.Connection, result: pq.abc.PGresult) -> psycopg.Error
     return psycopg.errors.error_from_result(result, encoding=driver.info.encoding)
 
 
-def _inline(statement: str, literals: list[str]) -> str:
+def inline(statement: str, literals: Sequence[str]) -> str:
     """The statement's text with each ``%s`` replaced by its literal (``%%`` by ``%``)."""
     wanted = sum(1 for match in _PLACEHOLDER.finditer(statement) if match.group() == "%s")
     if len(literals) != wanted:
@@ -95,14 +95,19 @@ def _inline(statement: str, literals: list[str]) -> str:
     return _PLACEHOLDER.sub(lambda m: next(values) if m.group() == "%s" else "%", statement)
 
 
-def _prepared(
-    driver: psycopg.Connection, transformer: Transformer, statement: str, params: Sequence[Any]
+def prepared(
+    driver: psycopg.Connection,
+    statement: str,
+    params: Sequence[Any],
+    transformer: Transformer | None = None,
 ) -> str:
-    """The name ``statement`` is prepared under on this connection (prepared now if new)."""
+    """The name ``statement`` (``%s`` placeholders) is prepared under on this connection,
+    prepared now if new, its parameters typed as ``params``' values are (``_type``)."""
     names = _PREPARED.setdefault(driver, {})
     name = names.get(statement)
     if name is not None:
         return name
+    transformer = transformer or Transformer(driver)
     name = f"pel_{len(names) + 1}"
     count = iter(range(1, len(params) + 1))
     text = _PLACEHOLDER.sub(lambda m: f"${next(count)}" if m.group() == "%s" else "%", statement)

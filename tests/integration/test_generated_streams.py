@@ -288,7 +288,9 @@ class TestNeverPrepared:
     that was no dearer than the custom ones so far: made while the log was small, the probe's
     was a sequential scan, kept on that connection as the log grew (bench/write.py's batches
     ran at 3-7 a second instead of ~15). The many-key probes and writes are planned afresh
-    every time."""
+    every time; so is the append lock's read of a write's names on a small log (it is prepared
+    from ``pg_lock.PREPARE_FROM`` events on, where its generic plan takes the indexes:
+    test_lock_round_trip)."""
 
     def _prepared(self, conn) -> list[str]:
         driver = conn.connection.driver_connection

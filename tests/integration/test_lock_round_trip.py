@@ -142,13 +142,91 @@ class TestNamesAsLiterals:
         probe = Probe(searches=(("swap/2026-02-05", 1, 3),))
         with engine.connect() as conn:
             driver = conn.connection.driver_connection
-            text = pg_lock.statement((), probe, psycopg.pq.Escaping(driver.pgconn))
+            text = pg_lock.statement(driver, (), probe)
             _, _, wants, past = search_params(probe.searches)
-            assert f"'{{1}}'::int[], '{{{wants[0]}}}'::int[]" in text and f"+ {past} -" in text
+            assert f"'{{1}}'::int[]::int[], '{{{wants[0]}}}'::int[]::int[]" in text
+            assert f"+ {past}::int -" in text
             _, _, probed = pg_lock.lock_and_head(driver, (), probe)
             driver.rollback()
         assert [n for n in range(1, 8) if probed[_suffixed(n)]] == [1, 2, 4]
         assert not probed[_suffixed(3)] and not probed[_suffixed(5)]
+
+
+class TestPreparedOnLargeLogs:
+    """From ``PREPARE_FROM`` events on, a connection runs the read as a prepared statement
+    (planning it from its text every time took most of the server's CPU for it)."""
+
+    @staticmethod
+    def _fill(engine, count: int) -> list[str]:
+        names = [f"swap/n{n}" for n in range(count)]
+        for start in range(0, count, 500):
+            with append_transaction(engine) as conn:
+                batch = [new_swap(name) for name in names[start : start + 500]]
+                append_in(conn, batch, recorded_by="t")
+        return names
+
+    @staticmethod
+    def _prepared_reads(driver) -> list[tuple[str, int]]:
+        driver.rollback()
+        rows = driver.execute(
+            "SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE %s",
+            ("%json_build_array(head.position%",),
+        ).fetchall()
+        return [(name, statement) for name, statement in rows]
+
+    def test_a_small_log_sends_the_read_as_text(self, engine, pg):
+        self._fill(engine, 3)
+        with engine.connect() as conn:
+            driver = conn.connection.driver_connection
+            for _ in range(3):
+                text = pg_lock.statement(driver, (), Probe(names=("swap/n1",)))
+                assert "EXECUTE" not in text and "json_build_array(head.position" in text
+                pg_lock.lock_and_head(driver, (), Probe(names=("swap/n1",)))
+                driver.rollback()
+            assert self._prepared_reads(driver) == []
+
+    def test_a_large_log_executes_it_prepared_with_the_same_answers(self, engine, pg, monkeypatch):
+        monkeypatch.setattr(pg_lock, "PREPARE_FROM", 4)
+        stored = self._fill(engine, 4)
+        probes = [Probe(names=(name,)) for name in (*AWKWARD, *stored, "swap/n9")]
+        with engine.connect() as conn:
+            driver = conn.connection.driver_connection
+            texts = []
+            for probe in [Probe(), *probes]:
+                texts.append(pg_lock.statement(driver, (), probe))
+                head, _, probed = pg_lock.lock_and_head(driver, (), probe)
+                driver.rollback()
+                assert head[0] == 4
+                assert probed == {name: name in stored for name in probe.names}
+            # The first ran as text (the connection had not yet seen the log's size).
+            assert "EXECUTE" not in texts[0]
+            assert all(" EXECUTE pel_" in text for text in texts[1:])
+            ((name, statement),) = self._prepared_reads(driver)
+            assert texts[-1].endswith(f"EXECUTE {name}('{{\"swap/n9\"}}'::text[])")
+            assert "= ANY($1::text[])" in statement
+            # A search is planned for its values every time, as before: never prepared.
+            search = Probe(searches=(("swap/2026-02-05", 1, 3),))
+            text = pg_lock.statement(driver, (), search)
+            assert "EXECUTE" not in text and "unnest(" in text
+
+    def test_its_generic_plan_on_that_log_takes_the_indexes(self, engine, pg):
+        """The plan PostgreSQL keeps after five runs is made without the values: on a log of
+        ``PREPARE_FROM`` events (never analysed) it must not scan the log."""
+        self._fill(engine, pg_lock.PREPARE_FROM)
+        with engine.connect() as conn:
+            driver = conn.connection.driver_connection
+            for _ in range(2):
+                pg_lock.lock_and_head(driver, (), Probe(names=("swap/n1", "swap/x")))
+                driver.rollback()
+            ((name, _),) = self._prepared_reads(driver)
+            driver.execute("SET plan_cache_mode = force_generic_plan")
+            plan = "\n".join(
+                row[0] for row in driver.execute(f"EXPLAIN EXECUTE {name}('{{swap/n1}}')")
+            )
+            driver.rollback()
+        assert "$1" in plan  # the generic plan, made without the value
+        assert "Seq Scan" not in plan and "uq_events_stream_version" in plan, plan
+        assert "Index Scan Backward using events_pkey" in plan, plan
 
 
 def _suffixed(n: int) -> str:
