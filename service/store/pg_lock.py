@@ -25,8 +25,11 @@ a generic one after five runs, and a generic plan made on a small table scans it
 kept as the log grows (``pg_writes.unprepared``). On a table of ``PREPARE_FROM`` events the
 planner takes the indexes, and a larger table only makes them cheaper against a scan. Below
 it, and on a connection that has not yet seen it, the read goes as its text, the probe's
-values in place. Either way the probe's names and searches are sent as literals escaped by
-libpq; a probe without names or searches sends NULLs, which find nothing.
+values in place. A session that lost its prepared statements (psycopg's DEALLOCATE ALL, see
+``pg_script.forget``) has them prepared again: the read that found its statement gone is
+rolled back and sent again, before anything else of its transaction ran. Either way the
+probe's names and searches are sent as literals escaped by libpq; a probe without names or
+searches sends NULLs, which find nothing.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from psycopg import pq
 from . import json_text
 from .event_reads import HEAD_TEXT
 from .lock_probe import NONE, Probe, found, search_params
-from .pg_script import inline, prepared, run
+from .pg_script import forget, inline, prepared, run
 from .pg_writes import EXISTING_STREAMS_IN, FREE_SUFFIXES_IN
 
 # Any constant shared by every writer: the key of the advisory lock that orders appends.
@@ -67,8 +70,14 @@ def lock_and_head(
     """BEGIN, take the append lock, then read the head, the ``reads`` (name, SQL) and look
     up the ``probe``'s names: one round trip. Returns the head ((0, None) in an empty log),
     each read's value by name, and the probe's findings (``lock_probe.found``)."""
-    text = statement(driver, reads, probe)
-    result = run(driver, text, pq.ExecStatus.TUPLES_OK)
+    try:
+        result = run(driver, statement(driver, reads, probe), pq.ExecStatus.TUPLES_OK)
+    except psycopg.errors.InvalidSqlStatementName:
+        # The session lost the prepared read (``pg_script.forget``): the transaction this
+        # text began is aborted; end it, which gives up the lock, and start again afresh.
+        run(driver, "ROLLBACK", pq.ExecStatus.COMMAND_OK)
+        forget(driver)
+        result = run(driver, statement(driver, reads, probe), pq.ExecStatus.TUPLES_OK)
     # One row always (the head is LEFT JOINed to a one-row VALUES): one JSON array.
     position, last_hash, *values, names, free = json_text.loads(result.get_value(0, 0))
     after_lock = {name: value for (name, _), value in zip(reads, values, strict=True)}

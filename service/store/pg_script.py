@@ -22,6 +22,7 @@ rest (COMMIT included) are skipped, and its error is raised as psycopg raises it
 
 from __future__ import annotations
 
+import itertools
 import re
 import weakref
 from collections.abc import Sequence
@@ -44,6 +45,8 @@ _PLACEHOLDER = re.compile(r"%[s%]")
 _PREPARED: weakref.WeakKeyDictionary[psycopg.Connection, dict[str, str]] = (
     weakref.WeakKeyDictionary()
 )
+# Names are never reused in a process: one forgotten (``forget``) may still exist on its session.
+_NAMES = itertools.count(1)
 
 Queued = Sequence[tuple[str, Any, Any, Any]]
 
@@ -108,7 +111,7 @@ def prepared(
     if name is not None:
         return name
     transformer = transformer or Transformer(driver)
-    name = f"pel_{len(names) + 1}"
+    name = f"pel_{next(_NAMES)}"
     count = iter(range(1, len(params) + 1))
     text = _PLACEHOLDER.sub(lambda m: f"${next(count)}" if m.group() == "%s" else "%", statement)
     types = [_type(transformer, value) for value in params]
@@ -117,6 +120,13 @@ def prepared(
         raise _error(driver, result)
     names[statement] = name
     return name
+
+
+def forget(driver: psycopg.Connection) -> None:
+    """Forget what was prepared on this connection: its session lost it. psycopg sends
+    DEALLOCATE ALL when it rolls back a transaction (or to a savepoint) on a connection where
+    it prepared statements of its own (its fifth run of a query), which drops ours too."""
+    _PREPARED.pop(driver, None)
 
 
 def _type(transformer: Transformer, value: Any) -> int:

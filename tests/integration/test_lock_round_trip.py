@@ -209,6 +209,33 @@ class TestPreparedOnLargeLogs:
             text = pg_lock.statement(driver, (), search)
             assert "EXECUTE" not in text and "unnest(" in text
 
+    def test_a_session_that_lost_it_prepares_it_again(self, engine, pg, monkeypatch):
+        """psycopg sends DEALLOCATE ALL when it rolls back on a connection where it prepared
+        a query of its own (on its fifth run), which drops the prepared read too: the round
+        trip that finds it gone starts again, holding the lock once, with the right answers."""
+        monkeypatch.setattr(pg_lock, "PREPARE_FROM", 2)
+        stored = self._fill(engine, 2)
+        probe = Probe(names=(stored[1], "swap/free"))
+        with engine.connect() as conn:
+            driver = conn.connection.driver_connection
+            for _ in range(2):
+                pg_lock.lock_and_head(driver, (), probe)
+                driver.rollback()
+            ((before, _),) = self._prepared_reads(driver)
+            for _ in range(6):
+                driver.execute("SELECT count(*) FROM events WHERE position > %s", (0,))
+            driver.rollback()  # psycopg: ROLLBACK, then DEALLOCATE ALL
+            assert self._prepared_reads(driver) == []
+            head, _, probed = pg_lock.lock_and_head(driver, (), probe)
+            assert head[0] == 2 and probed == {stored[1]: True, "swap/free": False}
+            locks = driver.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = %s",
+                (driver.info.backend_pid,),
+            ).fetchone()[0]
+            assert locks == 1
+            ((after, _),) = self._prepared_reads(driver)
+        assert after != before  # a new name: the old one may live on in other sessions' eyes
+
     def test_its_generic_plan_on_that_log_takes_the_indexes(self, engine, pg):
         """The plan PostgreSQL keeps after five runs is made without the values: on a log of
         ``PREPARE_FROM`` events (never analysed) it must not scan the log."""
