@@ -391,3 +391,42 @@ class TestAbortedTransaction:
             GroupCommitter(engine).run(_swallowing, isolated=False)
         with engine.connect() as conn:
             assert event_reads.head(conn)[0] == 0
+
+
+class TestLostPreparedStatements:
+    def test_a_batch_whose_session_lost_the_prepared_writes_commits_on_a_fresh_one(
+        self, engine, backend
+    ):
+        """psycopg sends DEALLOCATE ALL when it rolls back to a savepoint on a connection
+        where it prepared a query of its own (its fifth run): the commit's prepared writes
+        are gone, its message fails before COMMIT, and the batch runs again, once."""
+        if backend != "postgresql":
+            pytest.skip("prepared statements are PostgreSQL's")
+        committer = GroupCommitter(engine)
+        first: Future = Future()
+        committer._commit([(_append_work(1), first)])  # its writes prepared on the session
+        assert [e.position for e in first.result()] == [1]
+        held = committer._conn.connection.driver_connection
+        runs: list[int] = []
+
+        def work(conn):
+            runs.append(1)
+            driver = conn.connection.driver_connection
+            if driver is held:  # the session that prepared the writes
+                for _ in range(6):
+                    driver.execute("SELECT count(*) FROM events WHERE position > %s", (0,))
+                savepoint = conn.begin_nested()
+                savepoint.rollback()  # psycopg: ROLLBACK TO SAVEPOINT, then DEALLOCATE ALL
+                names = driver.execute("SELECT count(*) FROM pg_prepared_statements")
+                assert names.fetchone()[0] == 0
+            return append_in(conn, [new_event(_request(2))], recorded_by="newsroom")
+
+        second: Future = Future()
+        committer._commit([(work, second)])
+        committer._release()
+        assert [e.position for e in second.result()] == [2]
+        assert len(runs) == 2
+        with engine.connect() as conn:
+            stored = list(event_reads.raw_rows(conn))
+        assert [row["data"]["sides"][0]["received"] for row in stored] == [1, 2]
+        assert first_bad_position(stored) is None
