@@ -17,19 +17,21 @@ send and a poll or two; as one message 0.12-0.14 ms (``bench/README.md``). The c
 runs it for every append transaction, with the lock's wait in between, so that is CPU taken
 from every writer.
 
-Once a connection has seen a log of ``PREPARE_FROM`` events, the reads are one statement
-prepared on it (``pg_script.prepared``: a round trip of its own the first time) and run with
-``EXECUTE``. Parsed and planned from its text on every append, they took the server 0.17 ms
-of CPU against 0.07 ms prepared (bench/README.md). The saving is the plan: PostgreSQL keeps
-a generic one after five runs, and a generic plan made on a small table scans it whole,
-kept as the log grows (``pg_writes.unprepared``). On a table of ``PREPARE_FROM`` events the
-planner takes the indexes, and a larger table only makes them cheaper against a scan. Below
-it, and on a connection that has not yet seen it, the read goes as its text, the probe's
-values in place. A session that lost its prepared statements (psycopg's DEALLOCATE ALL, see
-``pg_script.forget``) has them prepared again: the read that found its statement gone is
-rolled back and sent again, before anything else of its transaction ran. Either way the
-probe's names and searches are sent as literals escaped by libpq; a probe without names or
-searches sends NULLs, which find nothing.
+Once a connection has seen a log of ``PREPARE_FROM`` events, the reads of a write without a
+search (a single write's) are one statement prepared on it (``pg_script.prepared``: a round
+trip of its own the first time) and run with ``EXECUTE``. A batch's search stays text:
+PostgreSQL would keep planning it for its values anyway (a generic plan, made without the
+numbers, costs more than theirs). Parsed and planned from its text on every append, they
+took the server 0.17 ms of CPU against 0.07 ms prepared (bench/README.md). The saving is the
+plan: PostgreSQL keeps a generic one after five runs, and a generic plan made on a small
+table scans it whole, kept as the log grows (``pg_writes.unprepared``). On a table of
+``PREPARE_FROM`` events the planner takes the indexes, and a larger table only makes them
+cheaper against a scan. Below it, and on a connection that has not yet seen it, the read
+goes as its text, the probe's values in place. A session that lost its prepared statements
+(psycopg's DEALLOCATE ALL, see ``pg_script.forget``) has them prepared again: the read that
+found its statement gone is rolled back and sent again, before anything else of its
+transaction ran. Either way the probe's names and searches are sent as literals escaped by
+libpq; a probe without names or searches sends NULLs, which find nothing.
 """
 
 from __future__ import annotations
