@@ -46,7 +46,7 @@ from psycopg import pq
 from . import json_text
 from .event_reads import HEAD_TEXT
 from .lock_probe import NONE, Probe, found, search_params
-from .pg_script import forget, inline, prepared, run
+from .pg_script import inline, prepared, run
 from .pg_writes import EXISTING_STREAMS_IN, FREE_SUFFIXES_IN
 
 # Any constant shared by every writer: the key of the advisory lock that orders appends.
@@ -75,10 +75,10 @@ def lock_and_head(
     try:
         result = run(driver, statement(driver, reads, probe), pq.ExecStatus.TUPLES_OK)
     except psycopg.errors.InvalidSqlStatementName:
-        # The session lost the prepared read (``pg_script.forget``): the transaction this
-        # text began is aborted; end it, which gives up the lock, and start again afresh.
+        # The session lost the prepared read (``run`` forgot its names: ``pg_script.forget``):
+        # the transaction this text began is aborted; end it, which gives up the lock, and
+        # send it again, the read prepared anew.
         run(driver, "ROLLBACK", pq.ExecStatus.COMMAND_OK)
-        forget(driver)
         result = run(driver, statement(driver, reads, probe), pq.ExecStatus.TUPLES_OK)
     # One row always (the head is LEFT JOINed to a one-row VALUES): one JSON array.
     position, last_hash, *values, names, free = json_text.loads(result.get_value(0, 0))

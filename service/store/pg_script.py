@@ -75,10 +75,15 @@ def commit(driver: psycopg.Connection, queued: Queued) -> None:
 def run(driver: psycopg.Connection, text: str, expected: pq.ExecStatus) -> pq.abc.PGresult:
     """Send ``text`` (statements separated by ``;``) as one message; the last one's result.
     The first error is raised as psycopg raises it elsewhere (a broken connection's as an
-    OperationalError, the connection then closed)."""
+    OperationalError, the connection then closed). A statement's prepared name the session
+    no longer knows makes this connection's names forgotten (``forget``): the next use
+    prepares them again."""
     result = driver.pgconn.exec_(text.encode())
     if result.status != expected:
-        raise _error(driver, result)
+        error = _error(driver, result)
+        if isinstance(error, psycopg.errors.InvalidSqlStatementName):
+            forget(driver)
+        raise error
     return result
 
 
