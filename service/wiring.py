@@ -48,7 +48,7 @@ def open_log(
         hooks.LogHooks(
             after_lock_reads={
                 STATE_NAME: hooks.lock_read(STORED_POSITION),
-                REVOCATIONS_READ: hooks.lock_read(REVOKED_COUNT),
+                REVOCATIONS_READ: hooks.lock_read(REVOKED_COUNT, append_stable=True),
             },
             on_append=(project, notify_appended),
             on_replayed=(bulk_build,),

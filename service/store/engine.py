@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from . import json_text, pg_lock, pg_writes, sqlite_head
 from .hooks import CommitHook, hooks_of
 from .lock_probe import NONE, Probe
+from .pg_speculation import Guess, Mispredicted
 from .sqlite_turns import append_turn
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -35,6 +36,9 @@ PROBED = "streams_probed_after_lock"
 # the lock's round trip (SQLite: right after BEGIN IMMEDIATE). A value read here is only
 # current until the transaction writes what it reads: its user pops it on first use.
 AFTER_LOCK = "read_after_lock"
+# conn.info key: (head, after-lock reads) as the lock's read found them (PostgreSQL), for the
+# group committer's next guess (pg_speculation).
+LOCK_READ = "head_found_by_lock"
 log = logging.getLogger(__name__)
 
 
@@ -161,32 +165,78 @@ def append_transaction(engine: Engine) -> Iterator[Connection]:
 
 
 @contextmanager
-def append_transaction_on(conn: Connection, *, probe: Probe = NONE) -> Iterator[Connection]:
+def append_transaction_on(
+    conn: Connection, *, probe: Probe = NONE, guess: Guess | None = None
+) -> Iterator[Connection]:
     """``append_transaction`` on a connection the caller holds (the group committer's).
 
     ``probe``: the generated stream names to look up in the lock's round trip
-    (PostgreSQL; ``lock_probe``).
+    (PostgreSQL; ``lock_probe``). ``guess`` (PostgreSQL, a probe without searches): what
+    that round trip is expected to find; it is then sent without waiting, the block runs on
+    the guess, and its first statement waits for the answer (``pg_speculation``), raising
+    ``Mispredicted`` if they differ: the answer's values are then in conn.info, the
+    transaction goes on (the lock held), and the block may run its work again on them.
+    conn.info[LOCK_READ] holds what the lock's read found (the head, the after-lock reads),
+    once it is in.
     After COMMIT, the events written in it are handed to the engine's ``after_commit`` hooks.
     """
     conn.execution_options(write_lock=True)
     conn.info.pop(APPENDED, None)  # info outlives the checkout: start clean
-    for key in (HEAD, AFTER_LOCK, PROBED):
+    for key in (HEAD, AFTER_LOCK, PROBED, LOCK_READ):
         conn.info.pop(key, None)
     try:
         with append_turn(conn, SQLITE_BUSY_TIMEOUT_MS / 1000), conn.begin():
             reads = hooks_of(conn.engine).lock_reads(conn.dialect.name)
             driver = conn.connection.driver_connection
-            if conn.dialect.name == "postgresql":
+            if conn.dialect.name != "postgresql":
+                head, after_lock = sqlite_head.head_and_reads(driver, reads)
+            elif guess is not None and not probe.searches:
+                head, after_lock = _guessed(conn, driver, reads, probe, guess)
+            else:
                 head, after_lock, probed = pg_lock.lock_and_head(driver, reads, probe)
                 if probe:
                     conn.info[PROBED] = probed
-            else:
-                head, after_lock = sqlite_head.head_and_reads(driver, reads)
+                conn.info[LOCK_READ] = (head, dict(after_lock))
             conn.info[HEAD], conn.info[AFTER_LOCK] = head, after_lock
             yield conn
     finally:
         pg_writes.forget(conn, HEAD, AFTER_LOCK, PROBED)
     _run_committed_hooks(hooks_of(conn.engine).after_commit, conn.info.pop(APPENDED, []))
+
+
+def _guessed(
+    conn: Connection,
+    driver: Any,
+    reads: tuple[tuple[str, str], ...],
+    probe: Probe,
+    guess: Guess,
+) -> tuple[tuple[int, str | None], dict[str, Any]]:
+    """Send the lock's round trip without waiting; the head and after-lock reads to run on
+    meanwhile (the guess's), its names' findings in conn.info[PROBED]."""
+    guessed_probe = guess.probed(probe.names)
+
+    def answered(head: Any, after_lock: dict[str, Any], probed: dict[str, bool]) -> None:
+        conn.info[LOCK_READ] = (head, dict(after_lock))
+        if (
+            head != guess.head
+            or probed != guessed_probe
+            or any(after_lock.get(k) != v for k, v in guess.after_lock.items())
+        ):
+            # The read in place of the guess, for the block to run again on, in this
+            # transaction: nothing was sent on the guess.
+            conn.info[HEAD], conn.info[AFTER_LOCK] = head, after_lock
+            if probe:
+                conn.info[PROBED] = probed
+            raise Mispredicted(f"the lock's read found {head}, not {guess.head}")
+        # The reads the guess left out, for the rest of the transaction (a guessed one may
+        # have been used, and popped, already).
+        kept = conn.info.setdefault(AFTER_LOCK, {})
+        kept.update((k, v) for k, v in after_lock.items() if k not in guess.after_lock)
+
+    pg_lock.send(driver, reads, probe, answered)
+    if probe:
+        conn.info[PROBED] = guessed_probe
+    return guess.head, dict(guess.after_lock)
 
 
 def _run_committed_hooks(hooks: tuple[CommitHook, ...], appended: list[Any]) -> None:

@@ -12,47 +12,38 @@ the transaction once the lock is granted, instead of waiting for the next one: w
 processes taking turns, a transaction then carries ~5 pieces instead of ~3.4 at 16
 connections (bench/write.py's load, bench/README.md), and the lock, the head read and the
 COMMIT are paid that much less often per append.
+
+On PostgreSQL, once a transaction's lock read found the head the committer's commit before
+it had left (no other writer came between), the next one runs its pieces on that guess while
+its lock's read is in flight (``pg_speculation``), and again on the read if it differs.
 """
 
 from __future__ import annotations
 
 import queue
-import sqlite3
 import threading
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TypeVar
 
-import psycopg
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from . import pg_send, pg_writes
-from .append import STAGING, finish_staged, flush_staged
-from .engine import APPENDED, PROBED, append_transaction_on
+from . import pg_writes
+from .batch_runs import DATABASE_ERRORS, Piece, Redo, Work, run_staged, run_unstaged
+from .engine import LOCK_READ, PROBED, append_transaction_on
 from .faults import unavailable
+from .hooks import hooks_of
 from .lock_probe import NONE, Probe, after_lock, for_lock
-from .lock_state import Staging
+from .pg_speculation import Guess, Guesses, Mispredicted
+from .pg_writes import DEFERRED
 
 T = TypeVar("T")
-# Errors of the database or its driver, whether SQLAlchemy wrapped them or not (the commit
-# pipeline runs on the driver): a connection that raised one is not reused.
-DATABASE_ERRORS = (DBAPIError, psycopg.Error, sqlite3.Error)
-Work = Callable[[Connection], object]
 
 MAX_BATCH = 64
 # An idle committer thread exits after this long; the next append starts a new one.
 IDLE_SECONDS = 5.0
-
-
-class _Redo(Exception):
-    """The staged attempt hit a database error before COMMIT: run the batch again, safely."""
-
-
-# One piece of a batch: the work, its caller's future, whether it needs a savepoint, and what
-# its generated stream names need looked up (in the lock's round trip, see engine).
-Piece = tuple[Work, Future, bool, Probe]
 
 
 class GroupCommitter:
@@ -65,6 +56,7 @@ class GroupCommitter:
         self._thread: threading.Thread | None = None
         # Held between batches (no pool checkout or pre-ping per batch); dropped on any error.
         self._conn: Connection | None = None
+        self._guesses = Guesses()  # PostgreSQL: what its next lock's read should find
 
     def run(
         self,
@@ -133,8 +125,8 @@ class GroupCommitter:
         if not pieces:
             return
         try:
-            outcomes = self._attempt(pieces, staged=True)
-        except _Redo:
+            outcomes = self._attempt(pieces, staged=True, guess=self._guesses.take())
+        except Redo:
             outcomes = self._attempt(pieces, staged=False)
         for future, value, ok in outcomes:
             if ok:
@@ -142,26 +134,33 @@ class GroupCommitter:
             else:
                 future.set_exception(value)
 
-    def _attempt(self, pieces: list[Piece], *, staged: bool) -> list[tuple[Future, object, bool]]:
+    def _attempt(
+        self, pieces: list[Piece], *, staged: bool, guess: Guess | None = None
+    ) -> list[tuple[Future, object, bool]]:
         """One append transaction for the batch; the outcome of each piece once it committed.
 
         Staged (first try): appends are only assigned while the pieces run, then written in
         one INSERT with one run of the projection hooks; a piece without ``isolated`` fails
         alone (nothing of it was written) unless the database raised, which makes the whole
         batch run again unstaged. Unstaged: each piece in its own SAVEPOINT, as written.
+        ``guess``: what the lock's read should find (``pg_speculation``); the pieces then run
+        while it is in flight, and again, in the same transaction, if it found otherwise.
         """
         outcomes: list[tuple[Future, object, bool]] = []
         try:
             if self._conn is None:
                 self._conn = self._engine.connect()
             probe = for_lock(self._engine, (piece[3] for piece in pieces))
-            with append_transaction_on(self._conn, probe=probe) as conn:
+            with append_transaction_on(self._conn, probe=probe, guess=guess) as conn:
                 if staged:
-                    self._join_waiting(conn, pieces)
-                    self._run_staged(conn, pieces, outcomes)
+                    written = self._run_staged(conn, pieces, outcomes)
                 else:
-                    self._run_unstaged(conn, pieces, outcomes)
-        except _Redo as redo:  # rolled back; a broken connection is not reused for the retry
+                    run_unstaged(conn, pieces, outcomes)
+            if staged:
+                stable = hooks_of(self._engine).append_stable()
+                found = conn.info.pop(LOCK_READ, None)
+                self._guesses.learn(found, written, stable, guessed=guess is not None)
+        except Redo as redo:  # rolled back; a broken connection is not reused for the retry
             if isinstance(redo.__cause__, DATABASE_ERRORS):
                 self._discard()
             raise
@@ -171,7 +170,7 @@ class GroupCommitter:
                 # since the last batch): nothing was sent for these pieces, so retry them
                 # on a fresh connection instead of failing them.
                 self._discard()
-                raise _Redo() from exc
+                raise Redo() from exc
             self._discard()
             return [(f, exc, False) for _, f, *_ in pieces]
         except BaseException as exc:
@@ -182,61 +181,22 @@ class GroupCommitter:
             return [(f, exc, False) for _, f, *_ in pieces]
         return outcomes
 
-    def _run_staged(self, conn: Connection, pieces: list[Piece], outcomes: list) -> None:
-        staging = conn.info[STAGING] = Staging()
+    def _run_staged(self, conn: Connection, pieces: list[Piece], outcomes: list) -> list:
+        """``run_staged`` after the waiting pieces joined; once more on the lock's read if it
+        found otherwise than the guess (nothing was sent on the guess: the writes it queued
+        are dropped)."""
         try:
-            for work, future, isolated, _ in pieces:
-                mark = staging.mark()
-                try:
-                    if isolated:
-                        flush_staged(conn)  # earlier pieces' rows stay out of its savepoint
-                        mark = staging.mark()
-                        with conn.begin_nested():
-                            result = work(conn)
-                            flush_staged(conn)
-                            pg_writes.flush(conn)  # its writes' errors are its own
-                    else:
-                        result = work(conn)
-                except Exception as exc:
-                    broken = isinstance(exc, DATABASE_ERRORS) and not isolated
-                    if broken or pg_send.aborted(conn):
-                        raise _Redo() from exc  # the transaction may be aborted: start over
-                    staging.reset(mark)
-                    outcomes.append((future, exc, False))
-                    continue
-                outcomes.append((future, result, True))
-            try:
-                finish_staged(conn, staging)
-                _send_and_commit(conn)
-            except Exception as exc:  # e.g. a hook failing: the unstaged run isolates it
-                if _commit_unknown(conn):
-                    raise  # the COMMIT may have reached the server: never run it twice
-                raise _Redo() from exc
-        finally:
-            pg_writes.forget(conn, STAGING)
-
-    def _run_unstaged(self, conn: Connection, pieces: list[Piece], outcomes: list) -> None:
-        appended = conn.info.setdefault(APPENDED, [])
-        for work, future, *_ in pieces:
-            if len(pieces) == 1:
-                outcomes.append((future, work(conn), True))
-                continue
-            mark = len(appended)
-            savepoint = conn.begin_nested()
-            try:
-                result = work(conn)
-                pg_writes.flush(conn)  # its writes' errors are its own (see pg_writes)
-                pg_send.refuse_aborted(conn)  # so is an error it caught itself
-            except BaseException as exc:
-                savepoint.rollback()
-                del appended[mark:]  # rolled back: not committed, not announced
-                outcomes.append((future, exc, False))
-                continue
-            savepoint.commit()
-            outcomes.append((future, result, True))
+            self._join_waiting(conn, pieces)
+            return run_staged(conn, pieces, outcomes)
+        except Mispredicted:
+            self._guesses.missed()
+            outcomes.clear()
+            pg_writes.forget(conn, DEFERRED)
+            return run_staged(conn, pieces, outcomes)
 
     def _release(self) -> None:
         """Hand the held connection back to the pool (the committer goes idle)."""
+        self._guesses = Guesses()
         if self._conn is not None:
             self._conn.close()
             self._conn = None
@@ -249,22 +209,6 @@ class GroupCommitter:
         if self._conn is not None:
             self._conn.invalidate()
             self._release()
-
-
-def _send_and_commit(conn: Connection) -> None:
-    """PostgreSQL: the batch's deferred writes and its COMMIT in one round trip (the answers
-    still wait for the COMMIT). Elsewhere the COMMIT is left to ``append_transaction_on``."""
-    if conn.dialect.name == "postgresql":
-        pg_writes.commit_with_writes(conn)
-
-
-def _commit_unknown(conn: Connection) -> bool:
-    """Whether the connection broke, so that the server may have committed the batch
-    without our hearing it (an error the server reported means it rolled back)."""
-    if conn.invalidated or conn.closed:
-        return True
-    driver = conn.connection.driver_connection
-    return bool(getattr(driver, "broken", False) or getattr(driver, "closed", False))
 
 
 _COMMITTERS: weakref.WeakKeyDictionary[Engine, GroupCommitter] = weakref.WeakKeyDictionary()

@@ -58,6 +58,10 @@ class LogHooks:
         """The after-lock reads as (name, SQL) for one store (``postgresql``, ``sqlite``)."""
         return tuple((name, getattr(read, dialect)) for name, read in self.after_lock_reads.items())
 
+    def append_stable(self) -> frozenset[str]:
+        """The names of the after-lock reads whose value no append changes."""
+        return frozenset(n for n, read in self.after_lock_reads.items() if read.append_stable)
+
 
 NO_HOOKS = LogHooks()
 _INSTALLED: weakref.WeakKeyDictionary[Engine, LogHooks] = weakref.WeakKeyDictionary()
@@ -69,15 +73,18 @@ class LockRead:
 
     postgresql: str
     sqlite: str
+    # Whether no append changes its value: the group committer may then run a transaction's
+    # work on the value it read last, before this transaction's read is in (pg_speculation).
+    append_stable: bool = False
 
 
-def lock_read(statement: sa.Select) -> LockRead:
+def lock_read(statement: sa.Select, *, append_stable: bool = False) -> LockRead:
     """A read for ``after_lock_reads``: the module's own statement, compiled once per store."""
     texts = (
         str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
         for dialect in (postgresql.dialect(), sqlite.dialect())
     )
-    return LockRead(*texts)
+    return LockRead(*texts, append_stable=append_stable)
 
 
 def install(engine: Engine, hooks: LogHooks) -> None:

@@ -32,21 +32,27 @@ goes as its text, the probe's values in place. A session that lost its prepared 
 found its statement gone is rolled back and sent again, before anything else of its
 transaction ran. Either way the probe's names and searches are sent as literals escaped by
 libpq; a probe without names or searches sends NULLs, which find nothing.
+
+``send`` sends the same round trip without waiting for its answer, for the group committer's
+transactions that run on a guess meanwhile (``pg_speculation``): the answer is read, with
+the GIL released while it is awaited, when the transaction's next statement settles it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import select
+from collections.abc import Callable, Sequence
+from contextlib import suppress
 from typing import Any
 from weakref import WeakSet
 
 import psycopg
 from psycopg import pq
 
-from . import json_text
+from . import json_text, pg_speculation
 from .event_reads import HEAD_TEXT
 from .lock_probe import NONE, Probe, found, search_params
-from .pg_script import inline, prepared, run
+from .pg_script import inline, prepared, raised, run
 from .pg_writes import EXISTING_STREAMS_IN, FREE_SUFFIXES_IN
 
 # Any constant shared by every writer: the key of the advisory lock that orders appends.
@@ -75,11 +81,84 @@ def lock_and_head(
     try:
         result = run(driver, statement(driver, reads, probe), pq.ExecStatus.TUPLES_OK)
     except psycopg.errors.InvalidSqlStatementName:
-        # The session lost the prepared read (``run`` forgot its names: ``pg_script.forget``):
-        # the transaction this text began is aborted; end it, which gives up the lock, and
-        # send it again, the read prepared anew.
-        run(driver, "ROLLBACK", pq.ExecStatus.COMMAND_OK)
-        result = run(driver, statement(driver, reads, probe), pq.ExecStatus.TUPLES_OK)
+        result = _again(driver, reads, probe)
+    return _answer(driver, result, reads, probe)
+
+
+def send(
+    driver: psycopg.Connection,
+    reads: tuple[tuple[str, str], ...],
+    probe: Probe,
+    answered: Callable[[Head, dict[str, Any], dict[str, bool]], None],
+) -> None:
+    """``lock_and_head``'s round trip sent without waiting for its answer: the next
+    statement on ``driver`` waits for it first (``pg_speculation.settle``), which hands it
+    to ``answered``."""
+    text = statement(driver, reads, probe)
+    pgconn = driver.pgconn
+    pgconn.send_query(text.encode())
+    while pgconn.flush():  # 1: some of it is still to go
+        _wait(pgconn, select.POLLOUT)
+
+    def receive(use: bool) -> None:
+        if not use:
+            with suppress(psycopg.Error):
+                _results(driver)
+            return
+        try:
+            result = _read(driver, _results(driver))
+        except psycopg.errors.InvalidSqlStatementName:
+            result = _again(driver, reads, probe)
+        answered(*_answer(driver, result, reads, probe))
+
+    pg_speculation.expect(driver, receive)
+
+
+def _again(
+    driver: psycopg.Connection, reads: tuple[tuple[str, str], ...], probe: Probe
+) -> pq.abc.PGresult:
+    """The round trip once more, after the session lost the prepared read (``run`` forgot
+    its names: ``pg_script.forget``): the transaction its text began is aborted; end it,
+    which gives up the lock, and send it again, the read prepared anew."""
+    run(driver, "ROLLBACK", pq.ExecStatus.COMMAND_OK)
+    return run(driver, statement(driver, reads, probe), pq.ExecStatus.TUPLES_OK)
+
+
+def _results(driver: psycopg.Connection) -> list[pq.abc.PGresult]:
+    """Every result of the query in flight, waiting for them (the GIL released meanwhile)."""
+    pgconn, results = driver.pgconn, []
+    while True:
+        while pgconn.is_busy():
+            _wait(pgconn, select.POLLIN)
+            pgconn.consume_input()
+        result = pgconn.get_result()
+        if result is None:
+            return results
+        results.append(result)
+
+
+def _read(driver: psycopg.Connection, results: list[pq.abc.PGresult]) -> pq.abc.PGresult:
+    """The read's result (the last), or the first error raised as ``run`` raises it."""
+    for result in results:
+        if result.status not in (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK):
+            raise raised(driver, result)
+    if not results or results[-1].status != pq.ExecStatus.TUPLES_OK:
+        raise psycopg.OperationalError("the append lock's read returned no rows")
+    return results[-1]
+
+
+def _wait(pgconn: pq.abc.PGconn, events: int) -> None:
+    poller = select.poll()
+    poller.register(pgconn.socket, events | select.POLLERR)
+    poller.poll()
+
+
+def _answer(
+    driver: psycopg.Connection,
+    result: pq.abc.PGresult,
+    reads: tuple[tuple[str, str], ...],
+    probe: Probe,
+) -> tuple[Head, dict[str, Any], dict[str, bool]]:
     # One row always (the head is LEFT JOINed to a one-row VALUES): one JSON array.
     position, last_hash, *values, names, free = json_text.loads(result.get_value(0, 0))
     after_lock = {name: value for (name, _), value in zip(reads, values, strict=True)}

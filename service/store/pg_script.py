@@ -32,6 +32,7 @@ import psycopg
 from psycopg import pq
 from psycopg.adapt import PyFormat, Transformer
 
+from . import pg_speculation
 from .pg_merge import merged
 
 # The parameter types a statement is prepared with: psycopg's own dumpers' (jsonb for Jsonb,
@@ -77,21 +78,24 @@ def run(driver: psycopg.Connection, text: str, expected: pq.ExecStatus) -> pq.ab
     The first error is raised as psycopg raises it elsewhere (a broken connection's as an
     OperationalError, the connection then closed). A statement's prepared name the session
     no longer knows makes this connection's names forgotten (``forget``): the next use
-    prepares them again."""
+    prepares them again. A lock's read in flight is waited for first (``pg_speculation``)."""
+    pg_speculation.settle(driver)
     result = driver.pgconn.exec_(text.encode())
     if result.status != expected:
-        error = _error(driver, result)
-        if isinstance(error, psycopg.errors.InvalidSqlStatementName):
-            forget(driver)
-        raise error
+        raise raised(driver, result)
     return result
 
 
-def _error(driver: psycopg.Connection, result: pq.abc.PGresult) -> psycopg.Error:
+def raised(driver: psycopg.Connection, result: pq.abc.PGresult) -> psycopg.Error:
+    """The error a failed result is raised as; a prepared name the session no longer knows
+    makes this connection's names forgotten (``forget``)."""
     if driver.pgconn.status == pq.ConnStatus.BAD:
         message = result.get_error_message(driver.info.encoding) or "connection broken"
         return psycopg.OperationalError(message)
-    return psycopg.errors.error_from_result(result, encoding=driver.info.encoding)
+    error = psycopg.errors.error_from_result(result, encoding=driver.info.encoding)
+    if isinstance(error, psycopg.errors.InvalidSqlStatementName):
+        forget(driver)
+    return error
 
 
 def inline(statement: str, literals: Sequence[str]) -> str:
@@ -120,9 +124,10 @@ def prepared(
     count = iter(range(1, len(params) + 1))
     text = _PLACEHOLDER.sub(lambda m: f"${next(count)}" if m.group() == "%s" else "%", statement)
     types = [_type(transformer, value) for value in params]
+    pg_speculation.settle(driver)
     result = driver.pgconn.prepare(name.encode(), text.encode(), types)
     if result.status != pq.ExecStatus.COMMAND_OK:
-        raise _error(driver, result)
+        raise raised(driver, result)
     names[statement] = name
     return name
 

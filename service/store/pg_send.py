@@ -17,6 +17,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 from sqlalchemy.engine import Connection
 
+from . import pg_speculation
 from .pg_merge import merged
 
 # The third part of a queued write that is a COPY: (statement, its rows as COPY text, COPY, _).
@@ -38,7 +39,8 @@ def send(cursor: psycopg.Cursor, queued: Queued) -> None:
 
 def send_all(driver: psycopg.Connection, queued: Queued) -> None:
     """The queued writes in order: each run of statements in one pipeline, each COPY alone
-    (COPY cannot join a pipeline)."""
+    (COPY cannot join a pipeline). A lock's read in flight is waited for first."""
+    pg_speculation.settle(driver)
     start = 0
     while start < len(queued):
         end = next((i for i in range(start, len(queued)) if queued[i][2] == COPY), len(queued))
@@ -83,9 +85,10 @@ def await_background(conn: Connection) -> None:
 
 def settle_background(conn: Connection) -> None:
     """Before a rollback: let the thread finish with the connection (what it wrote is
-    being undone, so its error does not matter)."""
+    being undone, so its error does not matter), and drop the lock's read in flight."""
     if conn.invalidated:  # the thread's connection broke: it has given up on its own
         return
+    pg_speculation.drop_on(conn)
     done = conn.info.pop(BACKGROUND, None)
     if done is not None:
         done.exception()

@@ -6,12 +6,12 @@ write: the read model's rows, see ``readmodel.pg_writes``) need no answer, so th
 sent when made: ``defer`` queues them on the connection, and they go out together through
 psycopg in one pipeline (one round trip) just before the next statement SQLAlchemy sends on
 that connection (a read then sees them), or when ``flush`` is called; at the transaction's
-end, with its COMMIT, as one message (``pg_script``). A
-rollback drops what is still queued (it would be undone anyway). Each statement is a
-constant text (prepared once per connection by psycopg), and the many-row parts travel as
-one JSON parameter, so a batch is a handful of statements however many rows it holds, and
-nothing is compiled per call. SQLite, in-process, keeps the SQLAlchemy statements; both
-stores get the same rows, which the tests compare.
+end, with its COMMIT, as one message (``pg_script``). A rollback drops what is still queued
+(it would be undone anyway). Each statement is a constant text (prepared once per
+connection by psycopg), and the many-row parts travel as one JSON parameter, so a batch is
+a handful of statements however many rows it holds, and nothing is compiled per call.
+SQLite, in-process, keeps the SQLAlchemy statements; both stores get the same rows, which
+the tests compare.
 
 A bulk build (a rebuild, a restore's load) queues its COPYs as well, and hands a page's
 queued writes to a thread (``send_in_background``): the server inserts one page while this
@@ -33,7 +33,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 
-from . import json_text, pg_script
+from . import json_text, pg_script, pg_speculation
 from .pg_merge import independent
 from .pg_send import (
     COPY,
@@ -132,6 +132,7 @@ def defer(
 def flush(conn: Connection) -> None:
     """Send the queued writes (after those a thread is sending); their errors are raised
     here. (Nothing is ever queued on other stores: a no-op there.)"""
+    pg_speculation.settle_on(conn)  # first the lock's read in flight, if any
     await_background(conn)
     queued = conn.info.pop(DEFERRED, None)
     if queued:
@@ -168,6 +169,7 @@ def unprepared(driver: psycopg.Connection, statement: str, params: Sequence[Any]
     10^6 events, and bench/write.py's batches ran at 3-7 a second instead of ~15 through
     ``existing_streams`` (~40 ms a probe, server log). Unprepared, every probe is planned for
     the table as it is now. Returns the cursor (in a pipeline, its rows come at the sync)."""
+    pg_speculation.settle(driver)
     return driver.execute(statement, params, prepare=False)
 
 
@@ -245,11 +247,9 @@ _COPIES: dict[str, tuple[str, Any, list[str]]] = {}
 # formats a row in C without asking each value's Python type for its dumper, and a JSON cell
 # is dumped once, by orjson, as bytes (it was decoded to text and encoded again). The COPY
 # text is byte for byte what the default dumpers wrote (tests/integration/test_copy_rows.py).
-# Matched against the column's PostgreSQL type: BigInteger before Integer, its base class,
-# JSONB before JSON; any other column is text.
+# Matched against the column's type: BigInteger before Integer, JSONB before JSON; else text.
 _COPY_TYPES = ((sa.BigInteger, "int8"), (sa.Integer, "int4"), (sa.Date, "date"),
-               (sa.Boolean, "bool"), (postgresql.JSONB, "jsonb"),
-               (sa.JSON, "json"))  # fmt: skip
+               (sa.Boolean, "bool"), (postgresql.JSONB, "jsonb"), (sa.JSON, "json"))  # fmt: skip
 _POSTGRESQL = postgresql.dialect()
 
 

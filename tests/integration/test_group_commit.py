@@ -283,6 +283,32 @@ class TestHeldConnection:
         committer._release()
 
 
+def _killing_itself(conn):
+    conn.execute(sa.text("SELECT pg_terminate_backend(pg_backend_pid())"))
+
+
+class TestUnstagedConnectionLost:
+    def test_a_piece_that_loses_the_connection_fails_the_batch_as_unavailable(
+        self, engine, backend
+    ):
+        """Run piece by piece, a piece whose connection is lost ends the transaction for
+        all: no later piece runs, and no COMMIT is tried on it (SQLAlchemy would refuse it
+        with PendingRollbackError, a 500), each answer says the database is unavailable."""
+        if backend != "postgresql":
+            pytest.skip("terminating a server backend is a PostgreSQL test")
+        committer = GroupCommitter(engine)
+        pieces = [
+            (_append_work(1), Future(), True, NONE),
+            (_killing_itself, Future(), True, NONE),
+            (_append_work(3), Future(), True, NONE),
+        ]
+        outcomes = committer._attempt(pieces, staged=False)
+        assert [ok for _, _, ok in outcomes] == [False, False, False]
+        assert all(unavailable(error) for _, error, _ in outcomes)
+        with engine.connect() as conn:
+            assert event_reads.head(conn)[0] == 0
+
+
 class TestCommitCutOff:
     def test_a_connection_lost_with_the_commit_in_flight_fails_the_batch_without_rerunning_it(
         self, engine, backend, monkeypatch
