@@ -81,6 +81,8 @@ def run_staged(conn: Connection, pieces: list[Piece], outcomes: list) -> list[Re
 
 
 def run_unstaged(conn: Connection, pieces: list[Piece], outcomes: list) -> None:
+    """Each piece in its own SAVEPOINT, as written (a lone piece without one); a piece that
+    fails is rolled back alone, unless its connection was lost, which ends them all."""
     appended = conn.info.setdefault(APPENDED, [])
     for work, future, *_ in pieces:
         if len(pieces) == 1:

@@ -30,6 +30,7 @@ from typing import TypeVar
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from ..domain.events import RecordedEvent
 from . import pg_writes
 from .batch_runs import DATABASE_ERRORS, Piece, Redo, Work, run_staged, run_unstaged
 from .engine import LOCK_READ, PROBED, append_transaction_on
@@ -181,7 +182,9 @@ class GroupCommitter:
             return [(f, exc, False) for _, f, *_ in pieces]
         return outcomes
 
-    def _run_staged(self, conn: Connection, pieces: list[Piece], outcomes: list) -> list:
+    def _run_staged(
+        self, conn: Connection, pieces: list[Piece], outcomes: list
+    ) -> list[RecordedEvent]:
         """``run_staged`` after the waiting pieces joined; once more on the lock's read if it
         found otherwise than the guess (nothing was sent on the guess: the writes it queued
         are dropped)."""

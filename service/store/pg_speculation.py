@@ -7,13 +7,15 @@ what the read is expected to return (``Guess``): the head it committed, the afte
 no append changes, its stream names taken as it wrote them. Nothing is written on a guess:
 the work only stages (``append.STAGING``), and every statement of the transaction first
 waits for the read here (``settle``), which compares it with the guess. Any difference
-raises ``Mispredicted``: the committer rolls back, which releases the lock, and runs the
-batch again on the read as any transaction does. The work's CPU then overlaps the round
-trip instead of following it.
+raises ``Mispredicted`` with the read's values put in the guess's place: the committer runs
+the batch again on them in the same transaction, the lock held, and drops what the guessed
+run queued. (Not a rollback: psycopg's ``DEALLOCATE ALL`` on it would drop the commit's
+prepared writes, see ``pg_script.forget``.) The work's CPU then overlaps the round trip
+instead of following it.
 
 Each place that sends on the committer's connection settles first: the ``pg_writes`` hooks
-(every SQLAlchemy statement, COMMIT and ROLLBACK), ``pg_writes.unprepared`` and
-``pg_script`` (the driver's own round trips).
+(every SQLAlchemy statement and COMMIT), ``pg_writes.unprepared``, ``pg_send`` and
+``pg_script`` (the driver's own round trips); a ROLLBACK drops the answer instead (``drop``).
 """
 
 from __future__ import annotations
@@ -32,10 +34,10 @@ MAX_SKIP = 64
 
 
 class Mispredicted(Exception):
-    """The lock's read differs from the guess the work ran on: the attempt is rolled back
-    and run again (``group_commit``, which lets it through where a piece's own failure is
-    caught). An Exception, not a BaseException: SQLAlchemy takes those for a lost
-    connection and discards it."""
+    """The lock's read differs from the guess the work ran on: the batch runs again on the
+    read, in the same transaction (``group_commit``; ``batch_runs`` lets it through where a
+    piece's own failure is caught). An Exception, not a BaseException: SQLAlchemy takes
+    those for a lost connection and discards it."""
 
 
 @dataclass(frozen=True, slots=True)
