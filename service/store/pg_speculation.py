@@ -129,12 +129,14 @@ def pending(driver: psycopg.Connection) -> bool:
 
 
 def settle_on(conn: Connection) -> None:
-    """``settle`` on a SQLAlchemy connection (a no-op on SQLite, or once it is invalidated)."""
-    if conn.dialect.name == "postgresql" and not conn.invalidated:
+    """``settle`` on a SQLAlchemy connection (a no-op on SQLite, or once it is invalidated).
+    Run before every statement, reads included: with no read in flight anywhere in the
+    process it returns at once."""
+    if _PENDING and conn.dialect.name == "postgresql" and not conn.invalidated:
         settle(conn.connection.driver_connection)
 
 
 def drop_on(conn: Connection) -> None:
     """``drop`` on a SQLAlchemy connection (a no-op on SQLite, or once it is invalidated)."""
-    if conn.dialect.name == "postgresql" and not conn.invalidated:
+    if _PENDING and conn.dialect.name == "postgresql" and not conn.invalidated:
         drop(conn.connection.driver_connection)
