@@ -58,6 +58,9 @@ class GroupCommitter:
         # Held between batches (no pool checkout or pre-ping per batch); dropped on any error.
         self._conn: Connection | None = None
         self._guesses = Guesses()  # PostgreSQL: what its next lock's read should find
+        # Pieces its transactions ran of late, those that joined included: the most of the
+        # last, less one per transaction since (``lock_probe.for_lock``).
+        self._expected = 0
 
     def run(
         self,
@@ -151,7 +154,7 @@ class GroupCommitter:
         try:
             if self._conn is None:
                 self._conn = self._engine.connect()
-            probe = for_lock(self._engine, (piece[3] for piece in pieces))
+            probe = for_lock(self._engine, (p[3] for p in pieces), expected=self._expected)
             with append_transaction_on(self._conn, probe=probe, guess=guess) as conn:
                 if staged:
                     written = self._run_staged(conn, pieces, outcomes)
@@ -161,6 +164,7 @@ class GroupCommitter:
                 stable = hooks_of(self._engine).append_stable()
                 found = conn.info.pop(LOCK_READ, None)
                 self._guesses.learn(found, written, stable, guessed=guess is not None)
+            self._expected = max(len(pieces), self._expected - 1)
         except Redo as redo:  # rolled back; a broken connection is not reused for the retry
             if isinstance(redo.__cause__, DATABASE_ERRORS):
                 self._discard()

@@ -10,10 +10,16 @@ sends them with the lock, the head read and the projection position, in one roun
 (``pg_lock.lock_and_head``), then hands ``stream_ids.generated_stream`` what they found as
 name -> taken (``found``). Two forms, by how many names of one kind and date a write needs:
 
-- a few (a single write): candidate names, asked with one ``= ANY(array)``: the next 8 from
-  this process's last suffix for the date (or from the date itself), one more per further
-  event, and 10 far beyond them for a busy date (``stream_ids.window``). The cheapest
-  statement for PostgreSQL to parse and plan (a search costs ~0.1 ms more per write).
+- a few (a single write): candidate names, asked with one ``= ANY(array)``. The cheapest
+  statement for PostgreSQL to parse and plan (a search costs ~0.1 ms more per write). A
+  write counts its names per date (``dates``); the committer adds up the counts of the
+  writes it runs together and lists the names from this process's last suffix for the date
+  as it is then (``for_lock``): the next 8 (or from the date itself), two more per further
+  event (another process appending at once takes about as many between two of this one's
+  transactions), and 10 far beyond them for a busy date (``stream_ids.window``). Listed
+  per write, from the suffix it saw when it queued, the names of 4 writes run together
+  were 8 from a suffix their committer's transaction before had already moved past: at
+  16 connections, 2 transactions in 3 probed again on their own, with the lock held.
 - many (a batch): a search, which walks the suffixes up from that hint, one index probe
   each, stepping over those another process took since (at most ``SEARCH_PAST``), to as
   many free ones as wanted and a few more for the writes that join once the lock is
@@ -52,21 +58,24 @@ JOINERS = stream_ids.WINDOW - 1
 
 @dataclass(frozen=True, slots=True)
 class Probe:
-    """Candidate names to ask about, and searches (one per date with many names to place)."""
+    """Names to ask about, searches (one per date with many names to place), and the dates
+    with a few generated names to place (a date's first name, how many), whose candidate
+    names ``for_lock`` lists."""
 
     names: tuple[str, ...] = ()
     searches: tuple[Search, ...] = ()
+    dates: tuple[tuple[str, int], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.names or self.searches)
+        return bool(self.names or self.searches or self.dates)
 
 
 NONE = Probe()
 
 
 def candidates(engine: Engine, news: Sequence[NewEvent]) -> Probe:
-    """The probe for these events' new streams: the generated names' candidates or
-    searches, and the names given (a write that names the stream it creates must find it
+    """The probe for these events' new streams: the generated names' dates or searches,
+    and the names given (a write that names the stream it creates must find it
     free; asked here, that costs no round trip of its own under the lock). None on SQLite,
     which has no such round trip."""
     if engine.dialect.name != "postgresql":
@@ -86,45 +95,65 @@ def candidates(engine: Engine, news: Sequence[NewEvent]) -> Probe:
     if not wanted and not given:
         return NONE
     hints = stream_ids.hints(engine)
-    names: list[str] = list(given)
-    searches: list[Search] = []
-    for first, count in wanted.items():
-        start = _search_start(hints, first)
-        if count >= SEARCH_FROM:
-            searches.append((first, start, count))
-        else:
-            names.extend(stream_ids.suffixed(first, n) for n in stream_ids.window(start, count))
-    return Probe(tuple(names), tuple(searches))
+    searches = tuple(
+        (first, _search_start(hints, first), count)
+        for first, count in wanted.items()
+        if count >= SEARCH_FROM
+    )
+    dates = tuple((first, count) for first, count in wanted.items() if count < SEARCH_FROM)
+    return Probe(tuple(given), searches, dates)
 
 
 def merged(probes: Iterable[Probe]) -> Probe:
     """Several writes' probes as one: their names once each, one search per date (from the
-    lowest start, for all of them)."""
+    lowest start, for all of them), one count per date of few names (their sum)."""
     names: dict[str, None] = {}
     by_date: dict[str, tuple[int, int]] = {}
+    counts: dict[str, int] = {}
     for probe in probes:
         names.update(dict.fromkeys(probe.names))
         for first, start, want in probe.searches:
             low, total = by_date.get(first, (start, 0))
             by_date[first] = (min(low, start), total + want)
+        for first, count in probe.dates:
+            counts[first] = counts.get(first, 0) + count
     searches = tuple((first, start, want) for first, (start, want) in by_date.items())
-    return Probe(tuple(names), searches)
+    return Probe(tuple(names), searches, tuple(counts.items()))
 
 
-def for_lock(engine: Engine, probes: Iterable[Probe]) -> Probe:
-    """The probes of writes run together, merged, each search starting from this process's
-    hint for its date as it is now. A write made its probe before it queued; a batch of the
-    date this process placed meanwhile moved the hint past its names, which the search
-    would otherwise walk over again, on top of those another process took since (past
-    ``SEARCH_PAST`` of them in all, the batch probes on its own, several times)."""
+def for_lock(engine: Engine, probes: Iterable[Probe], expected: int = 0) -> Probe:
+    """The probes of writes run together, merged, from this process's hint for each date as
+    it is now: each search starts there, and each date of few names has its candidate names
+    listed from there (``dates`` resolved into ``names``, ``candidates_of``). A write made
+    its probe before it queued; what this process placed of the date meanwhile moved the
+    hint past its names, which the lock would otherwise look at again, on top of those
+    another process took since (past ``SEARCH_PAST`` of them in all, a batch probes on its
+    own, several times; past the window, a single write does).
+
+    ``expected``: how many writes the transaction is expected to run in all (as many as
+    the committer's recent ones ran): single writes that join it once the lock is
+    granted find their names among as many more candidates per date, instead of probing
+    on their own with the lock held."""
     probe = merged(probes)
-    if not probe.searches:
+    if not probe.searches and not probe.dates:
         return probe
     hints = stream_ids.hints(engine)
     searches = tuple(
         (first, _search_start(hints, first), want) for first, _, want in probe.searches
     )
-    return Probe(probe.names, searches)
+    names = dict.fromkeys(probe.names)
+    joining = max(0, expected - sum(count for _, count in probe.dates))
+    for first, count in probe.dates:
+        suffixes = candidates_of(_search_start(hints, first), count + joining)
+        names.update((stream_ids.suffixed(first, n), None) for n in suffixes)
+    return Probe(tuple(names), searches)
+
+
+def candidates_of(start: int, count: int) -> list[int]:
+    """The suffixes asked about for ``count`` names of a date from ``start``: the window
+    (``stream_ids.window``), with two names more per further name instead of one: room
+    for about as many taken by another process appending at once since."""
+    return stream_ids.window(start, 2 * count - 1)
 
 
 def _search_start(hints: dict[str, int], first: str) -> int:

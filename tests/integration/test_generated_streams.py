@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from datetime import date
 
 import pytest
@@ -202,23 +203,66 @@ class TestProbedWithTheLock:
         assert self._record(engine) == f"swap/2026-02-05-{since + 3}"
 
     def test_a_write_asks_about_few_names_a_batch_searches(self, engine, backend):
-        """A few names of a date (a single write) are asked as candidates: 18, the next 8
-        from this process's last suffix for it and 10 far out, one more per further event.
-        Many (a batch) are searched for, from the same place."""
+        """A few names of a date (a single write) are asked as candidates, listed when the
+        lock is asked for: 18, the next 8 from this process's last suffix for it and 10 far
+        out, two more per further name. Many (a batch) are searched for, from the same
+        place."""
         if backend != "postgresql":
             pytest.skip("the lock's round trip is PostgreSQL's")
         single = lock_probe.candidates(engine, [GENERATED])
-        assert (len(single.names), single.searches) == (18, ())
+        assert single == lock_probe.Probe(dates=(("swap/2026-02-05", 1),))
+        assert len(lock_probe.for_lock(engine, [single]).names) == 18
         assert [self._record(engine) for _ in range(2)][-1] == "swap/2026-02-05-2"
-        three = lock_probe.candidates(engine, [GENERATED] * 3)  # from this process's hint, 2
+        three = lock_probe.for_lock(engine, [lock_probe.candidates(engine, [GENERATED] * 3)])
         assert three.names[:3] == ("swap/2026-02-05-2", "swap/2026-02-05-3", "swap/2026-02-05-4")
-        assert len(three.names) == 19  # 2..11, then 2 + 16, 32, ... 4096
+        assert len(three.names) == 21  # 2..13, then 2 + 16, 32, ... 4096
         other_day = new_swap(None, occurred_on=date(2026, 2, 3))
         many = [GENERATED] * lock_probe.SEARCH_FROM + [other_day, new_swap("swap/named")]
-        batch = lock_probe.candidates(engine, many)
+        batch = lock_probe.for_lock(engine, [lock_probe.candidates(engine, many)])
         assert batch.searches == (("swap/2026-02-05", 2, lock_probe.SEARCH_FROM),)
         # The name given first, then the other date's 18 candidates.
         assert len(batch.names) == 19 and batch.names[:2] == ("swap/named", "swap/2026-02-03")
+
+    def test_single_writes_run_together_find_their_names_with_the_lock(
+        self, engine, backend, monkeypatch
+    ):
+        """Four writes made their probes, then this process placed 8 names of their date and
+        another process took 8 more. Their committer lists their candidates from its hint as
+        it is when it asks for the lock, for the four together (and for the two more it
+        expects, its recent transactions having run six, which join once the lock is
+        granted): no probe of their own with the lock held. Listed per write from the
+        suffix each saw, their 8 names were all taken."""
+        if backend != "postgresql":
+            pytest.skip("the lock's round trip is PostgreSQL's")
+        self._record(engine)  # this process's hint: swap/2026-02-05
+        probe = lock_probe.candidates(engine, [GENERATED])
+
+        def piece():
+            work = lambda conn: append_in(conn, [GENERATED], recorded_by="n")[0].stream  # noqa: E731
+            return (work, Future(), False, probe)
+
+        first, joining = [piece() for _ in range(4)], [piece() for _ in range(2)]
+        _streams(engine, [GENERATED] * 8)  # this process: -2 .. -9
+        _taken(engine, range(10, 18))  # another process
+        probes = self._probes(monkeypatch)
+        committer = GroupCommitter(engine)
+        committer._expected = 6
+        for queued in joining:
+            committer._queue.put(queued)  # they queue while the lock is awaited
+        committer._commit(first)
+        streams = [future.result() for _, future, *_ in first + joining]
+        assert streams == [f"swap/2026-02-05-{n}" for n in range(18, 24)]
+        assert probes == []
+
+    def test_a_committer_expects_as_many_writes_as_it_ran_of_late(self, engine):
+        """The most of its last transaction, less one per transaction since."""
+        committer = GroupCommitter(engine)
+        work = lambda conn: None  # noqa: E731
+        sizes = []
+        for size in (1, 5, 2, 1, 1, 3):
+            committer._commit([(work, Future(), False, lock_probe.NONE) for _ in range(size)])
+            sizes.append(committer._expected)
+        assert sizes == [1, 5, 4, 3, 2, 3]
 
     def test_the_lock_knows_every_name_its_search_looked_at(self, engine, backend):
         """Taken names stepped over are known taken, the free ones found (a few more than
