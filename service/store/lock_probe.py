@@ -30,9 +30,11 @@ name -> taken (``found``). Two forms, by how many names of one kind and date a w
 
 Writes that join the transaction once the lock is granted (``group_commit``) were not in
 that round trip. A few single writes of a date a search covered find their names among the
-``JOINERS`` extra it found; a joining batch has its names asked in one round trip of its
-own, from past what the lock's round trip settled (``after_lock``), instead of walking up
-in probes of 64, 128, 256… names while it places its events.
+``JOINERS`` extra it found; of a date listed as candidates, among those listed for as many
+writes as the committer's recent transactions ran (``for_lock``'s ``expected``); a joining
+batch has its names asked in one round trip of its own, from past what the lock's round
+trip settled (``after_lock``), instead of walking up in probes of 64, 128, 256… names while
+it places its events.
 """
 
 from __future__ import annotations
