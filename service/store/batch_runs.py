@@ -55,9 +55,9 @@ def run_staged(conn: Connection, pieces: list[Piece], outcomes: list) -> list[Re
                         pg_writes.flush(conn)  # its writes' errors are its own
                 else:
                     result = work(conn)
+            except Mispredicted:  # the batch runs again on the lock's read
+                raise
             except Exception as exc:
-                if isinstance(exc, Mispredicted):
-                    raise
                 broken = isinstance(exc, DATABASE_ERRORS) and not isolated
                 if broken or pg_send.aborted(conn):
                     raise Redo() from exc  # the transaction may be aborted: start over
@@ -69,9 +69,9 @@ def run_staged(conn: Connection, pieces: list[Piece], outcomes: list) -> list[Re
             pg_speculation.settle_on(conn)  # the lock's read, before the hooks read
             finish_staged(conn, staging)
             send_and_commit(conn)
+        except Mispredicted:
+            raise
         except Exception as exc:  # e.g. a hook failing: the unstaged run isolates it
-            if isinstance(exc, Mispredicted):
-                raise
             if commit_unknown(conn):
                 raise  # the COMMIT may have reached the server: never run it twice
             raise Redo() from exc

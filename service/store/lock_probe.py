@@ -126,7 +126,7 @@ def merged(probes: Iterable[Probe]) -> Probe:
 def for_lock(engine: Engine, probes: Iterable[Probe], expected: int = 0) -> Probe:
     """The probes of writes run together, merged, from this process's hint for each date as
     it is now: each search starts there, and each date of few names has its candidate names
-    listed from there (``dates`` resolved into ``names``, ``candidates_of``). A write made
+    listed from there (``dates`` resolved into ``names``, ``_candidate_suffixes``). A write made
     its probe before it queued; what this process placed of the date meanwhile moved the
     hint past its names, which the lock would otherwise look at again, on top of those
     another process took since (past ``SEARCH_PAST`` of them in all, a batch probes on its
@@ -146,12 +146,12 @@ def for_lock(engine: Engine, probes: Iterable[Probe], expected: int = 0) -> Prob
     names = dict.fromkeys(probe.names)
     joining = max(0, expected - sum(count for _, count in probe.dates))
     for first, count in probe.dates:
-        suffixes = candidates_of(_search_start(hints, first), count + joining)
+        suffixes = _candidate_suffixes(_search_start(hints, first), count + joining)
         names.update((stream_ids.suffixed(first, n), None) for n in suffixes)
     return Probe(tuple(names), searches)
 
 
-def candidates_of(start: int, count: int) -> list[int]:
+def _candidate_suffixes(start: int, count: int) -> list[int]:
     """The suffixes asked about for ``count`` names of a date from ``start``: the window
     (``stream_ids.window``), with two names more per further name instead of one: room
     for about as many taken by another process appending at once since."""

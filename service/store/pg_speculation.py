@@ -125,6 +125,7 @@ def drop(driver: psycopg.Connection) -> None:
 
 
 def pending(driver: psycopg.Connection) -> bool:
+    """Whether a lock's read is in flight on ``driver`` (not settled or dropped yet)."""
     return driver in _PENDING
 
 
