@@ -284,6 +284,7 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--round-events", type=int, default=5_000)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     if args.window % 1000 or args.baseline % 1000 or args.round_events % 1000:
         raise SystemExit("--window, --baseline and --round-events: multiples of 1,000 events")
@@ -298,12 +299,16 @@ def main() -> None:
         stack.callback(big.close)
         windows = fill(admin, big, args.events, args.window)
         print(report(windows, args.server, str(buffers)), flush=True)
+        rows: list[dict] = []
         if args.baseline:
             _, small_url = stack.enter_context(new_database(server_url))
             small = Filler(small_url)
             stack.callback(small.close)
             small.append(args.baseline)
-            print(report_paired(paired(big, small, args.rounds, args.round_events)))
+            rows = paired(big, small, args.rounds, args.round_events)
+            print(report_paired(rows))
+        if args.json is not None:
+            args.json.write_text(json.dumps({"windows": windows, "paired": rows}))
 
 
 if __name__ == "__main__":

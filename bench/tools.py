@@ -18,6 +18,7 @@ before). Not a test: nothing asserts times. Figures: bench/README.md.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sqlite3
 import sys
@@ -153,6 +154,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--backends", default="postgresql,sqlite")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     backends = args.backends.split(",")
     settle_heap()  # as the console script does before a command
@@ -180,6 +182,12 @@ def main() -> None:
     finally:
         stores.close()
     print(table(rows, args.events))
+    if args.json is not None:
+        figures = [
+            {"what": name, "store": backend, "seconds": seconds, "raw_seconds": raw}
+            for name, backend, seconds, raw in rows
+        ]
+        args.json.write_text(json.dumps({"events": args.events, "rows": figures}))
 
 
 def table(rows: list[tuple], events: int) -> str:

@@ -226,6 +226,7 @@ def main() -> None:
     parser.add_argument("--batch-rounds", type=int, default=2)
     parser.add_argument("--raw-events", type=int, default=20_000, help="rows of the baseline")
     parser.add_argument("--store", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
@@ -273,6 +274,8 @@ def main() -> None:
             print(_line(f"  batches of {args.batch_items}, round {i + 1}", run), flush=True)
         raw = raw_rate(args.store, url, directory, args.raw_events) if args.batch_rounds else 0.0
         report(args, many, one, batches, raw)
+        if args.json is not None:
+            args.json.write_text(json.dumps(figures(args, many, one, batches, raw)))
     finally:
         service.close()
         bare.close()
@@ -296,6 +299,33 @@ def raw_rate(store: str, url: str, directory: Path, events: int) -> float:
     rate = len(lines) / raw_baseline(store, target, lines)
     print(f"  raw insert, 100 rows/tx ({len(lines):,} of the stored events) {rate:9.0f} rows/s")
     return rate
+
+
+def figures(
+    args: argparse.Namespace,
+    many: dict[str, Run],
+    one: dict[str, Run],
+    batches: Run,
+    raw: float,
+) -> dict:
+    """The run's totals as bench/writes_and_tools.py reads them (``--json``)."""
+
+    def rounds_of(runs: dict[str, Run]) -> dict:
+        bad = sum(r.non_2xx + r.socket_errors for r in runs.values())
+        return {"service": runs["service"].rate, "bare": runs["bare"].rate, "non_2xx": bad}
+
+    return {
+        "store": args.store,
+        "connections": args.connections,
+        "many": rounds_of(many),
+        "one": rounds_of(one),
+        "batches": {
+            "items": args.batch_items,
+            "events_per_s": batches.rate * args.batch_items,
+            "raw_rows_per_s": raw,
+            "non_2xx": batches.non_2xx + batches.socket_errors,
+        },
+    }
 
 
 def report(

@@ -1,0 +1,253 @@
+"""Issue 12's benchmarks in one go, and one table of every figure beside its target.
+
+    .venv/bin/python -m bench.writes_and_tools            # everything (~17 min here)
+    .venv/bin/python -m bench.writes_and_tools --quick    # shorter rounds, smaller logs (~6 min)
+    .venv/bin/python -m bench.writes_and_tools --only write,tools
+
+Runs, each as a process of its own with its own defaults (their docstrings say how each one
+measures), its output passed through to stderr as it goes:
+
+- ``bench.write`` and ``bench.write --store sqlite``: ``POST /v1/swaps`` at 16 connections and
+  at 1 against a bare ``INSERT`` endpoint under the same gunicorn, wrk driving both; then
+  ``POST /v1/batches`` of 500 swaps, against the driver's raw insert of the same events;
+- ``bench.tools``, at 50,000 events and at 10⁶: export, import, rebuild and verify on both
+  stores, against the driver's raw insert of the same lines;
+- ``bench.fill``: the bulk append from 0 to 10⁶ events (the rate at 10⁵ over the rate at 10⁶,
+  by windows and in alternation).
+
+Then prints, on stdout, one Markdown table: each figure, the issue's target and whether this
+run met it; the issue's target scaled by this run's baseline where the issue gave one (its
+10,000 and 20,000 events/s were set where the raw insert ran 58,012 rows/s on PostgreSQL and
+91,759 on SQLite); and the issue's figure before. A step that fails is named in the table
+and the exit status is 1. A benchmark, not a test: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .tools import REFERENCE, TARGETS
+from .write import TARGET_BATCH_EVENTS, TARGET_RATIO_MANY, TARGET_RATIO_ONE
+
+# The issue's figures before, beside each target.
+BEFORE_MANY, BEFORE_ONE = "0.23 / 0.24", "0.25 / 0.20"
+FILL_TARGET = 1.25  # the rate at 10⁵ over the rate at 10⁶, at most
+BEFORE_FILL = "2.5 (1,090 events/s at 10⁵, 430-440 at 10⁶)"
+STEPS = ("write", "write-sqlite", "tools", "tools-1m", "fill")
+FULL = {
+    "write": ["bench.write"],
+    "write-sqlite": ["bench.write", "--store", "sqlite"],
+    "tools": ["bench.tools", "--events", "50000"],
+    "tools-1m": ["bench.tools", "--events", "1000000"],
+    "fill": ["bench.fill"],
+}
+SHORT_WRITE = ["--rounds", "2", "--seconds", "5", "--single-seconds", "3", "--batch-rounds", "1"]
+QUICK = {
+    "write": ["bench.write", *SHORT_WRITE],
+    "write-sqlite": ["bench.write", "--store", "sqlite", *SHORT_WRITE],
+    "tools": ["bench.tools", "--events", "20000"],
+    "tools-1m": [],  # left out
+    "fill": ["bench.fill", "--events", "200000", "--window", "20000", "--rounds", "4"],
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    what: str
+    store: str
+    measured: str
+    target: str
+    met: bool | None  # None: nothing to meet (a baseline, a failed step)
+    scaled: str = "—"  # the figure against this run's baseline, and what the target scales to
+    scaled_met: bool | None = None
+    before: str = "—"
+
+
+def write_rows(figures: dict) -> list[Row]:
+    """bench.write's figures: the two ratios and the batches."""
+    store = figures["store"]
+    rows = []
+    for key, label, target, before in (
+        ("many", f"POST /v1/swaps, {figures['connections']} conn.", TARGET_RATIO_MANY, BEFORE_MANY),
+        ("one", "POST /v1/swaps, 1 conn.", TARGET_RATIO_ONE, BEFORE_ONE),
+    ):
+        run = figures[key]
+        ratio = run["service"] / run["bare"] if run["bare"] else 0.0
+        rows.append(
+            Row(
+                what=f"{label}: x bare ({run['service']:,.0f} / {run['bare']:,.0f} req/s)",
+                store=store,
+                measured=f"{ratio:.2f}",
+                target=f"≥ {target}, 0 non-2xx",
+                met=ratio >= target and run["non_2xx"] == 0,
+                before=before,
+            )
+        )
+    batches = figures["batches"]
+    events, raw = batches["events_per_s"], batches["raw_rows_per_s"]
+    wanted = TARGET_BATCH_EVENTS / REFERENCE[store]
+    rows.append(
+        Row(
+            what=f"POST /v1/batches x {batches['items']}: events/s",
+            store=store,
+            measured=f"{events:,.0f}",
+            target=f"≥ {TARGET_BATCH_EVENTS:,}, 0 non-2xx",
+            met=events >= TARGET_BATCH_EVENTS and batches["non_2xx"] == 0,
+            **_scaled(events / raw if raw else None, wanted, raw),
+        )
+    )
+    return rows
+
+
+def tools_rows(figures: dict) -> list[Row]:
+    """bench.tools' figures: each tool's events/s on each store, and its raw baseline."""
+    events = figures["events"]
+    rows = []
+    for row in figures["rows"]:
+        name, store, seconds, raw = row["what"], row["store"], row["seconds"], row["raw_seconds"]
+        rate = events / seconds
+        tool = name.split(" ")[0]
+        if tool not in TARGETS or raw is None:  # the fill, the first export, the baseline
+            unit = "rows/s" if name.startswith("raw") else "events/s"
+            rows.append(Row(f"{name} at {events:,}", store, f"{rate:,.0f} {unit}", "—", None))
+            continue
+        target, before = TARGETS[tool]
+        raw_rate = events / raw
+        rows.append(
+            Row(
+                what=f"{tool} at {events:,}: events/s",
+                store=store,
+                measured=f"{rate:,.0f}",
+                target=f"≥ {target:,}",
+                met=rate >= target,
+                before=before,
+                **_scaled(rate / raw_rate, target / REFERENCE[store], raw_rate),
+            )
+        )
+    return rows
+
+
+def fill_rows(figures: dict) -> list[Row]:
+    """bench.fill's figures: the rate at 10⁵ over the last window's, and in alternation."""
+    windows, paired = figures["windows"], figures["paired"]
+    at = {w["upto"]: w["rate"] for w in windows}
+    rows = []
+    if 100_000 in at and windows:
+        last = windows[-1]
+        ratio = at[100_000] / last["rate"]
+        rows.append(
+            Row(
+                what=(
+                    f"bulk append: rate at 10⁵ / at {last['upto']:,}, by windows"
+                    f" ({at[100_000]:,} / {last['rate']:,} events/s)"
+                ),
+                store="postgresql",
+                measured=f"{ratio:.3f}",
+                target=f"≤ {FILL_TARGET}",
+                met=ratio <= FILL_TARGET,
+                before=BEFORE_FILL,
+            )
+        )
+    if paired:
+        seconds = {side: sum(r[side]["seconds"] for r in paired) for side in ("small", "big")}
+        ratio = seconds["big"] / seconds["small"]
+        small_at, big_at = paired[-1]["small"]["at"], paired[-1]["big"]["at"]
+        rows.append(
+            Row(
+                what=(
+                    f"bulk append: rate at {small_at:,} / at {big_at:,}, in alternation"
+                    f" ({len(paired)} rounds)"
+                ),
+                store="postgresql",
+                measured=f"{ratio:.3f}",
+                target=f"≤ {FILL_TARGET}",
+                met=ratio <= FILL_TARGET,
+                before=BEFORE_FILL,
+            )
+        )
+    return rows
+
+
+def _scaled(ratio: float | None, wanted: float, baseline: float) -> dict:
+    if ratio is None:
+        return {"scaled": "no baseline", "scaled_met": None}
+    return {
+        "scaled": f"{ratio:.3f} x raw ({baseline:,.0f} rows/s); ≥ {wanted:.3f}",
+        "scaled_met": ratio >= wanted,
+    }
+
+
+ROWS_OF = {
+    "write": write_rows,
+    "write-sqlite": write_rows,
+    "tools": tools_rows,
+    "tools-1m": tools_rows,
+    "fill": fill_rows,
+}
+
+
+def table(rows: list[Row]) -> str:
+    """The Markdown table, and a count of the targets this run met."""
+    mark = {True: "yes", False: "**no**", None: "—"}
+    out = [
+        "| what | store | measured | target | met | x this run's baseline; target scaled"
+        " | met | issue's figure before |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        out.append(
+            f"| {r.what} | {r.store} | {r.measured} | {r.target} | {mark[r.met]} | {r.scaled}"
+            f" | {mark[r.scaled_met]} | {r.before} |"
+        )
+    judged = [m for r in rows for m in (r.met, r.scaled_met) if m is not None]
+    out.append("")
+    out.append(f"{sum(judged)} of {len(judged)} targets met in this run.")
+    return "\n".join(out) + "\n"
+
+
+def run_step(argv: list[str], out: Path) -> dict:
+    """Run one benchmark (``python -m …``) with ``--json out``; its figures."""
+    subprocess.run(
+        [sys.executable, "-m", *argv, "--json", str(out)],
+        check=True,
+        stdout=sys.stderr,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="shorter rounds, smaller logs")
+    parser.add_argument("--only", default=",".join(STEPS), help=f"some of {', '.join(STEPS)}")
+    args = parser.parse_args()
+    steps = args.only.split(",")
+    unknown = sorted(set(steps) - set(STEPS))
+    if unknown:
+        raise SystemExit(f"unknown steps: {', '.join(unknown)} (known: {', '.join(STEPS)})")
+    plan = QUICK if args.quick else FULL
+    rows: list[Row] = []
+    failed = False
+    with tempfile.TemporaryDirectory(prefix="bench-issue12-") as folder:
+        for step in (s for s in STEPS if s in steps and plan[s]):
+            print(f"\n## {' '.join(plan[step])}\n", file=sys.stderr, flush=True)
+            try:
+                figures = run_step(plan[step], Path(folder) / f"{step}.json")
+            except (subprocess.CalledProcessError, OSError, ValueError) as exc:
+                failed = True
+                rows.append(Row(" ".join(plan[step]), "—", f"failed: {exc}", "—", None))
+                continue
+            rows.extend(ROWS_OF[step](figures))
+    print(table(rows))
+    if failed:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""bench/writes_and_tools.py's table: each figure held against its target, the issue's
+targets scaled by the run's own baseline, and the count of targets met."""
+
+from __future__ import annotations
+
+from bench.writes_and_tools import Row, fill_rows, table, tools_rows, write_rows
+
+
+def _write_figures(**changes: object) -> dict:
+    figures = {
+        "store": "postgresql",
+        "connections": 16,
+        "many": {"service": 910.0, "bare": 1800.0, "non_2xx": 0},
+        "one": {"service": 300.0, "bare": 900.0, "non_2xx": 0},
+        "batches": {
+            "items": 500,
+            "events_per_s": 12_000.0,
+            "raw_rows_per_s": 50_000.0,
+            "non_2xx": 0,
+        },
+    }
+    figures.update(changes)
+    return figures
+
+
+def test_http_ratios_are_held_against_their_targets() -> None:
+    many, one, batches = write_rows(_write_figures())
+    assert (many.measured, many.met) == ("0.51", True)
+    assert (one.measured, one.met) == ("0.33", False)
+    assert "910 / 1,800 req/s" in many.what
+    assert (batches.measured, batches.met) == ("12,000", True)
+    # 10,000 events/s where the raw insert ran 58,012 rows/s: 0.172 of this run's raw insert.
+    assert batches.scaled.startswith("0.240 x raw (50,000 rows/s); ≥ 0.172")
+    assert batches.scaled_met is True
+
+
+def test_a_non_2xx_answer_fails_a_ratio_however_fast() -> None:
+    figures = _write_figures(many={"service": 1800.0, "bare": 1800.0, "non_2xx": 3})
+    assert write_rows(figures)[0].met is False
+
+
+def test_sqlite_batches_scale_by_the_issues_sqlite_figure() -> None:
+    figures = _write_figures(store="sqlite")
+    figures["batches"]["raw_rows_per_s"] = 160_000.0
+    batches = write_rows(figures)[2]
+    assert batches.met is True
+    assert batches.scaled.startswith("0.075 x raw (160,000 rows/s); ≥ 0.109")
+    assert batches.scaled_met is False
+
+
+def test_batches_without_a_baseline_are_judged_on_events_alone() -> None:
+    figures = _write_figures()
+    figures["batches"]["raw_rows_per_s"] = 0.0
+    batches = write_rows(figures)[2]
+    assert (batches.scaled, batches.scaled_met) == ("no baseline", None)
+
+
+def test_tools_rows_hold_each_tool_against_its_target() -> None:
+    figures = {
+        "events": 50_000,
+        "rows": [
+            {
+                "what": "fill (append, 1,000/batch)",
+                "store": "postgresql",
+                "seconds": 5.0,
+                "raw_seconds": None,
+            },
+            {
+                "what": "raw insert, 100 rows/tx",
+                "store": "postgresql",
+                "seconds": 1.0,
+                "raw_seconds": None,
+            },
+            {"what": "import", "store": "postgresql", "seconds": 2.0, "raw_seconds": 1.0},
+            {"what": "rebuild", "store": "sqlite", "seconds": 2.0, "raw_seconds": 0.25},
+            {"what": "export", "store": "sqlite", "seconds": 0.5, "raw_seconds": 0.25},
+        ],
+    }
+    fill, raw, imported, rebuilt, exported = tools_rows(figures)
+    assert (fill.met, fill.measured) == (None, "10,000 events/s")
+    assert (raw.met, raw.measured) == (None, "50,000 rows/s")
+    assert (imported.measured, imported.met) == ("25,000", True)
+    assert imported.scaled.startswith("0.500 x raw (50,000 rows/s); ≥ 0.345")
+    assert imported.scaled_met is True
+    assert (rebuilt.measured, rebuilt.met, rebuilt.scaled_met) == ("25,000", True, False)
+    assert (exported.measured, exported.met) == ("100,000", True)
+    assert exported.scaled.endswith("≥ 0.545")  # 50,000 / 91,759
+    assert exported.scaled_met is False
+
+
+def test_fill_rows_compare_the_rate_at_a_hundred_thousand_with_the_last() -> None:
+    def side(at: int, seconds: float) -> dict:
+        return {"at": at, "rate": round(5000 / seconds), "seconds": seconds, "cpu_us": 80}
+
+    figures = {
+        "windows": [
+            {"upto": 50_000, "rate": 12_000},
+            {"upto": 100_000, "rate": 10_000},
+            {"upto": 1_000_000, "rate": 7_000},
+        ],
+        "paired": [
+            {"round": 1, "small": side(105_000, 0.5), "big": side(1_005_000, 0.6)},
+            {"round": 2, "small": side(110_000, 0.5), "big": side(1_010_000, 0.5)},
+        ],
+    }
+    windows, alternation = fill_rows(figures)
+    assert (windows.measured, windows.met) == ("1.429", False)
+    assert "10,000 / 7,000 events/s" in windows.what
+    assert (alternation.measured, alternation.met) == ("1.100", True)
+    assert "at 110,000 / at 1,010,000" in alternation.what
+
+
+def test_the_table_counts_the_targets_met() -> None:
+    rows = [
+        Row("a", "postgresql", "1", "≥ 1", True, "0.5 x raw", False),
+        Row("b", "sqlite", "2", "≥ 1", True),
+        Row("baseline", "sqlite", "3 rows/s", "—", None),
+    ]
+    text = table(rows)
+    assert "| a | postgresql | 1 | ≥ 1 | yes | 0.5 x raw | **no** | — |" in text
+    assert "| baseline | sqlite | 3 rows/s | — | — | — | — | — |" in text
+    assert text.rstrip().endswith("2 of 3 targets met in this run.")
