@@ -1,7 +1,7 @@
 """Issue 12's benchmarks in one go, and one table of every figure beside its target.
 
     .venv/bin/python -m bench.writes_and_tools            # everything (~17 min here)
-    .venv/bin/python -m bench.writes_and_tools --quick    # shorter rounds, smaller logs (~6 min)
+    .venv/bin/python -m bench.writes_and_tools --quick    # shorter rounds, smaller logs (~3 min)
     .venv/bin/python -m bench.writes_and_tools --only write,tools
 
 Runs, each as a process of its own with its own defaults (their docstrings say how each one
