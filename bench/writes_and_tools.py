@@ -15,23 +15,33 @@ measures), its output passed through to stderr as it goes:
 - ``bench.fill``: the bulk append from 0 to 10⁶ events (the rate at 10⁵ over the rate at 10⁶,
   by windows and in alternation).
 
-Then prints, on stdout, one Markdown table: each figure, the issue's target and whether this
-run met it; the issue's target scaled by this run's baseline where the issue gave one (its
-10,000 and 20,000 events/s were set where the raw insert ran 58,012 rows/s on PostgreSQL and
-91,759 on SQLite); and the issue's figure before. A step that fails is named in the table
-and the exit status is 1. A benchmark, not a test: nothing here asserts a time.
+Then prints, on stdout, a line saying when it started, on what machine and how fast that
+machine ran then (10⁷ Python additions, timed before the first step), and one Markdown
+table: each figure, the issue's target and whether this run met it; the issue's target
+scaled by this run's baseline where the issue gave one (its 10,000 and 20,000 events/s were
+set where the raw insert ran 58,012 rows/s on PostgreSQL and 91,759 on SQLite); and the
+issue's figure before. A step that fails is named in the table and the exit status is 1.
+A benchmark, not a test: nothing here asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+import sqlalchemy as sa
+
+from .database import admin_url
 from .tools import REFERENCE, TARGETS
 from .write import TARGET_BATCH_EVENTS, TARGET_RATIO_MANY, TARGET_RATIO_ONE
 
@@ -211,6 +221,49 @@ def table(rows: list[Row]) -> str:
     return "\n".join(out) + "\n"
 
 
+# 10⁷ additions at a module's top level (global names), as bench/README's figures were taken.
+SPEED_PROBE = "total = 0\nfor i in range(10_000_000):\n    total += i\n"
+
+
+def python_speed() -> float:
+    """Seconds this Python takes for 10⁷ additions: how fast the machine runs today (this
+    shared VM has taken 0.46 to 1.2 s)."""
+    code = compile(SPEED_PROBE, "<speed probe>", "exec")
+    started = time.perf_counter()
+    exec(code, {})  # a constant of this module
+    return time.perf_counter() - started
+
+
+def machine(server_version: str, speed: float) -> str:
+    """One line: when, on what, and how fast, for the figures below it."""
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
+    return (
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.system()} {platform.machine()},"
+        f" {os.cpu_count()} CPUs ({model}) · Python {platform.python_version()}, SQLite"
+        f" {sqlite3.sqlite_version}, PostgreSQL {server_version} · 10⁷ Python additions in"
+        f" {speed:.2f} s · load {load}"
+    )
+
+
+def server_version() -> str:
+    engine = sa.create_engine(admin_url())
+    try:
+        with engine.connect() as conn:
+            return str(conn.exec_driver_sql("SHOW server_version").scalar())
+    except sa.exc.SQLAlchemyError as exc:
+        return f"unreachable ({type(exc).__name__})"
+    finally:
+        engine.dispose()
+
+
 def run_step(argv: list[str], out: Path) -> dict:
     """Run one benchmark (``python -m …``) with ``--json out``; its figures."""
     subprocess.run(
@@ -232,6 +285,7 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"unknown steps: {', '.join(unknown)} (known: {', '.join(STEPS)})")
     plan = QUICK if args.quick else FULL
+    header = machine(server_version(), python_speed())
     rows: list[Row] = []
     failed = False
     with tempfile.TemporaryDirectory(prefix="bench-issue12-") as folder:
@@ -244,6 +298,8 @@ def main() -> None:
                 rows.append(Row(" ".join(plan[step]), "—", f"failed: {exc}", "—", None))
                 continue
             rows.extend(ROWS_OF[step](figures))
+    print(header)
+    print()
     print(table(rows))
     if failed:
         raise SystemExit(1)

@@ -3,7 +3,11 @@ targets scaled by the run's own baseline, and the count of targets met."""
 
 from __future__ import annotations
 
-from bench.writes_and_tools import Row, fill_rows, table, tools_rows, write_rows
+import os
+import re
+import sqlite3
+
+from bench.writes_and_tools import Row, fill_rows, machine, table, tools_rows, write_rows
 
 
 def _write_figures(**changes: object) -> dict:
@@ -120,3 +124,12 @@ def test_the_table_counts_the_targets_met() -> None:
     assert "| a | postgresql | 1 | ≥ 1 | yes | 0.5 x raw | **no** | — |" in text
     assert "| baseline | sqlite | 3 rows/s | — | — | — | — | — |" in text
     assert text.rstrip().endswith("2 of 3 targets met in this run.")
+
+
+def test_the_machine_line_says_when_on_what_and_how_fast() -> None:
+    line = machine("15.19", 0.671)
+    assert re.match(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · ", line)
+    assert f"{os.cpu_count()} CPUs" in line
+    assert "PostgreSQL 15.19" in line
+    assert f"SQLite {sqlite3.sqlite_version}" in line
+    assert "10⁷ Python additions in 0.67 s" in line
