@@ -77,6 +77,7 @@ class Row:
     scaled: str = "—"  # the figure against this run's baseline, and what the target scales to
     scaled_met: bool | None = None
     before: str = "—"
+    failed: bool = False  # a step that did not run to its end: its targets are not counted
 
 
 def write_rows(figures: dict) -> list[Row]:
@@ -216,8 +217,11 @@ def table(rows: list[Row]) -> str:
             f" | {mark[r.scaled_met]} | {r.before} |"
         )
     judged = [m for r in rows for m in (r.met, r.scaled_met) if m is not None]
+    failed = sum(r.failed for r in rows)
     out.append("")
     out.append(f"{sum(judged)} of {len(judged)} targets met in this run.")
+    if failed:
+        out[-1] += f" {failed} step(s) failed; the targets they measure are not counted."
     return "\n".join(out) + "\n"
 
 
@@ -254,6 +258,7 @@ def machine(server_version: str, speed: float) -> str:
 
 
 def server_version() -> str:
+    """The benchmarks' PostgreSQL server's version (``SHOW server_version``)."""
     engine = sa.create_engine(admin_url())
     try:
         with engine.connect() as conn:
@@ -287,21 +292,24 @@ def main() -> None:
     plan = QUICK if args.quick else FULL
     header = machine(server_version(), python_speed())
     rows: list[Row] = []
-    failed = False
     with tempfile.TemporaryDirectory(prefix="bench-issue12-") as folder:
         for step in (s for s in STEPS if s in steps and plan[s]):
             print(f"\n## {' '.join(plan[step])}\n", file=sys.stderr, flush=True)
             try:
                 figures = run_step(plan[step], Path(folder) / f"{step}.json")
-            except (subprocess.CalledProcessError, OSError, ValueError) as exc:
-                failed = True
-                rows.append(Row(" ".join(plan[step]), "—", f"failed: {exc}", "—", None))
+            except subprocess.CalledProcessError as exc:
+                reason = f"exit status {exc.returncode} (its output is above, on stderr)"
+            except (OSError, ValueError) as exc:
+                reason = str(exc)
+            else:
+                rows.extend(ROWS_OF[step](figures))
                 continue
-            rows.extend(ROWS_OF[step](figures))
+            name = f"python -m {' '.join(plan[step])}"
+            rows.append(Row(name, "—", f"failed: {reason}", "—", None, failed=True))
     print(header)
     print()
     print(table(rows))
-    if failed:
+    if any(r.failed for r in rows):
         raise SystemExit(1)
 
 

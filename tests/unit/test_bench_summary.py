@@ -133,3 +133,16 @@ def test_the_machine_line_says_when_on_what_and_how_fast() -> None:
     assert "PostgreSQL 15.19" in line
     assert f"SQLite {sqlite3.sqlite_version}" in line
     assert "10⁷ Python additions in 0.67 s" in line
+
+
+def test_a_failed_step_is_said_under_the_count() -> None:
+    rows = [
+        Row("a", "postgresql", "1", "≥ 1", True),
+        Row("python -m bench.fill", "—", "failed: exit status 1", "—", None, failed=True),
+    ]
+    text = table(rows)
+    assert "| python -m bench.fill | — | failed: exit status 1 |" in text
+    assert text.rstrip().endswith(
+        "1 of 1 targets met in this run. 1 step(s) failed; the targets they measure are not"
+        " counted."
+    )
