@@ -58,6 +58,11 @@ REFERENCE = {"postgresql": 58_012, "sqlite": 91_759}
 RAW_BATCH = 100
 
 
+def scaled_target(target: float, store: str) -> float:
+    """The issue's target in events/s as a ratio to the raw insert it was set against."""
+    return target / REFERENCE[store]
+
+
 class Stores:
     """Throwaway stores, dropped at the end (PostgreSQL databases, SQLite files)."""
 
@@ -204,7 +209,7 @@ def table(rows: list[tuple], events: int) -> str:
         if name.startswith("raw"):
             before = f"{REFERENCE[backend]:,} (issue's machine)"
         if raw and target:
-            ratio, wanted = raw / seconds, target / REFERENCE[backend]
+            ratio, wanted = raw / seconds, scaled_target(target, backend)
             cells = (
                 f"{ratio:.2f} | ≥ {target:,} | {wanted:.2f} | {'yes' if ratio >= wanted else 'no'}"
             )

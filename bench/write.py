@@ -51,7 +51,7 @@ from service.wiring import open_log
 from tests.servers import GunicornServer
 
 from .bare_app import SQLITE_TABLE_DDL, TABLE_DDL, sqlite_connection
-from .tools import REFERENCE, raw_baseline
+from .tools import raw_baseline, scaled_target
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # One database per run: two runs at once must not drop each other's.
@@ -273,9 +273,9 @@ def main() -> None:
             batches.add(run)
             print(_line(f"  batches of {args.batch_items}, round {i + 1}", run), flush=True)
         raw = raw_rate(args.store, url, directory, args.raw_events) if args.batch_rounds else 0.0
-        report(args, many, one, batches, raw)
+        totals = report(args, many, one, batches, raw)
         if args.json is not None:
-            args.json.write_text(json.dumps(figures(args, many, one, batches, raw)))
+            args.json.write_text(json.dumps(totals))
     finally:
         service.close()
         bare.close()
@@ -311,8 +311,13 @@ def figures(
     """The run's totals as bench/writes_and_tools.py reads them (``--json``)."""
 
     def rounds_of(runs: dict[str, Run]) -> dict:
-        bad = sum(r.non_2xx + r.socket_errors for r in runs.values())
-        return {"service": runs["service"].rate, "bare": runs["bare"].rate, "non_2xx": bad}
+        service, bare = runs["service"].rate, runs["bare"].rate
+        return {
+            "service": service,
+            "bare": bare,
+            "ratio": service / bare if bare else 0.0,
+            "non_2xx": sum(r.non_2xx + r.socket_errors for r in runs.values()),
+        }
 
     return {
         "store": args.store,
@@ -329,38 +334,35 @@ def figures(
 
 
 def report(
-    args: argparse.Namespace,
-    many: dict[str, Run],
-    one: dict[str, Run],
-    batches: Run,
-    raw: float,
-) -> None:
-    ratio_many = many["service"].rate / many["bare"].rate
-    ratio_one = one["service"].rate / one["bare"].rate
-    events = batches.rate * args.batch_items
+    args: argparse.Namespace, many: dict[str, Run], one: dict[str, Run], batches: Run, raw: float
+) -> dict:
+    """Print the table of the totals (with the workers' CPU); the figures (``figures``)."""
+    totals = figures(args, many, one, batches, raw)
     print()
     print("| what | service | bare | ratio | target | CPU ms/req service, bare | non-2xx |")
     print("|---|---|---|---|---|---|---|")
-    for label, runs, ratio, target in (
-        (f"POST /v1/swaps, {args.connections} conn.", many, ratio_many, TARGET_RATIO_MANY),
-        ("POST /v1/swaps, 1 conn.", one, ratio_one, TARGET_RATIO_ONE),
+    for label, runs, key, target in (
+        (f"POST /v1/swaps, {args.connections} conn.", many, "many", TARGET_RATIO_MANY),
+        ("POST /v1/swaps, 1 conn.", one, "one", TARGET_RATIO_ONE),
     ):
-        bad = sum(r.non_2xx + r.socket_errors for r in runs.values())
+        total = totals[key]
         print(
-            f"| {label} | {runs['service'].rate:.1f}/s | {runs['bare'].rate:.1f}/s"
-            f" | **{ratio:.2f}** | >= {target} | {runs['service'].cpu_ms:.2f},"
-            f" {runs['bare'].cpu_ms:.2f} | {bad} |"
+            f"| {label} | {total['service']:.1f}/s | {total['bare']:.1f}/s"
+            f" | **{total['ratio']:.2f}** | >= {target} | {runs['service'].cpu_ms:.2f},"
+            f" {runs['bare'].cpu_ms:.2f} | {total['non_2xx']} |"
         )
-    wanted = TARGET_BATCH_EVENTS / REFERENCE[args.store]
+    wanted = scaled_target(TARGET_BATCH_EVENTS, args.store)
+    events = totals["batches"]["events_per_s"]
     ratio = f"**{events / raw:.3f}** x raw" if raw else "—"
     print(
         f"| POST /v1/batches x {args.batch_items}, {args.batch_connections} conn. |"
         f" {batches.rate:.2f} req/s = **{events:,.0f} events/s** | raw 100 rows/tx"
         f" {raw:,.0f}/s | {ratio} | >= {TARGET_BATCH_EVENTS:,} events/s; >= {wanted:.3f} x raw"
         f" | {batches.cpu_ms / args.batch_items:.3f} per event |"
-        f" {batches.non_2xx + batches.socket_errors} |"
+        f" {totals['batches']['non_2xx']} |"
     )
     print(f"reference: {WRITE_REFERENCE}")
+    return totals
 
 
 if __name__ == "__main__":

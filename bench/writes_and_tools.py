@@ -42,7 +42,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from .database import admin_url
-from .tools import REFERENCE, TARGETS
+from .fill import paired_ratio, windowed_ratio
+from .tools import TARGETS, scaled_target
 from .write import TARGET_BATCH_EVENTS, TARGET_RATIO_MANY, TARGET_RATIO_ONE
 
 # The issue's figures before, beside each target.
@@ -89,12 +90,12 @@ def write_rows(figures: dict) -> list[Row]:
         ("one", "POST /v1/swaps, 1 conn.", TARGET_RATIO_ONE, BEFORE_ONE),
     ):
         run = figures[key]
-        ratio = run["service"] / run["bare"] if run["bare"] else 0.0
+        ratio = run["ratio"]
         rows.append(
             Row(
                 what=f"{label}: x bare ({run['service']:,.0f} / {run['bare']:,.0f} req/s)",
                 store=store,
-                measured=f"{ratio:.2f}",
+                measured=f"{ratio:.3f}",
                 target=f"≥ {target}, 0 non-2xx",
                 met=ratio >= target and run["non_2xx"] == 0,
                 before=before,
@@ -102,7 +103,7 @@ def write_rows(figures: dict) -> list[Row]:
         )
     batches = figures["batches"]
     events, raw = batches["events_per_s"], batches["raw_rows_per_s"]
-    wanted = TARGET_BATCH_EVENTS / REFERENCE[store]
+    wanted = scaled_target(TARGET_BATCH_EVENTS, store)
     rows.append(
         Row(
             what=f"POST /v1/batches x {batches['items']}: events/s",
@@ -138,7 +139,7 @@ def tools_rows(figures: dict) -> list[Row]:
                 target=f"≥ {target:,}",
                 met=rate >= target,
                 before=before,
-                **_scaled(rate / raw_rate, target / REFERENCE[store], raw_rate),
+                **_scaled(rate / raw_rate, scaled_target(target, store), raw_rate),
             )
         )
     return rows
@@ -147,42 +148,38 @@ def tools_rows(figures: dict) -> list[Row]:
 def fill_rows(figures: dict) -> list[Row]:
     """bench.fill's figures: the rate at 10⁵ over the last window's, and in alternation."""
     windows, paired = figures["windows"], figures["paired"]
-    at = {w["upto"]: w["rate"] for w in windows}
     rows = []
-    if 100_000 in at and windows:
-        last = windows[-1]
-        ratio = at[100_000] / last["rate"]
+    found = windowed_ratio(windows)
+    if found is not None:
+        last, ratio = found
+        at = next(w["rate"] for w in windows if w["upto"] == 100_000)
         rows.append(
-            Row(
-                what=(
-                    f"bulk append: rate at 10⁵ / at {last['upto']:,}, by windows"
-                    f" ({at[100_000]:,} / {last['rate']:,} events/s)"
-                ),
-                store="postgresql",
-                measured=f"{ratio:.3f}",
-                target=f"≤ {FILL_TARGET}",
-                met=ratio <= FILL_TARGET,
-                before=BEFORE_FILL,
+            _fill_row(
+                f"rate at 10⁵ / at {last['upto']:,}, by windows"
+                f" ({at:,} / {last['rate']:,} events/s)",
+                ratio,
             )
         )
     if paired:
-        seconds = {side: sum(r[side]["seconds"] for r in paired) for side in ("small", "big")}
-        ratio = seconds["big"] / seconds["small"]
         small_at, big_at = paired[-1]["small"]["at"], paired[-1]["big"]["at"]
         rows.append(
-            Row(
-                what=(
-                    f"bulk append: rate at {small_at:,} / at {big_at:,}, in alternation"
-                    f" ({len(paired)} rounds)"
-                ),
-                store="postgresql",
-                measured=f"{ratio:.3f}",
-                target=f"≤ {FILL_TARGET}",
-                met=ratio <= FILL_TARGET,
-                before=BEFORE_FILL,
+            _fill_row(
+                f"rate at {small_at:,} / at {big_at:,}, in alternation ({len(paired)} rounds)",
+                paired_ratio(paired),
             )
         )
     return rows
+
+
+def _fill_row(what: str, ratio: float) -> Row:
+    return Row(
+        what=f"bulk append: {what}",
+        store="postgresql",
+        measured=f"{ratio:.3f}",
+        target=f"≤ {FILL_TARGET}",
+        met=ratio <= FILL_TARGET,
+        before=BEFORE_FILL,
+    )
 
 
 def _scaled(ratio: float | None, wanted: float, baseline: float) -> dict:
@@ -296,13 +293,13 @@ def main() -> None:
         for step in (s for s in STEPS if s in steps and plan[s]):
             print(f"\n## {' '.join(plan[step])}\n", file=sys.stderr, flush=True)
             try:
-                figures = run_step(plan[step], Path(folder) / f"{step}.json")
+                found = ROWS_OF[step](run_step(plan[step], Path(folder) / f"{step}.json"))
             except subprocess.CalledProcessError as exc:
                 reason = f"exit status {exc.returncode} (its output is above, on stderr)"
-            except (OSError, ValueError) as exc:
-                reason = str(exc)
+            except (OSError, ValueError, LookupError, TypeError) as exc:  # no figures, or odd
+                reason = f"{type(exc).__name__}: {exc}"
             else:
-                rows.extend(ROWS_OF[step](figures))
+                rows.extend(found)
                 continue
             name = f"python -m {' '.join(plan[step])}"
             rows.append(Row(name, "—", f"failed: {reason}", "—", None, failed=True))
