@@ -45,6 +45,7 @@ from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.cpu import process_cpu
 from bench.database import admin_url
 from bench.read import Generator
 from service.gc_tuning import settle_heap
@@ -128,14 +129,7 @@ def backend_cpu(admin: Engine, database: str) -> float:
         pids = conn.exec_driver_sql(
             "SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,)
         ).scalars()
-        total = 0
-        for pid in pids:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
+        return sum(cpu for pid in pids if (cpu := process_cpu(pid)) is not None)
 
 
 def server_counters(admin: Engine, engine: Engine) -> list[float]:

@@ -12,7 +12,9 @@ exported lines inserted as (position, JSON) rows, 100 rows per transaction, with
 driver (psycopg / sqlite3), so the ratios mean something on a machine whose speed varies.
 The heap is settled first, as the ``exchange-log`` console script does (service/gc_tuning.py).
 Prints one table (events/s, ratio to the baseline, the issue's targets and its figures
-before). Not a test: nothing asserts times. Figures: bench/README.md.
+before), then where each tool's CPU went (``bench/cpu.py``: this process, the import's check
+process, the server's backends; the machine's idle share) beside the CPU two cores give in
+the time the target allows. Not a test: nothing asserts times. Figures: bench/README.md.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.cpu import Spent, measured
 from bench.read import Generator, fill
 from service.gc_tuning import settle_heap
 from service.readmodel.update import rebuild
@@ -83,6 +86,20 @@ class Stores:
         upgrade(url)
         return url
 
+    def server_pids(self, url: str) -> Callable[[], list[int]] | None:
+        """The server processes serving the store at ``url`` (None for SQLite), for
+        ``bench.cpu.measured``."""
+        if url.startswith("sqlite"):
+            return None
+        database = sa.engine.make_url(url).database
+
+        def pids() -> list[int]:
+            with self.admin.connect() as conn:
+                query = "SELECT pid FROM pg_stat_activity WHERE datname = %s"
+                return list(conn.exec_driver_sql(query, (database,)).scalars())
+
+        return pids
+
     def close(self) -> None:
         with self.admin.connect() as conn:
             for name in self.databases:
@@ -128,16 +145,22 @@ def raw_baseline(backend: str, url: str, lines: list[str]) -> float:
         return time.perf_counter() - started
 
 
-def tools_on(backend: str, url: str, export_path: Path, events: int) -> dict[str, float]:
-    """Seconds of import (into the empty store at url), export, rebuild, verify there."""
+def tools_on(
+    backend: str,
+    url: str,
+    export_path: Path,
+    events: int,
+    server_pids: Callable[[], list[int]] | None = None,
+) -> dict[str, Spent]:
+    """Import (into the empty store at url), export, rebuild, verify there: what each spent."""
     engine = open_log(url)
-    seconds: dict[str, float] = {}
+    spent: dict[str, Spent] = {}
     try:
         with export_path.open(encoding="utf-8") as lines:
-            seconds["import"] = timed(lambda: import_from(engine, lines))
+            spent["import"] = measured(lambda: import_from(engine, lines), server_pids)
         out = Path(f"{export_path}.{backend}")
         with out.open("w", encoding="utf-8") as handle:
-            seconds["export"] = timed(lambda: export_to(engine, handle))
+            spent["export"] = measured(lambda: export_to(engine, handle), server_pids)
         if out.read_bytes() != export_path.read_bytes():
             raise SystemExit(f"{backend}: the export of the restored store differs")
 
@@ -145,14 +168,14 @@ def tools_on(backend: str, url: str, export_path: Path, events: int) -> dict[str
             with append_transaction(engine) as conn:
                 rebuild(conn)
 
-        seconds["rebuild"] = timed(rebuild_all)
+        spent["rebuild"] = measured(rebuild_all, server_pids)
         report = verify_chain(engine)
-        seconds["verify"] = timed(lambda: verify_chain(engine))
+        spent["verify"] = measured(lambda: verify_chain(engine), server_pids)
         if report.broken_at is not None or report.position != events:
             raise SystemExit(f"{backend}: verify found {report}")
     finally:
         engine.dispose()
-    return seconds
+    return spent
 
 
 def main() -> None:
@@ -169,28 +192,35 @@ def main() -> None:
         source_url = stores.new("postgresql")
         source = open_log(source_url)
         fill_seconds = fill(source, Generator(), args.events, 1000, 0)
-        rows.append(("fill (append, 1,000/batch)", "postgresql", fill_seconds, None))
+        rows.append(("fill (append, 1,000/batch)", "postgresql", fill_seconds, None, None))
         export_path = Path(stores.folder.name) / "export.ndjson"
         with export_path.open("w", encoding="utf-8") as out:
-            rows.append(
-                ("export (filled store)", "postgresql", timed(lambda: export_to(source, out)), None)
-            )
+            seconds = timed(lambda: export_to(source, out))
+            rows.append(("export (filled store)", "postgresql", seconds, None, None))
         source.dispose()
         lines = export_path.read_text(encoding="utf-8").splitlines()
         for backend in backends:
             raw = raw_baseline(backend, stores.new(backend), lines)
-            rows.append((f"raw insert, {RAW_BATCH} rows/tx", backend, raw, None))
-            for name, seconds in tools_on(
-                backend, stores.new(backend), export_path, args.events
+            rows.append((f"raw insert, {RAW_BATCH} rows/tx", backend, raw, None, None))
+            url = stores.new(backend)
+            for name, spent in tools_on(
+                backend, url, export_path, args.events, stores.server_pids(url)
             ).items():
-                rows.append((name, backend, seconds, raw))
+                rows.append((name, backend, spent.seconds, raw, spent))
     finally:
         stores.close()
     print(table(rows, args.events))
+    print(cpu_table(rows, args.events))
     if args.json is not None:
         figures = [
-            {"what": name, "store": backend, "seconds": seconds, "raw_seconds": raw}
-            for name, backend, seconds, raw in rows
+            {
+                "what": name,
+                "store": backend,
+                "seconds": seconds,
+                "raw_seconds": raw,
+                "cpu": spent.as_dict() if spent is not None else None,
+            }
+            for name, backend, seconds, raw, spent in rows
         ]
         args.json.write_text(json.dumps({"events": args.events, "rows": figures}))
 
@@ -203,7 +233,7 @@ def table(rows: list[tuple], events: int) -> str:
         "| what | store | seconds | events/s | x raw | target | target x raw | met | before |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, backend, seconds, raw in rows:
+    for name, backend, seconds, raw, _spent in rows:
         rate = events / seconds
         target, before = TARGETS.get(name.split(" ")[0], (None, "—"))
         if name.startswith("raw"):
@@ -216,6 +246,43 @@ def table(rows: list[tuple], events: int) -> str:
         else:
             cells = "— | — | — | —"
         out.append(f"| {name} | {backend} | {seconds:.1f} | {rate:,.0f} | {cells} | {before} |")
+    return "\n".join(out) + "\n"
+
+
+def within_reach(spent: Spent, allowed: float, cores: int) -> bool:
+    """Whether a step's CPU would fit in ``allowed`` seconds: the cores' CPU in that time in
+    all, and one core's to each process (``cpu_table``)."""
+    busiest = max(spent.own, spent.children, spent.server)
+    return spent.cpu <= cores * allowed and busiest <= allowed
+
+
+def cpu_table(rows: list[tuple], events: int) -> str:
+    """Where each tool's CPU went, against what the time its target allows (events / target
+    seconds) gives: the machine's cores that many seconds each, and one core to each process
+    (the importing one folds on one thread, the check and the server backend are one thread
+    each). A tool that needs more than either cannot meet the target on this machine today,
+    however its work is spread ("within reach": no). "yes" says only that it would fit, were
+    no core ever idle and no process ever waiting on another."""
+    cores = os.cpu_count() or 1
+    out = [
+        f"CPU seconds per tool ({cores} CPUs): this process, its child (the import's line"
+        " check), the server's backends (PostgreSQL), all; the machine's idle share meanwhile;"
+        f" the seconds the target allows for {events:,} events, and {cores} cores' CPU in them",
+        "",
+        "| tool | store | wall s | this process | child | server | all | idle |"
+        " target's s | cores' CPU | within reach |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, backend, _seconds, _raw, spent in rows:
+        if spent is None:
+            continue
+        allowed = events / TARGETS[name][0]
+        reach = within_reach(spent, allowed, cores)
+        out.append(
+            f"| {name} | {backend} | {spent.seconds:.2f} | {spent.own:.2f} | {spent.children:.2f}"
+            f" | {spent.server:.2f} | {spent.cpu:.2f} | {spent.idle:.0%} | {allowed:.2f}"
+            f" | {cores * allowed:.2f} | {'yes' if reach else 'no'} |"
+        )
     return "\n".join(out) + "\n"
 
 

@@ -92,6 +92,36 @@ def test_tools_rows_hold_each_tool_against_its_target() -> None:
     assert exported.scaled_met is False
 
 
+def test_a_missed_tool_target_says_whether_its_cpu_was_within_reach() -> None:
+    """50,000 events at 20,000/s allow 2.5 s: the cores' CPU then, one core per process."""
+    cores = os.cpu_count() or 1
+    over = {"seconds": 3.5, "own": 3.1, "children": 1.5, "server": 0.0, "idle": 0.25}
+    under = {"seconds": 3.5, "own": 0.8, "children": 0.2, "server": 0.2, "idle": 0.6}
+    met = {"seconds": 2.0, "own": 1.0, "children": 0.5, "server": 0.5, "idle": 0.1}
+    figures = {
+        "events": 50_000,
+        "rows": [
+            {"what": "import", "store": "sqlite", "seconds": 3.5, "raw_seconds": 1.0, "cpu": over},
+            {
+                "what": "import",
+                "store": "postgresql",
+                "seconds": 3.5,
+                "raw_seconds": 1.0,
+                "cpu": under,
+            },
+            {"what": "rebuild", "store": "sqlite", "seconds": 2.0, "raw_seconds": 1.0, "cpu": met},
+        ],
+    }
+    out_of_reach, in_reach, met_row = tools_rows(figures)
+    assert out_of_reach.measured == (
+        "14,286 (CPU 4.60 s in all, 3.10 s the busiest process; at the target"
+        f" {cores * 2.5:.2f} and 2.50: out of reach on this machine)"
+    )
+    assert out_of_reach.met is False
+    assert in_reach.measured.endswith(": in reach)")
+    assert met_row.measured == "25,000"  # met: nothing to explain
+
+
 def test_fill_rows_compare_the_rate_at_a_hundred_thousand_with_the_last() -> None:
     def side(at: int, seconds: float) -> dict:
         return {"at": at, "rate": round(5000 / seconds), "seconds": seconds, "cpu_us": 80}
