@@ -13,8 +13,8 @@ driver (psycopg / sqlite3), so the ratios mean something on a machine whose spee
 The heap is settled first, as the ``exchange-log`` console script does (service/gc_tuning.py).
 Prints one table (events/s, ratio to the baseline, the issue's targets and its figures
 before), then where each tool's CPU went (``bench/cpu.py``: this process, the import's check
-process, the server's backends; the machine's idle share) beside the CPU two cores give in
-the time the target allows. Not a test: nothing asserts times. Figures: bench/README.md.
+process, the server's backends; the machine's idle share) beside the CPU the machine's cores
+give in the time the target allows. Not a test: nothing asserts times. Figures: bench/README.md.
 """
 
 from __future__ import annotations
