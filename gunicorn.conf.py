@@ -28,10 +28,11 @@ bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # gthread, with slow clients held to bounded time (CLIENT_REQUEST_TIMEOUT, CLIENT_STALL_TIMEOUT).
 worker_class = "service.worker.BoundedThreadWorker"
-# Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new connections
-# over them. On one shared socket the first worker to wake accepted a burst of connections
-# alone (wrk's 16: 16 to one worker, 0 to the other, seen with `ss`), leaving a core idle.
-reuse_port = os.environ.get("REUSE_PORT", "1") not in ("0", "false", "no")
+# The workers share one listening socket, and one that holds more connections than another
+# leaves a new one to it (service/worker_balance.py): kept-alive clients spread evenly. With
+# REUSE_PORT=1 each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads
+# new connections by a hash of the client's address, blind to load: no balancing then.
+reuse_port = os.environ.get("REUSE_PORT", "0") not in ("0", "false", "no", "")
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 keepalive = int(os.environ.get("KEEPALIVE_SECONDS", "5"))
@@ -70,6 +71,18 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="exchange-log-metrics-")
 
 
+# Connections held per worker, shared with the workers forked from this process.
+from service.worker_balance import Loads  # noqa: E402
+
+LOADS = Loads()
+
+
+def pre_fork(server, worker):
+    """The worker's slot in LOADS (on the shared socket only: see reuse_port)."""
+    if not server.cfg.reuse_port:
+        worker.loads, worker.load_slot = LOADS, LOADS.claim()
+
+
 def on_starting(server):
     """Start from an empty metrics directory: counters of an earlier run must not linger."""
     directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
@@ -80,9 +93,11 @@ def on_starting(server):
 
 
 def child_exit(server, worker):
-    """A dead worker's live gauges are dropped; its counters stay in the totals."""
+    """A dead worker's live gauges are dropped; its counters stay in the totals. Its slot
+    in LOADS is free again."""
     from prometheus_client import multiprocess
 
+    LOADS.release(getattr(worker, "load_slot", None))
     multiprocess.mark_process_dead(worker.pid)
 
 

@@ -31,6 +31,7 @@ from gunicorn.workers import gthread
 
 from .streaming.handoff import handed_off, handoff_wsgi
 from .streaming.hub import hub
+from .worker_balance import DEFER_PAUSE, Balancer
 
 # Read by the worker from its environment (documented in README and gunicorn.conf.py).
 REQUEST_TIMEOUT = float(os.environ.get("CLIENT_REQUEST_TIMEOUT") or 30)
@@ -95,9 +96,32 @@ class BoundedSocket(socket.socket):
 
 
 class BoundedThreadWorker(gthread.ThreadWorker):
-    """gthread, but a thread serves a request only once it has arrived (see module doc), and
-    a live stream's connection goes to the process's hub instead of holding a thread
-    (service/streaming/handoff.py)."""
+    """gthread, but a thread serves a request only once it has arrived (see module doc), a
+    live stream's connection goes to the process's hub instead of holding a thread
+    (service/streaming/handoff.py), and a worker holding more connections than another
+    leaves a new one to it (service/worker_balance.py; ``loads`` and ``load_slot`` are set
+    by gunicorn.conf.py's ``pre_fork``)."""
+
+    def init_process(self) -> None:
+        self.balancer = Balancer(getattr(self, "loads", None), getattr(self, "load_slot", None))
+        self.accept_seen = False
+        super().init_process()  # runs the worker's loop
+
+    def wait_for_and_dispatch_events(self, timeout: float) -> None:
+        self.balancer.publish(self.nr_conns)
+        self.accept_seen = False
+        super().wait_for_and_dispatch_events(timeout)
+        if not self.accept_seen:  # no connection is waiting on the listening socket
+            self.balancer.settled()
+
+    def accept(self, listener: socket.socket) -> None:
+        self.accept_seen = True
+        if self.balancer.should_defer(self.nr_conns):
+            time.sleep(DEFER_PAUSE)  # the socket stays readable: the loop comes back here
+            return
+        self.balancer.settled()
+        super().accept(listener)
+        self.balancer.publish(self.nr_conns)
 
     def load_wsgi(self) -> None:
         super().load_wsgi()
