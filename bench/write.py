@@ -11,9 +11,10 @@ gthread workers x 8 threads; access log and rate limits off), then runs wrk (a C
 generator, so the client takes little of the CPU it measures) against ``POST /v1/swaps`` of
 each: at 16 connections, then at 1, in alternating rounds (service-bare, bare-service, ...)
 so a change in the machine's load falls on both alike. Then ``POST /v1/batches`` of
-``--batch-items`` swaps per request (no Idempotency-Key), and right after them, on the same
-server, bench/tools.py's raw baseline: the first ``--raw-events`` events the batches stored,
-exported and inserted as (position, JSON) rows, 100 per transaction, by the bare driver. The
+``--batch-items`` swaps per request (no Idempotency-Key; a second's pause between rounds),
+and right after them, on the same server, bench/tools.py's raw baseline: the first
+``--raw-events`` events the batches stored, exported and inserted as (position, JSON) rows,
+100 per transaction, by the bare driver. The
 issue's 10,000 events/s was set on a machine where that baseline ran at 58,012 rows/s, so the
 batches are also held, as bench/tools.py holds import, against 10,000 / 58,012 of this run's
 baseline (this machine's PostgreSQL has run it anywhere from 21,000 to 57,000 rows/s).
@@ -36,6 +37,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +56,10 @@ from .bare_app import SQLITE_TABLE_DDL, TABLE_DDL, sqlite_connection
 from .tools import raw_baseline, scaled_target
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# Seconds between two batch rounds. wrk stops with a batch in flight on each connection; the
+# workers still hold those connections until the batches are done (~0.1-0.2 s), and a round
+# started at once is spread over the workers by those counts (service/worker_balance.py).
+BATCH_ROUND_PAUSE = 1.0
 # One database per run: two runs at once must not drop each other's.
 DATABASE = f"pel_bench_{os.getpid()}"
 # The same JSON to both apps: a swap without an id, so the service generates the stream id.
@@ -269,6 +275,8 @@ def main() -> None:
         batches = Run()
         batch_lua = script(directory, "batch", batch, secret)
         for i in range(args.batch_rounds):
+            if i:  # wrk left the last round's batches in flight: let the workers finish them
+                time.sleep(BATCH_ROUND_PAUSE)
             run = wrk(service, "/v1/batches", batch_lua, args.batch_connections, args.batch_seconds)
             batches.add(run)
             print(_line(f"  batches of {args.batch_items}, round {i + 1}", run), flush=True)

@@ -31,6 +31,7 @@ from gunicorn.workers import gthread
 
 from .streaming.handoff import handed_off, handoff_wsgi
 from .streaming.hub import hub
+from .streaming.slots import SLOTS
 from .worker_balance import DEFER_PAUSE, Balancer
 
 # Read by the worker from its environment (documented in README and gunicorn.conf.py).
@@ -107,8 +108,12 @@ class BoundedThreadWorker(gthread.ThreadWorker):
         self.accept_seen = False
         super().init_process()  # runs the worker's loop
 
+    def held(self) -> int:
+        """The connections this worker holds: its own, and its hub's live followers."""
+        return self.nr_conns + SLOTS.taken
+
     def wait_for_and_dispatch_events(self, timeout: float) -> None:
-        self.balancer.publish(self.nr_conns)
+        self.balancer.publish(self.held())
         self.accept_seen = False
         super().wait_for_and_dispatch_events(timeout)
         if not self.accept_seen:  # no connection is waiting on the listening socket
@@ -116,12 +121,12 @@ class BoundedThreadWorker(gthread.ThreadWorker):
 
     def accept(self, listener: socket.socket) -> None:
         self.accept_seen = True
-        if self.balancer.should_defer(self.nr_conns):
+        if self.balancer.should_defer(self.held()):
             time.sleep(DEFER_PAUSE)  # the socket stays readable: the loop comes back here
             return
         self.balancer.settled()
         super().accept(listener)
-        self.balancer.publish(self.nr_conns)
+        self.balancer.publish(self.held())
 
     def load_wsgi(self) -> None:
         super().load_wsgi()

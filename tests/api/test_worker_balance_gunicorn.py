@@ -12,11 +12,13 @@ from __future__ import annotations
 import os
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.servers import running_gunicorn
+from tests.sse import LiveStream
 
 pytestmark = pytest.mark.slow
 
@@ -75,22 +77,43 @@ def _until_both_serve(port: int, pids: list[int]) -> None:
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's /proc")
 class TestWorkerBalance:
     def test_kept_alive_connections_alternate_between_the_workers(self, database_url):
-        with running_gunicorn(database_url, workers=2, env={"ACCESS_LOG": ""}) as server:
-            assert server.process is not None
-            pids = _worker_pids(server.process.pid)
-            assert len(pids) == 2
-            _until_both_serve(server.port, pids)
-            held: dict[int, int] = dict.fromkeys(pids, 0)
-            opened: list[socket.socket] = []
-            try:
-                for _ in range(CONNECTIONS):
-                    sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
-                    opened.append(sock)
-                    assert _served(sock).startswith(b"HTTP/1.1 200")
-                    inode = _inode(server.port, sock.getsockname()[1])
-                    held[_holder(pids, inode)] += 1
-                    assert max(held.values()) - min(held.values()) <= 1, held
-                assert sorted(held.values()) == [CONNECTIONS // 2] * 2
-            finally:
-                for sock in opened:
-                    sock.close()
+        def kept_alive(port: int) -> socket.socket:
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            assert _served(sock).startswith(b"HTTP/1.1 200")
+            return sock
+
+        _alternate(database_url, kept_alive)
+
+    def test_live_followers_count_too_once_their_hub_holds_them(self, database_url):
+        """A follower's connection leaves the worker's own count for its hub's: the hub's
+        followers are published with it, so followers alternate as well."""
+
+        def follower(port: int) -> socket.socket:
+            stream = LiveStream(f"http://127.0.0.1:{port}")
+            assert stream.status_line.endswith("200 OK")
+            return stream.sock
+
+        _alternate(database_url, follower)
+
+
+def _alternate(database_url: str, connect: Callable[[int], socket.socket]) -> None:
+    """Open CONNECTIONS with ``connect``, one after the other, all held open: after each, the
+    two workers' counts differ by one at most."""
+    with running_gunicorn(database_url, workers=2, env={"ACCESS_LOG": ""}) as server:
+        assert server.process is not None
+        pids = _worker_pids(server.process.pid)
+        assert len(pids) == 2
+        _until_both_serve(server.port, pids)
+        held: dict[int, int] = dict.fromkeys(pids, 0)
+        opened: list[socket.socket] = []
+        try:
+            for _ in range(CONNECTIONS):
+                sock = connect(server.port)
+                opened.append(sock)
+                inode = _inode(server.port, sock.getsockname()[1])
+                held[_holder(pids, inode)] += 1
+                assert max(held.values()) - min(held.values()) <= 1, held
+            assert sorted(held.values()) == [CONNECTIONS // 2] * 2
+        finally:
+            for sock in opened:
+                sock.close()
