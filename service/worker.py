@@ -112,8 +112,14 @@ class BoundedThreadWorker(gthread.ThreadWorker):
         """The connections this worker holds: its own, and its hub's live followers."""
         return self.nr_conns + SLOTS.taken
 
+    def set_accept_enabled(self, enabled: bool) -> None:
+        super().set_accept_enabled(enabled)
+        if not enabled:
+            self.balancer.away()
+
     def wait_for_and_dispatch_events(self, timeout: float) -> None:
-        self.balancer.publish(self.held())
+        if self._accepting:
+            self.balancer.publish(self.held())
         self.accept_seen = False
         super().wait_for_and_dispatch_events(timeout)
         if not self.accept_seen:  # no connection is waiting on the listening socket

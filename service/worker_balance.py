@@ -13,8 +13,9 @@ shares with its workers (``Loads``: shared memory, one slot per worker, given ou
 master before it forks one and taken back when it exits), and a worker that holds more than
 the least loaded other worker lets a new connection wait on the shared socket for up to
 ``MAX_DEFER`` seconds so that worker can take it (``Balancer.should_defer``). Balanced
-workers never wait; a worker that cannot take the connection in time (it is stuck, or gone)
-only delays it by that much.
+workers never wait. A worker that stops accepting (it holds gunicorn's ``worker_connections``,
+or it is stopping) marks itself away, so nothing is left to it; one that cannot take the
+connection in time (it is stuck, or gone) only delays it by that much.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from typing import Any
 
 # Slots for worker processes (gunicorn's TTIN signal can add workers while it runs).
 MAX_WORKERS = 256
-# A slot no worker has, and one given to a worker that does not accept yet (it is loading
-# the app): neither counts as a worker to leave connections to.
-FREE, STARTING = -1, -2
+# A slot no worker has, and one whose worker does not accept connections (it is loading the
+# app, full, or stopping): neither counts as a worker to leave connections to.
+FREE, AWAY = -1, -2
 # The longest a new connection waits for a less loaded worker, and the pause between looks.
 MAX_DEFER = 0.05
 DEFER_PAUSE = 0.0005
@@ -41,12 +42,12 @@ class Loads:
         self._counts: Any = RawArray("q", [FREE] * slots)
 
     def claim(self) -> int | None:
-        """A free slot for a worker about to be forked (in the master), STARTING until the
+        """A free slot for a worker about to be forked (in the master), AWAY until the
         worker publishes; None if every slot is taken (that worker then neither publishes
         nor defers)."""
         for slot, count in enumerate(self._counts):
             if count == FREE:
-                self._counts[slot] = STARTING
+                self._counts[slot] = AWAY
                 return slot
         return None
 
@@ -74,6 +75,10 @@ class Balancer:
     def publish(self, connections: int) -> None:
         if self.loads is not None and self.slot is not None:
             self.loads.publish(self.slot, connections)
+
+    def away(self) -> None:
+        """This worker stopped accepting (full, or stopping): leave it no connections."""
+        self.publish(AWAY)
 
     def should_defer(self, connections: int, now: float | None = None) -> bool:
         """Whether to leave a connection waiting on the shared socket a moment longer:

@@ -54,6 +54,15 @@ class TestBalancer:
         assert not _pair(mine=2, other=2).should_defer(2, now=0.0)
         assert not _pair(mine=0, other=4).should_defer(0, now=0.0)
 
+    def test_a_worker_that_stopped_accepting_is_left_nothing(self):
+        loads = Loads(slots=2)
+        slot, other_slot = loads.claim(), loads.claim()
+        other = Balancer(loads, other_slot)
+        other.publish(0)
+        assert Balancer(loads, slot).should_defer(1, now=0.0)
+        other.away()
+        assert not Balancer(loads, slot).should_defer(1, now=0.0)
+
     def test_a_lone_worker_or_one_without_a_slot_never_defers(self):
         loads = Loads(slots=1)
         assert not Balancer(loads, loads.claim()).should_defer(9, now=0.0)
