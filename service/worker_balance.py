@@ -24,8 +24,9 @@ import time
 from multiprocessing.sharedctypes import RawArray
 from typing import Any
 
-# Slots for worker processes (gunicorn's TTIN signal can add workers while it runs).
-MAX_WORKERS = 256
+# Slots for worker processes (gunicorn's TTIN signal can add workers while it runs; one
+# beyond these neither publishes nor defers). Every accept reads them all: few, not 256.
+MAX_WORKERS = 64
 # A slot no worker has, and one whose worker does not accept connections (it is loading the
 # app, full, or stopping): neither counts as a worker to leave connections to.
 FREE, AWAY = -1, -2
@@ -61,8 +62,10 @@ class Loads:
 
     def least_other(self, slot: int) -> int | None:
         """The fewest connections another live worker holds; None when there is no other."""
-        others = [c for i, c in enumerate(self._counts) if i != slot and c >= 0]
-        return min(others) if others else None
+        counts = self._counts[:]  # one copy out of shared memory, in C
+        counts[slot] = AWAY
+        live = [c for c in counts if c >= 0]
+        return min(live) if live else None
 
 
 class Balancer:
