@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -85,6 +86,16 @@ def process_cpu(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / TICK
+
+
+BACKENDS = "SELECT pid FROM pg_stat_activity WHERE datname = %s"
+
+
+def backend_pids(admin: Any, database: str) -> list[int]:
+    """The PostgreSQL server processes serving ``database`` now (``admin``: an engine on
+    that server)."""
+    with admin.connect() as conn:
+        return list(conn.exec_driver_sql(BACKENDS, (database,)).scalars())
 
 
 def _per_pid(server_pids: Callable[[], Iterable[int]] | None) -> dict[int, float]:

@@ -45,7 +45,7 @@ from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.cpu import process_cpu
+from bench.cpu import backend_pids, process_cpu
 from bench.database import admin_url
 from bench.read import Generator
 from service.gc_tuning import settle_heap
@@ -125,11 +125,8 @@ def new_database(server_url: str) -> Iterator[tuple[Engine, str]]:
 def backend_cpu(admin: Engine, database: str) -> float:
     """CPU seconds used so far by the server processes serving ``database`` (0 when the
     server is on another machine: /proc shows only local processes)."""
-    with admin.connect() as conn:
-        pids = conn.exec_driver_sql(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,)
-        ).scalars()
-        return sum(cpu for pid in pids if (cpu := process_cpu(pid)) is not None)
+    pids = backend_pids(admin, database)
+    return sum(cpu for pid in pids if (cpu := process_cpu(pid)) is not None)
 
 
 def server_counters(admin: Engine, engine: Engine) -> list[float]:

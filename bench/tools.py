@@ -35,7 +35,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.cpu import Spent, measured
+from bench.cpu import Spent, backend_pids, measured
 from bench.read import Generator, fill
 from service.gc_tuning import settle_heap
 from service.readmodel.update import rebuild
@@ -92,13 +92,7 @@ class Stores:
         if url.startswith("sqlite"):
             return None
         database = sa.engine.make_url(url).database
-
-        def pids() -> list[int]:
-            with self.admin.connect() as conn:
-                query = "SELECT pid FROM pg_stat_activity WHERE datname = %s"
-                return list(conn.exec_driver_sql(query, (database,)).scalars())
-
-        return pids
+        return lambda: backend_pids(self.admin, database or "")
 
     def close(self) -> None:
         with self.admin.connect() as conn:
