@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from ..history.convert import DATA_DIR
+from ..history.convert import DATA_DIR, history_records
 from ..history.importer import HistoryRejected, import_history
 from ..store.backup import BackupRejected, export_to, import_from
 from .context import head_position, log_engine
-from .progress import metered, quiet_option, say_summary
+from .progress import lines_in, metered, quiet_option, say_summary, shows_bar
 
 
 @click.command("import-history")
@@ -21,11 +21,12 @@ from .progress import metered, quiet_option, say_summary
 @quiet_option
 def import_history_command(data_dir: str, quiet: bool) -> None:
     """Append the shipped exchange history through the write path; a rerun appends nothing."""
-    with metered("import-history", quiet=quiet) as meter:
-        try:
+    try:
+        total = len(history_records(data_dir)) if shows_bar(quiet) else None
+        with metered("import-history", total=total, quiet=quiet) as meter:
             summary = import_history(log_engine(), data_dir, progress=meter.update)
-        except HistoryRejected as exc:
-            raise click.ClickException(str(exc)) from exc
+    except HistoryRejected as exc:
+        raise click.ClickException(str(exc)) from exc
     say_summary(meter, quiet=quiet)
     click.echo(str(summary))
 
@@ -52,7 +53,8 @@ def import_command(path: str, quiet: bool) -> None:
 
     Every line is checked as the API checks a write (data and sources by the same schemas).
     """
-    with metered("import", quiet=quiet) as meter:
+    total = lines_in(path) if shows_bar(quiet) else None
+    with metered("import", total=total, quiet=quiet) as meter:
         try:
             with click.open_file(path, "r", encoding="utf-8") as lines:
                 head = import_from(log_engine(), lines, progress=meter.update)

@@ -7,6 +7,8 @@ command answers (``export -``: the NDJSON itself). ``--quiet`` silences both.
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -53,6 +55,26 @@ class Meter:
 
 def shows_bar(quiet: bool) -> bool:
     return not quiet and sys.stderr.isatty()
+
+
+def lines_in(path: str) -> int | None:
+    """The lines of the file at ``path`` (an export: one event a line), the total of an
+    import's bar; None for standard input (``-``), a pipe or anything else not a regular
+    file, which cannot be read twice: the bar then counts without a total. A pass over the
+    file in 1 MiB blocks, ~25 ms for 50,000 events, made only when a bar is drawn."""
+    if path == "-":
+        return None
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        count, last = 0, b"\n"
+        with open(path, "rb") as file:
+            while block := file.read(1 << 20):
+                count += block.count(b"\n")
+                last = block[-1:]
+    except OSError:
+        return None  # the import itself says what is wrong with the path
+    return count if last == b"\n" else count + 1
 
 
 @contextmanager

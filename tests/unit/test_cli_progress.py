@@ -41,3 +41,30 @@ def test_the_summary_line_names_events_seconds_and_rate():
     line = meter.summary("head hash -")
     assert line.startswith("rebuild: 1234 events in ")
     assert line.endswith(" events/s), head hash -")
+
+
+def test_an_exports_lines_are_the_bars_total(tmp_path):
+    from service.cli.progress import lines_in
+
+    ended = tmp_path / "ended.ndjson"
+    ended.write_text('{"a": 1}\n{"a": 2}\n{"a": 3}\n')
+    unended = tmp_path / "unended.ndjson"
+    unended.write_text('{"a": 1}\n{"a": 2}')
+    empty = tmp_path / "empty.ndjson"
+    empty.write_text("")
+    large = tmp_path / "large.ndjson"
+    large.write_bytes(b"x" * 700_000 + b"\n" + b"y" * 700_000 + b"\n")  # across 1 MiB blocks
+    assert [lines_in(str(p)) for p in (ended, unended, empty, large)] == [3, 2, 0, 2]
+
+
+def test_no_total_where_the_file_cannot_be_read_twice(tmp_path):
+    import os
+
+    from service.cli.progress import lines_in
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert lines_in("-") is None  # standard input
+    assert lines_in(str(fifo)) is None  # opening it would block: not even opened
+    assert lines_in(str(tmp_path)) is None  # a folder
+    assert lines_in(str(tmp_path / "missing.ndjson")) is None  # the import names the error
