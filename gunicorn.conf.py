@@ -34,6 +34,9 @@ worker_class = "service.worker.BoundedThreadWorker"
 # new connections by a hash of the client's address, blind to load: no balancing then.
 reuse_port = os.environ.get("REUSE_PORT", "0") not in ("0", "false", "no", "")
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# Each worker on a CPU of its own, the one the fewest live workers hold (service/cpu_pinning.py):
+# its threads hand the GIL over on one CPU. PIN_WORKERS=0: the kernel places them.
+PIN_WORKERS = os.environ.get("PIN_WORKERS", "1") not in ("0", "false", "no", "")
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 keepalive = int(os.environ.get("KEEPALIVE_SECONDS", "5"))
 graceful_timeout = 10
@@ -72,15 +75,25 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 
 
 # Connections held per worker, shared with the workers forked from this process.
+from service import cpu_pinning  # noqa: E402
 from service.worker_balance import Loads  # noqa: E402
 
 LOADS = Loads()
+CPUS = cpu_pinning.allowed_cpus() if PIN_WORKERS else []
 
 
 def pre_fork(server, worker):
-    """The worker's slot in LOADS (on the shared socket only: see reuse_port)."""
+    """The worker's slot in LOADS (on the shared socket only: see reuse_port), and its CPU
+    (PIN_WORKERS): the allowed one the fewest live workers hold."""
     if not server.cfg.reuse_port:
         worker.loads, worker.load_slot = LOADS, LOADS.claim()
+    taken = (getattr(other, "cpu", None) for other in server.WORKERS.values())
+    worker.cpu = cpu_pinning.least_used(CPUS, taken)
+
+
+def post_fork(server, worker):
+    """In the new worker, before it starts any thread: onto its CPU (if any)."""
+    cpu_pinning.pin(worker.cpu)
 
 
 def on_starting(server):
