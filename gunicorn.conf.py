@@ -75,10 +75,13 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 
 
 # Connections held per worker, shared with the workers forked from this process.
-from service import cpu_pinning  # noqa: E402
 from service.worker_balance import Loads  # noqa: E402
 
 LOADS = Loads()
+
+# The CPUs the workers are pinned to (PIN_WORKERS), as allowed to this process at start-up.
+from service import cpu_pinning  # noqa: E402
+
 CPUS = cpu_pinning.allowed_cpus() if PIN_WORKERS else []
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from contextlib import suppress
 
 
 def allowed_cpus() -> list[int]:
@@ -42,6 +43,10 @@ def least_used(cpus: list[int], taken: Iterable[int | None]) -> int | None:
 
 def pin(cpu: int | None) -> None:
     """Keep this process, and every thread it starts from now on, on ``cpu`` (None: leave
-    it where the kernel puts it)."""
-    if cpu is not None:
+    it where the kernel puts it). A CPU taken away since the master looked (a cpuset changed
+    under it) leaves the worker unpinned: that costs speed, a worker that fails to boot
+    would cost service."""
+    if cpu is None:
+        return
+    with suppress(OSError):
         os.sched_setaffinity(0, {cpu})

@@ -31,9 +31,11 @@ def test_nothing_to_choose_on_one_cpu_or_none():
     assert least_used([], [1]) is None
 
 
-def test_none_leaves_the_process_where_it_was():
+def test_none_or_a_cpu_not_there_leaves_the_process_where_it_was():
     before = os.sched_getaffinity(0)
     pin(None)
+    assert os.sched_getaffinity(0) == before
+    pin(max(before) + 4096)  # no such CPU (a cpuset changed under the master): no failure
     assert os.sched_getaffinity(0) == before
 
 
