@@ -30,7 +30,10 @@ def _cpus(pid: int) -> set[frozenset[int]]:
     """The CPUs each thread of ``pid`` may run on, one set per distinct answer."""
     found = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
-        found.add(frozenset(os.sched_getaffinity(int(task.name))))
+        try:
+            found.add(frozenset(os.sched_getaffinity(int(task.name))))
+        except ProcessLookupError:  # a thread that ended since the listing
+            continue
     return found
 
 
