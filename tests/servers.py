@@ -37,6 +37,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def worker_pids(master: int) -> list[int]:
+    """The worker processes of the gunicorn master ``master`` (Linux: read from /proc)."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
 class GunicornServer:
     """One gunicorn master (and its workers) serving an app on 127.0.0.1."""
 

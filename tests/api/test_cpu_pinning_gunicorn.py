@@ -13,17 +13,13 @@ import httpx
 import pytest
 
 from service.cpu_pinning import allowed_cpus
-from tests.servers import running_gunicorn
+from tests.servers import running_gunicorn, worker_pids
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads Linux's /proc"),
     pytest.mark.skipif(len(allowed_cpus()) < 2, reason="needs two CPUs to choose from"),
 ]
-
-
-def _workers(master: int) -> list[int]:
-    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
 
 
 def _cpus(pid: int) -> set[frozenset[int]]:
@@ -46,7 +42,7 @@ def _serve_some(server) -> None:
 
 def _two_workers(master: int) -> list[int]:
     deadline = time.monotonic() + 30
-    while len(pids := _workers(master)) != 2:
+    while len(pids := worker_pids(master)) != 2:
         assert time.monotonic() < deadline, f"workers: {pids}"
         time.sleep(0.1)
     return pids
@@ -66,7 +62,7 @@ def test_each_worker_and_its_threads_keep_to_a_cpu_of_their_own(database_url):
 
         os.kill(first, signal.SIGKILL)  # its replacement takes the CPU it left
         deadline = time.monotonic() + 30
-        while first in (pids := _workers(master)) or len(pids) != 2:
+        while first in (pids := worker_pids(master)) or len(pids) != 2:
             assert time.monotonic() < deadline, f"no replacement: {pids}"
             time.sleep(0.1)
         (replacement,) = set(pids) - {second}

@@ -17,17 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import running_gunicorn
+from tests.servers import running_gunicorn, worker_pids
 from tests.sse import LiveStream
 
 pytestmark = pytest.mark.slow
 
 CONNECTIONS = 12
-
-
-def _worker_pids(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return [int(pid) for pid in children]
 
 
 def _inode(server_port: int, client_port: int) -> str:
@@ -101,7 +96,7 @@ def _alternate(database_url: str, connect: Callable[[int], socket.socket]) -> No
     two workers' counts differ by one at most."""
     with running_gunicorn(database_url, workers=2, env={"ACCESS_LOG": ""}) as server:
         assert server.process is not None
-        pids = _worker_pids(server.process.pid)
+        pids = worker_pids(server.process.pid)
         assert len(pids) == 2
         _until_both_serve(server.port, pids)
         held: dict[int, int] = dict.fromkeys(pids, 0)
