@@ -16,7 +16,18 @@ SHORT = {"live_max_seconds": 0.3, "live_heartbeat_seconds": 0.1, "live_poll_seco
 
 @pytest.fixture
 def short_client(database_url):
-    app = create_app(Settings(database_url=database_url, **SHORT))
+    yield from _client_with_three_swaps(database_url, SHORT)
+
+
+@pytest.fixture
+def quiet_client(database_url):
+    """SHORT, but a second before the stream ends: a heartbeat is due every 0.1 s, and a
+    0.3 s stream left only 0.2 s of slack for a machine that stalls (CI once saw none)."""
+    yield from _client_with_three_swaps(database_url, {**SHORT, "live_max_seconds": 1.0})
+
+
+def _client_with_three_swaps(database_url, timing):
+    app = create_app(Settings(database_url=database_url, **timing))
     engine = app.extensions["engine"]
     auth = {"Authorization": f"Bearer {tokens.create_token(engine, 'newsroom', 'write')}"}
     client = app.test_client()
@@ -46,9 +57,9 @@ class TestLiveFrames:
         assert [m.envelope for m in events] == logged
 
     def test_heartbeat_comments_keep_a_quiet_stream_open_until_the_maximum_duration(
-        self, short_client
+        self, quiet_client
     ):
-        messages = parse(short_client.get("/v1/events/live?after=3").get_data(as_text=True))
+        messages = parse(quiet_client.get("/v1/events/live?after=3").get_data(as_text=True))
         assert [m for m in messages if m.data] == []
         assert {c for m in messages for c in m.comments} == {"heartbeat"}
 
