@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..history.convert import DATA_DIR, history_records
+from ..history.convert import DATA_DIR
 from ..history.importer import HistoryRejected, import_history
 from ..store.backup import BackupRejected, export_to, import_from
 from .context import head_position, log_engine
@@ -21,12 +21,13 @@ from .progress import lines_in, metered, quiet_option, say_summary, shows_bar
 @quiet_option
 def import_history_command(data_dir: str, quiet: bool) -> None:
     """Append the shipped exchange history through the write path; a rerun appends nothing."""
-    try:
-        total = len(history_records(data_dir)) if shows_bar(quiet) else None
-        with metered("import-history", total=total, quiet=quiet) as meter:
-            summary = import_history(log_engine(), data_dir, progress=meter.update)
-    except HistoryRejected as exc:
-        raise click.ClickException(str(exc)) from exc
+    with metered("import-history", quiet=quiet) as meter:
+        try:
+            summary = import_history(
+                log_engine(), data_dir, progress=meter.update, total=meter.set_total
+            )
+        except HistoryRejected as exc:
+            raise click.ClickException(str(exc)) from exc
     say_summary(meter, quiet=quiet)
     click.echo(str(summary))
 

@@ -39,12 +39,18 @@ class Meter:
     started: float = field(default_factory=time.perf_counter)
     events: int = 0
     _bar: Callable[[int], None] | None = None
+    _total: Callable[[int], None] | None = None
 
     def update(self, done: int) -> None:
         """``done`` events handled so far (called every few thousand events)."""
         self.events = done
         if self._bar is not None:
             self._bar(done)
+
+    def set_total(self, total: int) -> None:
+        """The number of events the command will handle, once it knows (the bar's total)."""
+        if self._total is not None:
+            self._total(total)
 
     def summary(self, extra: str = "") -> str:
         seconds = time.perf_counter() - self.started
@@ -101,6 +107,7 @@ def metered(label: str, *, total: int | None = None, quiet: bool = False) -> Ite
             bar.update(task, completed=done, rate=rate)
 
         meter._bar = move
+        meter._total = lambda total: bar.update(task, total=total)
         yield meter
 
 

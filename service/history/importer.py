@@ -78,12 +78,17 @@ def import_history(
     *,
     recorded_by: str = HISTORY_WRITER,
     progress: Callable[[int], None] | None = None,
+    total: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Append every history record not yet in the log and correct loaded ones that changed;
-    the record key is the idempotency key of its first append. ``progress`` is called with
-    the number of records handled so far, after each one."""
+    the record key is the idempotency key of its first append. ``total`` is called once with
+    the number of records, before the first is handled; ``progress`` with the number handled
+    so far, after each one."""
     outcomes = []
-    for item in history_records(data_dir):
+    records = history_records(data_dir)
+    if total is not None:
+        total(len(records))
+    for item in records:
         outcomes.append(import_record(engine, item, recorded_by=recorded_by))
         if progress is not None:
             progress(len(outcomes))

@@ -46,6 +46,16 @@ class TestHistoryImport:
         assert str(second) == "history: appended 0, corrected 0, already present 119"
         assert head_after_first[0] == RECORDS_IN_FILES
 
+    def test_the_total_is_told_once_before_the_first_record_then_progress_counts_up(self, engine):
+        told: list[tuple[str, int]] = []
+        import_history(
+            engine,
+            progress=lambda done: told.append(("done", done)),
+            total=lambda total: told.append(("total", total)),
+        )
+        assert told[0] == ("total", RECORDS_IN_FILES)
+        assert told[1:] == [("done", n) for n in range(1, RECORDS_IN_FILES + 1)]
+
     def test_imported_swaps_agree_with_the_figures_in_the_file(self, engine, client):
         import_history(engine)
         swaps = _all_swaps(client)

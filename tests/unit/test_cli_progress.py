@@ -68,3 +68,13 @@ def test_no_total_where_the_file_cannot_be_read_twice(tmp_path):
     assert lines_in(str(fifo)) is None  # opening it would block: not even opened
     assert lines_in(str(tmp_path)) is None  # a folder
     assert lines_in(str(tmp_path / "missing.ndjson")) is None  # the import names the error
+
+
+def test_a_total_told_later_without_a_bar_changes_nothing_counted():
+    from service.cli.progress import metered
+
+    with metered("import-history", quiet=True) as meter:
+        meter.set_total(119)  # no bar to tell: the count and the summary are the events seen
+        meter.update(5)
+    assert meter.events == 5
+    assert meter.summary().startswith("import-history: 5 events in ")
