@@ -88,8 +88,9 @@ def confirmed_or_replayed(
     """In the append transaction, before anything is appended: the token is still valid
     (else Unauthorized), and the events of an Idempotency-Key already used (else None)."""
     # The token first: a revoked token gets nothing, not even the replay of its key.
-    if token_hash and not token_cache.confirm(conn, token_hash):
-        raise Unauthorized("the bearer token was revoked")
+    refused = token_cache.refusal(conn, token_hash) if token_hash else None
+    if refused is not None:
+        raise Unauthorized(refused)
     if key is not None:
         return idempotency.replayed(conn, key)
     return None

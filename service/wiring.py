@@ -5,8 +5,8 @@ An append (``store.append.append_in``, one or a batch, fresh or replayed) goes:
 1. BEGIN and the append lock (PostgreSQL: advisory lock; SQLite: BEGIN IMMEDIATE). On
    PostgreSQL the head, the ``after_lock_reads`` below and the generated stream names the
    writers will ask about come back in the same round trip.
-2. The use case checks its rules against the log and the token (``token_cache.confirm``
-   reads the revocation count read with the lock).
+2. The use case checks its rules against the log and the token (``token_cache.refusal``
+   compares the tokens table's state, read with the lock).
 3. The events are placed (position, stream version, hash chain) and inserted.
 4. ``on_append`` hooks, inside the same transaction: the read model's update (so a reader
    never sees an event without its projections), then the live-feed NOTIFY (PostgreSQL
@@ -35,7 +35,7 @@ from .schemas.stored import envelope_problem
 from .store import hooks
 from .store.engine import make_engine
 from .store.listen import notify_appended
-from .store.token_cache import REVOCATIONS_READ, REVOKED_COUNT
+from .store.token_cache import TOKENS_READ, TOKENS_STATE
 
 
 def open_log(
@@ -48,7 +48,7 @@ def open_log(
         hooks.LogHooks(
             after_lock_reads={
                 STATE_NAME: hooks.lock_read(STORED_POSITION),
-                REVOCATIONS_READ: hooks.lock_read(REVOKED_COUNT, append_stable=True),
+                TOKENS_READ: hooks.lock_read(TOKENS_STATE, append_stable=True),
             },
             on_append=(project, notify_appended),
             on_replayed=(bulk_build,),

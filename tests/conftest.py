@@ -68,6 +68,15 @@ def database_url(request, backend):
 
 
 @pytest.fixture
+def unmigrated_url(request, backend):
+    """A database on the parametrised backend with none of the service's tables."""
+    factory = request.getfixturevalue(f"{backend}_factory")
+    url = factory.unmigrated()
+    yield url
+    factory.drop(url)
+
+
+@pytest.fixture
 def empty_engine(request, backend):
     """A second, empty store on the same backend (restores, imports)."""
     yield from empty_store(request.getfixturevalue(f"{backend}_factory"))

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from service.store.migrate import upgrade
 from service.wiring import open_log
+from tests.servers import free_port
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -36,6 +37,14 @@ def postgres_required() -> bool:
     return os.environ.get("REQUIRE_POSTGRES", "").lower() in {"1", "true", "yes"}
 
 
+def unreachable_url(backend: str, folder: Path) -> str:
+    """A store that cannot be reached: PostgreSQL on a port nothing listens on (connections
+    refused); SQLite in a directory that does not exist (SQLITE_CANTOPEN)."""
+    if backend == "postgresql":
+        return f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test"
+    return f"sqlite:///{folder / 'gone' / 'exchange-log.db'}"
+
+
 class SqliteFactory:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -46,6 +55,10 @@ class SqliteFactory:
         path = self.root / f"t-{uuid.uuid4().hex[:12]}.db"
         shutil.copyfile(self.template, path)
         return f"sqlite:///{path}"
+
+    def unmigrated(self) -> str:
+        """A store with none of the service's tables (SQLite creates the file when opened)."""
+        return f"sqlite:///{self.root / f'bare-{uuid.uuid4().hex[:12]}.db'}"
 
     def drop(self, url: str) -> None:
         path = Path(make_url(url).database or "")
@@ -72,6 +85,12 @@ class PostgresFactory:
     def fresh(self) -> str:
         name = f"pel_t_{uuid.uuid4().hex[:12]}"
         self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}" STRATEGY FILE_COPY')
+        return self.url_for(name)
+
+    def unmigrated(self) -> str:
+        """A database with none of the service's tables."""
+        name = f"pel_b_{uuid.uuid4().hex[:12]}"
+        self._execute(f'CREATE DATABASE "{name}"')
         return self.url_for(name)
 
     def drop(self, url: str) -> None:

@@ -19,7 +19,7 @@ from flask import Flask, current_app, g, request
 from sqlalchemy.engine import Engine
 
 from ..domain.errors import Forbidden, Unauthorized
-from ..store.token_cache import forget_unless_valid, remembered
+from ..store.token_cache import refusal_now, remembered
 from ..store.tokens import Token, authenticate, hash_secret
 from .context import log_engine
 
@@ -112,7 +112,7 @@ class TokenCheck:
         return (self.engine, self.token_hash)
 
     def __call__(self) -> bool:
-        return forget_unless_valid(self.engine, self.token_hash)
+        return refusal_now(self.engine, self.token_hash) is None
 
 
 def requires(
@@ -135,10 +135,10 @@ def requires(
             try:
                 return view(*args, **kwargs)
             except Exception:
-                if g.get("token_from_memory") and not forget_unless_valid(
-                    log_engine(), g.token_hash
-                ):
-                    raise Unauthorized("the bearer token was revoked") from None
+                if g.get("token_from_memory"):
+                    refused = refusal_now(log_engine(), g.token_hash)
+                    if refused is not None:
+                        raise Unauthorized(refused) from None
                 raise
 
         setattr(wrapper, CONFIRMED_BY_APPEND, confirmed_by_append)

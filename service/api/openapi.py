@@ -83,7 +83,8 @@ RETRY_AFTER_HEADER = {
 UNAVAILABLE_RETRY_AFTER_HEADER = {
     "Retry-After": {
         "description": "Seconds to wait before retrying: the database cannot be reached"
-        " right now (retry a write with the same Idempotency-Key), or (GET /v1/events/live)"
+        " or is not migrated right now (retry a write with the same Idempotency-Key), or"
+        " (GET /v1/events/live)"
         " the server already serves as many live streams as it is configured for",
         "schema": {"type": "integer"},
     }

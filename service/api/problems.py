@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..domain import errors as de
 from ..domain.errors import PayloadInvalid
-from ..store.faults import unavailable
+from ..store.faults import not_migrated, unavailable
 
 PROBLEM_TYPE_BASE = "https://pow-exchange-log.example/problems/"
 # Seconds a client should wait before retrying when the database cannot be reached: a
@@ -180,6 +180,11 @@ def handle_unexpected(error: Exception) -> Response:
         # connection: what is left of the body cannot be drained in time either.)
         log.info("request body not received on %s %s: %s", request.method, request.path, error)
         return problem(408, "The request body did not arrive in time.")
+    if not_migrated(error):
+        log.warning("database not migrated on %s %s: %s", request.method, request.path, error)
+        return database_unavailable(
+            "The database is missing the service's tables (it is not migrated)."
+        )
     if unavailable(error):
         # A write's transaction rolled back (or, if its COMMIT was cut off, may have
         # committed): a retry with the same Idempotency-Key gets exactly one event.
@@ -194,12 +199,15 @@ def handle_unexpected(error: Exception) -> Response:
     return problem(500, "The server could not complete the request; the error was logged.")
 
 
-def database_unavailable() -> Response:
-    """503: the database cannot be reached or cannot write right now; retry shortly."""
+def database_unavailable(
+    reason: str = "The database cannot be reached right now.",
+) -> Response:
+    """503: the database cannot be reached, cannot write or is not migrated right now;
+    retry shortly."""
     return problem(
         503,
-        f"The database cannot be reached right now. Retry in {UNAVAILABLE_RETRY_AFTER}"
-        " seconds (a write with the same Idempotency-Key: it is recorded at most once).",
+        f"{reason} Retry in {UNAVAILABLE_RETRY_AFTER} seconds (a write with the same"
+        " Idempotency-Key: it is recorded at most once).",
         headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER)},
     )
 

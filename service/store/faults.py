@@ -4,6 +4,10 @@ The server is down, restarting or refusing connections, a connection was cut und
 request, the pool is exhausted, the disk is full or the store is read-only: a retry a little
 later may well succeed, so the API answers 503 with Retry-After (never 500), and nothing
 was written (the append transaction rolled back, or never began).
+
+A database without the service's tables (created but not migrated yet, or dropped and
+created again under the running service) is the same kind of state, not a bug: the API
+answers it with a 503 naming it (``not_migrated``), and /readyz has always said so.
 """
 
 from __future__ import annotations
@@ -37,9 +41,23 @@ _PSYCOPG_UNAVAILABLE = (
 )
 
 
+def not_migrated(error: BaseException) -> bool:
+    """Whether ``error`` says a table of the service is missing: the database has not been
+    migrated (``exchange-log migrate``)."""
+    if isinstance(error, sa.exc.DBAPIError):
+        error = error.orig
+    if isinstance(error, psycopg.errors.UndefinedTable):
+        return True
+    # SQLite names it in the message only (its result code is the generic SQLITE_ERROR).
+    return isinstance(error, sqlite3.OperationalError) and str(error).startswith("no such table")
+
+
 def unavailable(error: BaseException) -> bool:
-    """Whether ``error`` says the database cannot be reached or cannot write right now."""
+    """Whether ``error`` says the database cannot be reached, cannot write, or is not
+    migrated right now."""
     if isinstance(error, sa.exc.TimeoutError):  # no pooled connection came free in time
+        return True
+    if not_migrated(error):
         return True
     if isinstance(error, sa.exc.DBAPIError):
         if error.connection_invalidated:

@@ -13,6 +13,14 @@ from tests.api.expect import head, problem
 from tests.builders import swap_body
 
 
+def replaced(engine: sa.Engine, name: str) -> None:
+    """The database now holds as many tokens as before, none revoked, but not ``name``: as
+    one dropped and created again, or restored from a backup, under the running service."""
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM tokens WHERE name = :n"), {"n": name})
+    tokens.create_token(engine, f"{name}-after", "write")
+
+
 @pytest.fixture
 def cli(app):
     runner = app.test_cli_runner()
@@ -83,14 +91,22 @@ class TestRememberedWriteTokens:
             ("/v1/swaps", swap_body(), {"If-Match": "three"}),  # would be a 400
         ],
     )
-    def test_a_revoked_remembered_token_is_told_401_whatever_its_request(
-        self, client, engine, path, body, headers
+    @pytest.mark.parametrize(
+        "lose, told",
+        [
+            (lambda engine: tokens.revoke_token(engine, "desk"), "the bearer token was revoked"),
+            (lambda engine: replaced(engine, "desk"), "the bearer token is not valid"),
+        ],
+        ids=["revoked", "not in a replaced database"],
+    )
+    def test_a_remembered_token_no_longer_valid_is_told_401_whatever_its_request(
+        self, client, engine, path, body, headers, lose, told
     ):
         auth = self._remembered(client, engine)
         before = head(client)
-        tokens.revoke_token(engine, "desk")
+        lose(engine)
         r = client.post(path, json=body, headers={**auth, **headers})
-        problem(r, 401, "the bearer token was revoked")
+        problem(r, 401, told)
         assert head(client) == before
 
     def test_a_revocation_of_another_token_does_not_refuse_this_one(self, client, engine):
@@ -100,7 +116,9 @@ class TestRememberedWriteTokens:
         r = client.post("/v1/swaps", json=swap_body(occurred_on="2025-01-01"), headers=auth)
         assert r.status_code == 201
 
-    def test_confirm_reads_the_token_again_only_after_some_revocation(self, client, engine):
+    def test_the_append_reads_the_token_again_only_once_the_tokens_table_changed(
+        self, client, engine
+    ):
         auth = self._remembered(client, engine)
         token_hash = tokens.hash_secret(auth["Authorization"].split()[1])
         statements: list[str] = []
@@ -108,15 +126,22 @@ class TestRememberedWriteTokens:
             engine, "before_cursor_execute", lambda *a: statements.append(" ".join(a[2].split()))
         )
         looked_up = "SELECT tokens.revoked_at FROM tokens WHERE tokens.token_hash"
-        with append_transaction(engine) as conn:
-            assert token_cache.confirm(conn, token_hash)
+
+        def refusal() -> str | None:
+            statements.clear()
+            with append_transaction(engine) as conn:
+                return token_cache.refusal(conn, token_hash)
+
+        assert refusal() is None
         assert not any(looked_up in s for s in statements)
         tokens.create_token(engine, "other", "write")
+        assert refusal() is None
+        assert any(looked_up in s for s in statements)
+        assert refusal() is None  # the new state is remembered
+        assert not any(looked_up in s for s in statements)
         tokens.revoke_token(engine, "other")
-        with append_transaction(engine) as conn:
-            assert token_cache.confirm(conn, token_hash)
+        assert refusal() is None
         assert any(looked_up in s for s in statements)
         tokens.revoke_token(engine, "desk")
-        with append_transaction(engine) as conn:
-            assert not token_cache.confirm(conn, token_hash)
+        assert refusal() == "the bearer token was revoked"
         assert token_cache.remembered(engine, token_hash)[1] is False  # forgotten

@@ -1,6 +1,7 @@
-"""PostgreSQL cuts the service off under load: its connections terminated, or the database
-briefly refusing connections (a restart). Answers are 201 or 503 with Retry-After, never
-500; the service recovers by itself; nothing acknowledged is lost.
+"""PostgreSQL cuts the service off under load: its connections terminated, the database
+briefly refusing connections (a restart), or dropped and created again. Answers are 201 or
+503 with Retry-After, never 500; the service recovers by itself; nothing acknowledged is
+lost; a token the new database does not hold writes nothing there.
 
 A real ``pg_ctlcluster 15 main restart`` would cut off every other test run sharing the
 server, so the restart is simulated on this test's own database: every backend terminated
@@ -20,6 +21,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from service.store import event_reads
+from service.store.migrate import upgrade
+from service.wiring import open_log
+from tests.builders import swap_body
 from tests.faults.load import (
     Write,
     Writers,
@@ -43,7 +48,8 @@ def pg(backend, database_url, postgresql_factory) -> Iterator[PostgresAdmin]:
         pytest.skip("the database server cutting connections off is a PostgreSQL test")
     admin = PostgresAdmin(postgresql_factory.admin, make_url(database_url).database)
     yield admin
-    admin.allow_connections(True)  # never leave the database closed
+    admin.create()  # never leave the database dropped
+    admin.allow_connections(True)  # nor closed
 
 
 class PostgresAdmin:
@@ -68,6 +74,18 @@ class PostgresAdmin:
         allow = "true" if allowed else "false"
         with self.engine.connect() as conn:
             conn.execute(sa.text(f'ALTER DATABASE "{self.database}" ALLOW_CONNECTIONS {allow}'))
+
+    def drop(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE "{self.database}" WITH (FORCE)'))
+
+    def create(self) -> None:
+        """The database again, empty: no tables until it is migrated."""
+        with self.engine.connect() as conn:
+            if not conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :db"), {"db": self.database}
+            ).first():
+                conn.execute(sa.text(f'CREATE DATABASE "{self.database}"'))
 
     @contextmanager
     def down(self) -> Iterator[None]:
@@ -178,4 +196,81 @@ class TestDatabaseRestart:
         report(
             f"database down and up (simulated restart): write answers {during.attempts};"
             " served again without a restart of the service"
+        )
+
+
+class TestDatabaseDroppedAndCreatedAgain:
+    def test_never_a_500_and_a_token_of_the_old_database_writes_nothing_in_the_new(
+        self, database_url, pg, report
+    ):
+        token = write_token(database_url)
+        auth = {"Authorization": f"Bearer {token}"}
+        seen: Counter[tuple[str, int | str]] = Counter()
+        details: Counter[str] = Counter()
+        stop = threading.Event()
+
+        def client_loop(server, method: str) -> None:
+            with httpx.Client(timeout=30) as client:
+                n = 0
+                while not stop.is_set():
+                    n += 1
+                    try:
+                        if method == "POST":
+                            body = swap_body(sides=[{"party": "UA", "received": n}])
+                            r = client.post(server.url("/v1/swaps"), json=body, headers=auth)
+                        else:
+                            r = client.get(server.url("/v1/metrics/gaps"))
+                    except httpx.TransportError as exc:
+                        seen[method, type(exc).__name__] += 1
+                        continue
+                    seen[method, r.status_code] += 1
+                    if r.status_code == 503:
+                        assert_unavailable(r)
+                        details[r.json()["detail"].split(" Retry in")[0]] += 1
+                    elif r.status_code >= 400:
+                        details[r.json()["detail"]] += 1
+
+        def wait_for(method: str, status: int, more: int) -> None:
+            target = seen[method, status] + more
+            deadline = time.monotonic() + 60
+            while seen[method, status] < target:
+                assert time.monotonic() < deadline, (seen, details)
+                time.sleep(0.02)
+
+        with running_gunicorn(database_url, workers=2, env=NO_LIMITS) as server:
+            threads = [
+                threading.Thread(target=client_loop, args=(server, method))
+                for method in ("POST",) * 4 + ("GET",) * 2
+            ]
+            for thread in threads:
+                thread.start()
+            try:
+                wait_for("POST", 201, 20)
+                pg.drop()
+                wait_for("POST", 503, 10)  # no database at all
+                pg.create()
+                wait_for("POST", 503, 10)  # a database without tables
+                upgrade(database_url)
+                wait_for("POST", 401, 10)  # migrated: the old token is not in it
+                wait_for("GET", 200, 10)
+            finally:
+                stop.set()
+                for thread in threads:
+                    thread.join(timeout=60)
+            output = server_errors(server.output())
+
+        statuses = {status for _method, status in seen}
+        assert statuses <= {200, 201, 401, 503}, (seen, output)
+        assert "unhandled error" not in output, output
+        assert details["The database is missing the service's tables (it is not migrated)."]
+        assert details["the bearer token is not valid"]
+        engine = open_log(database_url)
+        try:
+            with engine.connect() as conn:
+                assert not list(event_reads.raw_rows(conn))  # nothing written with it
+        finally:
+            engine.dispose()
+        report(
+            f"database dropped, created again and migrated under load: answers {dict(seen)};"
+            " no 500; the old token refused in the new database, which holds no event"
         )

@@ -8,55 +8,93 @@ import sqlalchemy as sa
 
 from service.app import create_app
 from service.config import Settings
-from service.store import event_reads
+from service.store import event_reads, tokens
+from service.store.migrate import upgrade
 from tests.builders import swap_body
+from tests.databases import unreachable_url
 from tests.faults.load import PROBLEM
-from tests.servers import free_port
 
 pytestmark = pytest.mark.faults
 
 QUOTE = "«" + "The exchange took place on the border with Belarus. " * 70 + "»"  # ~3.7 kB
 
 
-def unavailable(response) -> dict:
+UNREACHABLE = "The database cannot be reached right now."
+NOT_MIGRATED = "The database is missing the service's tables (it is not migrated)."
+
+
+def unavailable(response, reason: str = UNREACHABLE) -> dict:
     assert response.status_code == 503, response.json
     assert response.content_type == PROBLEM
     assert int(response.headers["Retry-After"]) > 0
     body = response.json
     assert body["type"].endswith("/database-unavailable")
-    assert body["detail"].startswith("The database cannot be reached right now. Retry in ")
+    assert body["detail"].startswith(f"{reason} Retry in "), body["detail"]
     return body
+
+
+# Reads and writes of the API, each sent with a token and an Idempotency-Key.
+API_CALLS = [
+    ("GET", "/v1/events"),
+    ("GET", "/v1/metrics/gaps"),
+    ("GET", "/v1/log/head"),
+    ("GET", "/v1/timeline"),
+    ("POST", "/v1/swaps"),
+    ("POST", "/v1/batches"),
+]
+
+
+def api_call(client, method: str, path: str):
+    headers = {"Authorization": "Bearer pel_any", "Idempotency-Key": "k1"}
+    body = {"items": []} if path == "/v1/batches" else swap_body()
+    return client.open(
+        path, method=method, json=body if method == "POST" else None, headers=headers
+    )
 
 
 class TestDatabaseUnreachable:
     @pytest.fixture
     def client(self, backend, tmp_path):
-        if backend == "postgresql":  # a port nothing listens on: connections are refused
-            url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test"
-        else:  # a file in a directory that does not exist: SQLITE_CANTOPEN
-            url = f"sqlite:///{tmp_path / 'gone' / 'exchange-log.db'}"
-        app = create_app(Settings(database_url=url))
+        app = create_app(Settings(database_url=unreachable_url(backend, tmp_path)))
         yield app.test_client()
         app.extensions["engine"].dispose()
 
-    @pytest.mark.parametrize(
-        "method, path",
-        [
-            ("GET", "/v1/events"),
-            ("GET", "/v1/metrics/gaps"),
-            ("GET", "/v1/log/head"),
-            ("POST", "/v1/swaps"),
-        ],
-    )
+    @pytest.mark.parametrize("method, path", API_CALLS)
     def test_every_api_call_is_a_503_problem_with_retry_after(self, client, method, path):
-        headers = {"Authorization": "Bearer pel_any", "Idempotency-Key": "k1"}
-        body = swap_body() if method == "POST" else None
-        unavailable(client.open(path, method=method, json=body, headers=headers))
+        unavailable(api_call(client, method, path))
 
     def test_readiness_fails_with_retry_after_while_liveness_holds(self, client):
         ready = client.get("/readyz")
         assert (ready.status_code, ready.headers["Retry-After"]) == (503, "2")
         assert client.get("/healthz").status_code == 200
+
+
+class TestDatabaseNotMigrated:
+    """A database without the service's tables (created but not migrated yet, or dropped and
+    created again under the running service): a 503 that says so, never a 500; it serves
+    once migrated, without a restart."""
+
+    @pytest.fixture
+    def app(self, unmigrated_url):
+        app = create_app(Settings(database_url=unmigrated_url))
+        yield app
+        app.extensions["engine"].dispose()
+
+    @pytest.mark.parametrize("method, path", API_CALLS)
+    def test_every_api_call_is_a_503_naming_it(self, app, method, path):
+        unavailable(api_call(app.test_client(), method, path), NOT_MIGRATED)
+
+    def test_once_migrated_it_serves_without_a_restart(self, app, unmigrated_url):
+        client = app.test_client()
+        assert client.get("/readyz").status_code == 503
+        assert client.get("/healthz").status_code == 200
+        unavailable(client.get("/v1/events"), NOT_MIGRATED)
+        upgrade(unmigrated_url)
+        assert client.get("/readyz").status_code == 200
+        secret = tokens.create_token(app.extensions["engine"], "desk", "write")
+        auth = {"Authorization": f"Bearer {secret}"}
+        assert client.post("/v1/swaps", json=swap_body(), headers=auth).status_code == 201
+        assert len(client.get("/v1/events").json["events"]) == 1
 
 
 class TestSqliteStoreUnwritable:

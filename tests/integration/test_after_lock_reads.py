@@ -13,14 +13,14 @@ from service.store import engine as engine_module
 from service.store import tokens as token_store
 from service.store.append import append_in
 from service.store.engine import append_transaction
-from service.store.token_cache import REVOCATIONS_READ
+from service.store.token_cache import TOKENS_READ
 from tests.builders import new_swap
 
 
 def test_the_head_and_the_reads_are_there_once_the_lock_is_held(engine):
     with append_transaction(engine) as conn:  # an empty log
         assert conn.info[engine_module.HEAD] == (0, None)
-        assert conn.info[engine_module.AFTER_LOCK] == {STATE_NAME: None, REVOCATIONS_READ: 0}
+        assert conn.info[engine_module.AFTER_LOCK] == {STATE_NAME: None, TOKENS_READ: "0:0:"}
         append_in(conn, [new_swap("swap/a"), new_swap("swap/b")], recorded_by="t")
     for name in ("one", "two", "three"):
         token_store.create_token(engine, f"reads-{name}", "write")
@@ -28,9 +28,10 @@ def test_the_head_and_the_reads_are_there_once_the_lock_is_held(engine):
     token_store.revoke_token(engine, "reads-three")
     with engine.connect() as conn:
         stored_hash = conn.execute(sa.text("SELECT hash FROM events WHERE position = 2")).scalar()
+        latest = conn.execute(sa.text("SELECT max(created_at) FROM tokens")).scalar()
     with append_transaction(engine) as conn:
         assert conn.info[engine_module.HEAD] == (2, stored_hash)
-        assert conn.info[engine_module.AFTER_LOCK] == {STATE_NAME: 2, REVOCATIONS_READ: 2}
+        assert conn.info[engine_module.AFTER_LOCK] == {STATE_NAME: 2, TOKENS_READ: f"3:2:{latest}"}
         (appended,) = append_in(conn, [new_swap("swap/c")], recorded_by="t")
     assert appended.position == 3
 

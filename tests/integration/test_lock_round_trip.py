@@ -17,7 +17,7 @@ from service.store import tokens as token_store
 from service.store.append import append_in
 from service.store.engine import append_transaction
 from service.store.lock_probe import Probe, search_params
-from service.store.token_cache import REVOCATIONS_READ
+from service.store.token_cache import TOKENS_READ
 from tests.builders import new_swap
 
 # Stream names a literal must carry as they are: quotes, backslashes, the array syntax's own
@@ -72,16 +72,21 @@ class TestOneMessage:
             assert (begin, lock) == ("BEGIN ISOLATION LEVEL READ COMMITTED", pg_lock.LOCK)
             assert read.startswith("SELECT json_build_array(head.position, head.hash, (")
             assert conn.info[engine_module.HEAD] == (0, None)
-            assert conn.info[engine_module.AFTER_LOCK] == {STATE_NAME: None, REVOCATIONS_READ: 0}
+            assert conn.info[engine_module.AFTER_LOCK] == {STATE_NAME: None, TOKENS_READ: "0:0:"}
             append_in(conn, [new_swap("swap/a")], recorded_by="t")
         for name in ("one", "two", "three"):
             token_store.create_token(engine, f"merged-{name}", "write")
         token_store.revoke_token(engine, "merged-one")
         token_store.revoke_token(engine, "merged-three")
+        with engine.connect() as conn:
+            latest = conn.execute(sa.text("SELECT max(created_at) FROM tokens")).scalar()
         with append_transaction(engine) as conn:
             (_, last_hash) = conn.info[engine_module.HEAD]
             assert conn.info[engine_module.HEAD] == (1, last_hash) and len(last_hash) == 64
-            assert conn.info[engine_module.AFTER_LOCK] == {STATE_NAME: 1, REVOCATIONS_READ: 2}
+            assert conn.info[engine_module.AFTER_LOCK] == {
+                STATE_NAME: 1,
+                TOKENS_READ: f"3:2:{latest}",
+            }
             driver = conn.connection.driver_connection
             assert driver.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
 

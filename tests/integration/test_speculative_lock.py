@@ -23,7 +23,7 @@ from service.store.append import append, append_in
 from service.store.engine import LOCK_READ, append_transaction_on
 from service.store.group_commit import GroupCommitter
 from service.store.pg_speculation import Guess, Guesses, Mispredicted, pending
-from service.store.token_cache import REVOCATIONS_READ
+from service.store.token_cache import TOKENS_READ
 from tests.builders import new_swap, swap_body
 
 
@@ -235,7 +235,7 @@ class TestOneTransaction:
         append(engine, [new_swap("swap/one")], recorded_by="t")
         with engine.connect() as conn:
             head = event_reads.head(conn)
-        return Guess(head=head, after_lock={REVOCATIONS_READ: 0})
+        return Guess(head=head, after_lock={TOKENS_READ: "0:0:"})
 
     def test_a_guess_that_holds_runs_the_block_on_it_and_keeps_the_read(self, engine, pg):
         guess = self._guess(engine)
@@ -246,7 +246,7 @@ class TestOneTransaction:
             inside.execute(sa.text("SELECT 1"))  # a statement waits for the read first
             assert not pending(driver)
             found_head, after_lock = inside.info[LOCK_READ]
-            assert found_head == guess.head and after_lock[REVOCATIONS_READ] == 0
+            assert found_head == guess.head and after_lock[TOKENS_READ] == "0:0:"
 
     def test_a_wrong_guess_raises_at_the_first_statement_with_the_read_in_its_place(
         self, engine, pg
@@ -281,8 +281,8 @@ class TestGuesses:
     def _committed(self, guesses: Guesses, position: int, *, guessed: bool = False) -> None:
         """A commit whose read found the head at ``position - 1`` and that wrote one event."""
         event = SimpleNamespace(position=position, hash=f"h{position}", stream=f"swap/{position}")
-        found = ((position - 1, f"h{position - 1}"), {REVOCATIONS_READ: 0, "other": 1})
-        guesses.learn(found, [event], frozenset({REVOCATIONS_READ}), guessed=guessed)
+        found = ((position - 1, f"h{position - 1}"), {TOKENS_READ: 0, "other": 1})
+        guesses.learn(found, [event], frozenset({TOKENS_READ}), guessed=guessed)
 
     def test_a_read_that_found_the_head_left_makes_the_next_guess(self):
         guesses = Guesses()
@@ -290,7 +290,7 @@ class TestGuesses:
         assert guesses.take() is None  # the first read had nothing of this committer's to find
         self._committed(guesses, 2)
         guess = guesses.take()
-        assert guess == Guess(head=(2, "h2"), after_lock={REVOCATIONS_READ: 0}, taken={"swap/2"})
+        assert guess == Guess(head=(2, "h2"), after_lock={TOKENS_READ: 0}, taken={"swap/2"})
         assert guesses.take() is None  # taken once
 
     def test_misses_in_a_row_double_the_transactions_without_one_up_to_a_bound(self):

@@ -1450,7 +1450,7 @@ export interface components {
         /** @description Service Unavailable */
         SERVICE_UNAVAILABLE: {
             headers: {
-                /** @description Seconds to wait before retrying: the database cannot be reached right now (retry a write with the same Idempotency-Key), or (GET /v1/events/live) the server already serves as many live streams as it is configured for */
+                /** @description Seconds to wait before retrying: the database cannot be reached or is not migrated right now (retry a write with the same Idempotency-Key), or (GET /v1/events/live) the server already serves as many live streams as it is configured for */
                 "Retry-After"?: number;
                 [name: string]: unknown;
             };
