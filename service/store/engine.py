@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from . import json_text, pg_lock, pg_writes, sqlite_head
+from . import json_text, pg_lock, pg_writes, sqlite_file, sqlite_head
 from .hooks import CommitHook, hooks_of
 from .lock_probe import NONE, Probe
 from .pg_speculation import Guess, Mispredicted
@@ -89,8 +89,10 @@ def _ping_idle_connections(engine: Engine) -> None:
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    database = engine.url.database
+
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+    def _on_connect(dbapi_conn: Any, record: Any) -> None:
         # Let SQLAlchemy's BEGIN be the only one: pysqlite's own would defeat BEGIN IMMEDIATE.
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
@@ -99,6 +101,12 @@ def _configure_sqlite(engine: Engine) -> None:
         # FULL: a commit is on disk before the 2xx leaves, so a crash right after loses nothing.
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
+        sqlite_file.remember(record.info, database)
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(_dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if sqlite_file.replaced(record.info):  # the pool opens the path again
+            raise sa.exc.DisconnectionError("the database file was deleted or replaced")
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -189,6 +197,7 @@ def append_transaction_on(
             reads = hooks_of(conn.engine).lock_reads(conn.dialect.name)
             driver = conn.connection.driver_connection
             if conn.dialect.name != "postgresql":
+                sqlite_file.check(conn.info)  # nothing written into a file that is gone
                 head, after_lock = sqlite_head.head_and_reads(driver, reads)
             elif guess is not None and not probe.searches:
                 head, after_lock = _guessed(conn, driver, reads, probe, guess)
@@ -201,6 +210,7 @@ def append_transaction_on(
             yield conn
     finally:
         pg_writes.forget(conn, HEAD, AFTER_LOCK, PROBED)
+    sqlite_file.check(conn.info)  # the commit landed in the file at the store's path
     _run_committed_hooks(hooks_of(conn.engine).after_commit, conn.info.pop(APPENDED, []))
 
 

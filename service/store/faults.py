@@ -7,7 +7,9 @@ was written (the append transaction rolled back, or never began).
 
 A database without the service's tables (created but not migrated yet, or dropped and
 created again under the running service) is the same kind of state, not a bug: the API
-answers it with a 503 naming it (``not_migrated``), and /readyz has always said so.
+answers it with a 503 naming it (``not_migrated``), and /readyz has always said so. So is
+a SQLite file deleted or replaced under a connection that had it open
+(``sqlite_file.FileReplaced``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import sqlite3
 
 import psycopg
 import sqlalchemy as sa
+
+from . import sqlite_file
 
 # SQLite primary result codes of a store that is busy, unwritable or unreachable (a bad
 # statement is SQLITE_ERROR, a bug, and stays a 500).
@@ -57,7 +61,7 @@ def unavailable(error: BaseException) -> bool:
     migrated right now."""
     if isinstance(error, sa.exc.TimeoutError):  # no pooled connection came free in time
         return True
-    if not_migrated(error):
+    if not_migrated(error) or isinstance(error, sqlite_file.FileReplaced):
         return True
     if isinstance(error, sa.exc.DBAPIError):
         if error.connection_invalidated:
