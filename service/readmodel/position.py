@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..store import sqlite_writes
 from ..store.engine import AFTER_LOCK
+from ..store.faults import unavailable
 from ..store.tables import events
 from .shared_head import shared_head
 from .tables import projection_state
@@ -53,6 +54,10 @@ def head_with_hash(engine: Engine) -> tuple[int, str | None]:
                 driver.autocommit = False
         else:  # pysqlite in autocommit (service/store/engine.py): no transaction is left open
             row = driver.execute(sql).fetchone()
+    except Exception as exc:
+        if unavailable(exc):  # a cut connection: the pool's ROLLBACK would fail (and log it)
+            pooled.invalidate()
+        raise
     finally:
         pooled.close()
     return (int(row[0]), row[1]) if row else (0, None)

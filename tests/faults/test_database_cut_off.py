@@ -17,10 +17,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
+import psycopg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from service.readmodel.position import head_with_hash
 from service.store import event_reads
 from service.store.migrate import upgrade
 from service.wiring import open_log
@@ -261,7 +263,7 @@ class TestDatabaseDroppedAndCreatedAgain:
 
         statuses = {status for _method, status in seen}
         assert statuses <= {200, 201, 401, 503}, (seen, output)
-        assert "unhandled error" not in output, output
+        assert "unhandled error" not in output and "Traceback" not in output, output
         assert details["The database is missing the service's tables (it is not migrated)."]
         assert details["the bearer token is not valid"]
         engine = open_log(database_url)
@@ -274,3 +276,18 @@ class TestDatabaseDroppedAndCreatedAgain:
             f"database dropped, created again and migrated under load: answers {dict(seen)};"
             " no 500; the old token refused in the new database, which holds no event"
         )
+
+
+class TestHeadReadOnACutConnection:
+    def test_the_connection_is_dropped_not_handed_back_and_the_next_read_works(
+        self, engine, pg, caplog
+    ):
+        """The head's read runs on the driver (``readmodel.position``): a connection cut
+        under it is invalidated, not returned to the pool, whose ROLLBACK would fail and log
+        an ERROR with a stack trace."""
+        assert head_with_hash(engine) == (0, None)  # a connection, pooled
+        pg.terminate_backends()
+        with pytest.raises(psycopg.OperationalError):
+            head_with_hash(engine)
+        assert not [r for r in caplog.records if r.name.startswith("sqlalchemy.pool")]
+        assert head_with_hash(engine) == (0, None)
