@@ -19,7 +19,7 @@ from flask import Flask, current_app, g, request
 from sqlalchemy.engine import Engine
 
 from ..domain.errors import Forbidden, Unauthorized
-from ..store.token_cache import refusal_now, remembered
+from ..store.token_cache import NOT_VALID, REVOKED, refusal_now, remembered
 from ..store.tokens import Token, authenticate, hash_secret
 from .context import log_engine
 
@@ -72,7 +72,7 @@ def _authenticate_header(
     if scheme.lower() != "bearer" or not secret:
         return None, Unauthorized("send Authorization: Bearer <token>")
     if not secret.isascii() or not secret.isprintable():
-        return None, Unauthorized("the bearer token is not valid")
+        return None, Unauthorized(NOT_VALID)
     engine = log_engine()
     if remember:
         g.token_hash = hash_secret(secret)
@@ -80,9 +80,9 @@ def _authenticate_header(
     else:
         token = authenticate(engine, secret)
     if token is None:
-        return None, Unauthorized("the bearer token is not valid")
+        return None, Unauthorized(NOT_VALID)
     if token.revoked_at is not None:
-        return None, Unauthorized("the bearer token was revoked")
+        return None, Unauthorized(REVOKED)
     return token, None
 
 
