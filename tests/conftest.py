@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from service.app import create_app
@@ -58,22 +60,24 @@ def restore_batches(request, monkeypatch) -> str:
     return request.param
 
 
+def _throwaway(request, backend: str, make: str) -> Iterator[str]:
+    """A database the backend's factory makes (``fresh``, ``unmigrated``), dropped after."""
+    factory = request.getfixturevalue(f"{backend}_factory")
+    url = getattr(factory, make)()
+    yield url
+    factory.drop(url)
+
+
 @pytest.fixture
 def database_url(request, backend):
     """A fresh, migrated, empty database on the parametrised backend."""
-    factory = request.getfixturevalue(f"{backend}_factory")
-    url = factory.fresh()
-    yield url
-    factory.drop(url)
+    yield from _throwaway(request, backend, "fresh")
 
 
 @pytest.fixture
 def unmigrated_url(request, backend):
     """A database on the parametrised backend with none of the service's tables."""
-    factory = request.getfixturevalue(f"{backend}_factory")
-    url = factory.unmigrated()
-    yield url
-    factory.drop(url)
+    yield from _throwaway(request, backend, "unmigrated")
 
 
 @pytest.fixture

@@ -39,11 +39,18 @@ def replace_with(path: Path, other: str) -> None:
     shutil.copyfile(make_url(other).database or "", path)
 
 
+# What the service says while no usable store is at the path: the file it had is gone (the
+# connection that had it open), then a new empty file there, with no tables.
+GONE = "The database cannot be reached right now."
+NOT_MIGRATED = "The database is missing the service's tables (it is not migrated)."
+
+
 def assert_503(response) -> None:
     assert response.status_code == 503, response.json
     assert response.content_type == PROBLEM
     assert response.json["type"].endswith("/database-unavailable")
-    assert int(response.headers["Retry-After"]) > 0
+    assert response.headers["Retry-After"] == "2"
+    assert response.json["detail"].split(" Retry in 2 seconds")[0] in (GONE, NOT_MIGRATED)
 
 
 def test_deleted_then_replaced_under_the_service(client, auth, path, sqlite_factory):
